@@ -1,0 +1,55 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Dependencies point one way: C wrappers → engines → activities → CLI.
+let package = Package(
+    name: "testbench",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "testbench", targets: ["testbench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, each touched by exactly one Swift module.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CMongoC", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev", "libbson-dev"])]),
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
+
+        // Engines: nothing here knows about tasks or workflows.
+        .target(name: "JSON"),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "JSON"]),
+        .target(name: "Mongo", dependencies: ["CMongoC", "JSON"]),
+        .target(name: "YAML", dependencies: ["CYAML"]),
+        .target(name: "Jinja", dependencies: ["JSON"]),
+
+        // Domain.
+        .target(name: "LMEval", dependencies: ["JSON", "YAML", "Jinja"]),
+        .target(name: "Datasets", dependencies: ["JSON", "Postgres", "LMEval", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Testbench", dependencies: [
+            "JSON", "Postgres", "Mongo", "LMEval", "Datasets", "WorkflowQueue",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // CLI.
+        .executableTarget(name: "testbench", dependencies: [
+            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Postgres", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON"]),
+        .testTarget(name: "MongoTests", dependencies: ["Mongo", "JSON"]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"]),
+        .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "LMEval"]),
+        .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
+        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "JSON"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

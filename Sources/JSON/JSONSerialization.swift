@@ -1,0 +1,106 @@
+/// How a `JSONValue` is written out.
+public struct JSONFormat: Sendable, Equatable {
+    /// Separator between items, e.g. "," or ", ".
+    public var itemSeparator: String
+    /// Separator between a key and its value, e.g. ":" or ": ".
+    public var keySeparator: String
+    /// Escape every non-ASCII character as \uXXXX, as Python's `ensure_ascii=True` does.
+    public var ensureASCII: Bool
+    /// Sort object keys, as Python's `sort_keys=True` does.
+    public var sortKeys: Bool
+
+    public init(itemSeparator: String, keySeparator: String, ensureASCII: Bool, sortKeys: Bool = false) {
+        self.itemSeparator = itemSeparator
+        self.keySeparator = keySeparator
+        self.ensureASCII = ensureASCII
+        self.sortKeys = sortKeys
+    }
+
+    /// `{"a":1,"b":[1,2]}`, UTF-8 kept as is.
+    public static let compact = JSONFormat(itemSeparator: ",", keySeparator: ":", ensureASCII: false)
+    /// Python's `json.dumps(value)` defaults: `{"a": 1, "b": [1, 2]}`, non-ASCII escaped.
+    public static let python = JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: true)
+}
+
+extension JSONValue {
+    /// The JSON text of this value.
+    public func serialized(_ format: JSONFormat = .compact) -> String {
+        var out = ""
+        write(to: &out, format: format)
+        return out
+    }
+
+    /// Appends the JSON text of this value to `out`.
+    public func write(to out: inout String, format: JSONFormat = .compact) {
+        switch self {
+        case .null: out += "null"
+        case let .bool(b): out += b ? "true" : "false"
+        case let .int(i): out += String(i)
+        case let .double(d): out += JSONValue.pythonFloatRepr(d, json: true)
+        case let .string(s): JSONValue.writeString(s, to: &out, ensureASCII: format.ensureASCII)
+        case let .array(elements):
+            out += "["
+            for (i, element) in elements.enumerated() {
+                if i > 0 { out += format.itemSeparator }
+                element.write(to: &out, format: format)
+            }
+            out += "]"
+        case let .object(object):
+            out += "{"
+            let keys = format.sortKeys ? object.keys.sorted() : object.keys
+            for (i, key) in keys.enumerated() {
+                if i > 0 { out += format.itemSeparator }
+                JSONValue.writeString(key, to: &out, ensureASCII: format.ensureASCII)
+                out += format.keySeparator
+                (object[key] ?? .null).write(to: &out, format: format)
+            }
+            out += "}"
+        }
+    }
+
+    /// Python's `repr(float)`; with `json`, the spellings `json.dumps` uses for non-finite values.
+    public static func pythonFloatRepr(_ d: Double, json: Bool = false) -> String {
+        if d.isNaN { return json ? "NaN" : "nan" }
+        if d.isInfinite { return d < 0 ? (json ? "-Infinity" : "-inf") : (json ? "Infinity" : "inf") }
+        // Swift's description is the shortest round-trip form with Python's switch to
+        // exponent notation (below 1e-4, from 1e16), which is what repr() prints.
+        return d.description
+    }
+
+    static func writeString(_ s: String, to out: inout String, ensureASCII: Bool) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 || (ensureASCII && scalar.value > 0x7E) {
+                    if scalar.value > 0xFFFF {
+                        let v = scalar.value - 0x10000
+                        appendHex4(0xD800 + (v >> 10), to: &out)
+                        appendHex4(0xDC00 + (v & 0x3FF), to: &out)
+                    } else {
+                        appendHex4(scalar.value, to: &out)
+                    }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    private static func appendHex4(_ value: UInt32, to out: inout String) {
+        let hex = String(value, radix: 16)
+        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+}
+
+extension JSONValue: CustomStringConvertible {
+    public var description: String { serialized() }
+}

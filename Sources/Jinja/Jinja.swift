@@ -1,0 +1,1 @@
+// The Jinja module; see DESIGN.md.

@@ -1,0 +1,1 @@
+// The LMEval module; see DESIGN.md.

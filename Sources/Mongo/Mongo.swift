@@ -1,0 +1,1 @@
+// The Mongo module; see DESIGN.md.

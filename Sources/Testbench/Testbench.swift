@@ -1,0 +1,1 @@
+// The Testbench module; see DESIGN.md.

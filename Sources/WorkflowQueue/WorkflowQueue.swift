@@ -1,0 +1,1 @@
+// The WorkflowQueue module; see DESIGN.md.

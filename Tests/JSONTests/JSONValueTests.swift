@@ -1,0 +1,40 @@
+import JSON
+import Testing
+
+@Suite struct JSONValueTests {
+    @Test(arguments: [
+        ("{\"b\":1,\"a\":[1.5,true,null,\"x\"]}", "{\"b\":1,\"a\":[1.5,true,null,\"x\"]}"),
+        ("  [ ]  ", "[]"),
+        ("{\"s\":\"\\u00e9\\n\\\"q\\\"\\\\\"}", "{\"s\":\"é\\n\\\"q\\\"\\\\\"}"),
+        ("-12", "-12"),
+        ("1e3", "1000.0"),
+        ("\"\\ud83d\\ude00\"", "\"😀\""),
+    ])
+    func roundTripsCompact(input: String, expected: String) throws {
+        #expect(try JSONValue.parse(input).serialized() == expected)
+    }
+
+    @Test func keepsKeyOrderAndIntVersusDouble() throws {
+        let value = try JSONValue.parse("{\"z\":1,\"a\":1.0}")
+        #expect(value.objectValue?.keys == ["z", "a"])
+        guard case .int = value["z"], case .double = value["a"] else {
+            Issue.record("int/double lost: \(value)")
+            return
+        }
+    }
+
+    @Test func pythonFormatEscapesNonASCII() throws {
+        let value: JSONValue = ["k": "é😀", "n": [1, 2.5]]
+        #expect(value.serialized(.python) == "{\"k\": \"\\u00e9\\ud83d\\ude00\", \"n\": [1, 2.5]}")
+    }
+
+    @Test func objectsCompareLikePythonDicts() throws {
+        #expect(try JSONValue.parse("{\"a\":1,\"b\":2}") == JSONValue.parse("{\"b\":2.0,\"a\":1}"))
+        #expect(try JSONValue.parse("{\"a\":1}") != JSONValue.parse("{\"a\":\"1\"}"))
+    }
+
+    @Test(arguments: ["{", "[1,]", "{\"a\" 1}", "tru", "\"\\x\"", "01x", "[1] 2", "\"a\nb\""])
+    func rejectsMalformed(input: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(input) }
+    }
+}
