@@ -1,1 +1,0 @@
-// The YAML module; see DESIGN.md.
