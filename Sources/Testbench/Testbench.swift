@@ -1,1 +1,0 @@
-// The Testbench module; see DESIGN.md.

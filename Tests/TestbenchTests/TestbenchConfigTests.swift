@@ -1,0 +1,68 @@
+import Foundation
+import JSON
+import Testbench
+import Testing
+
+@Suite struct TestbenchConfigTests {
+    /// Writes `text` to a fresh temporary file and returns its path.
+    private func temporaryConfig(_ text: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("testbench-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("config.json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    @Test func exampleConfigLoads() throws {
+        let config = try TestbenchConfig.load(path: Self.packageRoot.appendingPathComponent("config.json.example").path)
+        #expect(config.postgresURI?.hasPrefix("postgresql://") == true)
+        #expect(config.worker.taskQueues == ["sampler", "evaluator"])
+        #expect(config.worker.maxWorkers == 4)
+        #expect(config.timeouts["default"] == ServiceTimeouts(promptLength: [0, 8192, 32768], slaTime: [0, 2, 10], tpot: 0.336, queue: 30))
+        #expect(config.datasetsDir == Self.packageRoot.appendingPathComponent("datasets").path)
+        #expect(config.summary["postgres_uri"] == "postgresql://testbench:***@localhost:5432/pocket-ml-testbench")
+    }
+
+    @Test func originalTemporalBlockIsAccepted() throws {
+        let path = try temporaryConfig(#"{"postgres_uri": "postgresql://x", "log_level": "WARN", "temporal": {"host": "t", "port": 7233, "namespace": "n", "task_queue": "sampler", "max_workers": 100}}"#)
+        let config = try TestbenchConfig.load(path: path)
+        #expect(config.worker.taskQueues == ["sampler"])
+        #expect(config.worker.maxWorkers == 100)
+        #expect(config.logLevel == .warning)
+    }
+
+    @Test(arguments: [
+        (#"{"postgres_uri": 5}"#, "key 'postgres_uri' must be a string, found integer"),
+        (#"{"postgres_uri": "x", "postgress_uri": "y"}"#, "unknown key 'postgress_uri'"),
+        (#"{"worker": {"max_workers": 0}}"#, "key 'worker.max_workers': must be at least 1"),
+        (#"{"worker": {"max_workers": "4"}}"#, "key 'worker.max_workers' must be an integer, found string"),
+        (#"{"worker": {"threads": 4}}"#, "unknown key 'worker.threads'"),
+        (#"{"log_level": "loud"}"#, "key 'log_level': 'loud' is not one of trace, debug, info, notice, warning, error, critical"),
+        (#"{"timeouts": {"default": {"tpot": 1, "queue": 1}}}"#, "missing required key 'timeouts.default.ttft'"),
+        (#"{"timeouts": {"x": {"ttft": {"prompt_lenght": [0, 1], "sla_time": [0]}, "tpot": 1, "queue": 1}}}"#, "key 'timeouts.x.ttft.sla_time': needs as many points as prompt_lenght (at least one)"),
+        (#"{"include_path": [1]}"#, "key 'include_path[0]' must be a string, found integer"),
+        (#"[1, 2]"#, "key '(root)' must be an object, found array"),
+    ])
+    func badFieldNamesTheKey(json: String, message: String) throws {
+        let path = try temporaryConfig(json)
+        let error = #expect(throws: ConfigError.self) { try TestbenchConfig.load(path: path) }
+        #expect(error?.description == "configuration file \(path): \(message)")
+    }
+
+    @Test func badJSONIsReported() throws {
+        let path = try temporaryConfig("{\"postgres_uri\": ")
+        let error = #expect(throws: ConfigError.self) { try TestbenchConfig.load(path: path) }
+        #expect(error?.description.hasPrefix("configuration file \(path) is not valid JSON: invalid JSON at byte") == true)
+    }
+
+    @Test func missingFileAndMissingVariable() throws {
+        #expect(throws: ConfigError.fileNotFound(path: "/nonexistent/config.json")) {
+            try TestbenchConfig.load(explicitPath: nil, environment: ["CONFIG_PATH": "/nonexistent/config.json"])
+        }
+        #expect(throws: ConfigError.noConfigGiven) { try TestbenchConfig.load(explicitPath: nil, environment: [:]) }
+    }
+}
