@@ -1,7 +1,9 @@
 .PHONY: deps build test demo
 
+# Debian packages, the lm-eval 0.4.9 task tree the tests load, then the build.
 deps:
 	scripts/install-deps.sh
+	scripts/fetch-lmeval-tasks.sh
 
 build: deps
 	swift build
@@ -9,6 +11,5 @@ build: deps
 test: deps
 	scripts/with-test-postgres.sh swift test
 
-demo: deps
-	swift build
+demo: build
 	swift run testbench --help
