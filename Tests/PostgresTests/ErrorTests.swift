@@ -1,3 +1,4 @@
+import Foundation
 import Postgres
 import Testing
 
@@ -32,6 +33,17 @@ import Testing
         #expect(error.statement == sql)
         #expect(!error.isUniqueViolation)
         #expect(error.description.contains(sql))
+    }
+
+    @Test func keywordConnectionStringsWork() async throws {
+        let components = try #require(URLComponents(string: try TestDatabase.uri()))
+        let host = try #require(components.host)
+        let port = try #require(components.port)
+        let user = components.user ?? "postgres"
+        let database = components.path.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let connection = try await PostgresConnection.connect(
+            uri: "host=\(host) port=\(port) user=\(user) dbname=\(database.isEmpty ? "postgres" : database)")
+        #expect(try await connection.query("SELECT current_user").scalar(String.self) == user)
     }
 
     @Test func connectionFailureIsReported() async throws {

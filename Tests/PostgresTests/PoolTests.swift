@@ -83,6 +83,30 @@ private actor ConcurrencyMeter {
         await pool.close()
     }
 
+    @Test func cancelledWaiterLeavesThePoolWorking() async throws {
+        let pool = PostgresConnectionPool(uri: try TestDatabase.uri(), maxConnections: 1)
+        let (held, heldContinuation) = AsyncStream<Void>.makeStream()
+        let (release, releaseContinuation) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await pool.withConnection { _ in
+                heldContinuation.yield()
+                for await _ in release { break }
+            }
+        }
+        for await _ in held { break }
+        let waiter = Task { try await pool.withConnection { _ in 1 } }
+        while await pool.statistics.waiting == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        waiter.cancel()
+        let error = await #expect(throws: PostgresError.self) { try await waiter.value }
+        #expect(error?.code == .cancelled)
+        releaseContinuation.yield()
+        try await holder.value
+        #expect(try await pool.withConnection { try await $0.query("SELECT 5").scalar(Int.self) } == 5)
+        let statistics = await pool.statistics
+        #expect(statistics.open == 1 && statistics.idle == 1 && statistics.leased == 0 && statistics.waiting == 0)
+        await pool.close()
+    }
+
     @Test func closedPoolRefusesLeases() async throws {
         let pool = PostgresConnectionPool(uri: try TestDatabase.uri(), maxConnections: 1)
         await pool.close()
