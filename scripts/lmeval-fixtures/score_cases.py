@@ -1,0 +1,5 @@
+"""Placeholder until score cases are written."""
+
+
+def cases(case):
+    return []
