@@ -310,6 +310,38 @@ def _math(rows):
     return [{"problem": p, "level": lvl, "type": "Algebra", "solution": s} for p, lvl, s in rows]
 
 
+# --- nq_open (question / answer: list of aliases) --------------------------------------------
+
+_NQ_TRAIN = [
+    ("who wrote the novel pride and prejudice", ["Jane Austen"]),
+    ("what is the capital city of australia", ["Canberra"]),
+    ("how many players are on a soccer team on the field", ["11", "eleven"]),
+    ("who painted the mona lisa", ["Leonardo da Vinci", "da Vinci"]),
+    ("what is the largest planet in our solar system", ["Jupiter"]),
+    ("when did the first man land on the moon", ["1969", "July 20, 1969"]),
+    ("what is the chemical symbol for gold", ["Au"]),
+    ("who is known as the father of computers", ["Charles Babbage"]),
+]
+_NQ_VALIDATION = [
+    ("what is the longest river in africa", ["the Nile", "Nile"]),
+    ("who discovered penicillin", ["Alexander Fleming"]),
+    ("how many continents are there on earth", ["7", "seven"]),
+    ("what language is spoken in brazil", ["Portuguese"]),
+    ("who wrote the play romeo and juliet", ["William Shakespeare", "Shakespeare"]),
+    ("what is the boiling point of water in celsius", ["100", "100 degrees Celsius"]),
+    ("which planet is known as the red planet", ["Mars"]),
+    ("what is the smallest prime number", ["2", "two"]),
+    ("who was the first president of the united states", ["George Washington"]),
+    ("what is the hardest natural substance", ["diamond", "a diamond"]),
+    ("in which country are the pyramids of giza", ["Egypt"]),
+    ("what gas do plants absorb from the air", ["carbon dioxide", "CO2"]),
+]
+
+
+def _nq(rows):
+    return [{"question": q, "answer": a} for q, a in rows]
+
+
 # --- bundled bigbench rows ----------------------------------------------------------------
 
 def _read_jsonl(path):
@@ -348,6 +380,7 @@ def datasets():
             "test": _mmlu_pro(_PRO_TEST, with_cot=False, start_id=3000),
             "validation": _mmlu_pro(_PRO_VALIDATION, with_cot=True, start_id=70),
         },
+        "data/nq_open": {"train": _nq(_NQ_TRAIN), "validation": _nq(_NQ_VALIDATION)},
         "data/hendrycks_math/algebra": {"test": _math(_MATH_ALGEBRA), "train": _math(_MATH_TRAIN)},
     }
     for name in bigbench_names():

@@ -104,6 +104,10 @@ def parity_cases():
         case("gsm8k_platinum_3shot_chat", "gsm8k_platinum", "data/gsm8k_platinum", num_fewshot=3, chat=True),
         case("gsm8k_platinum_3shot_chat_multiturn", "gsm8k_platinum", "data/gsm8k_platinum", num_fewshot=3,
              chat=True, multiturn=True),
+        # nq_open: evaluates validation with train as the pool; neither test_split nor fewshot_split is set,
+        # so lm-eval draws num_fewshot + 1 (None == None). List-valued targets (literal_eval of "[...]").
+        case("nq_open_5shot_completion", "nq_open", "data/nq_open", num_fewshot=5),
+        case("nq_open_5shot_chat", "nq_open", "data/nq_open", num_fewshot=5, chat=True),
         # bbh chain of thought: first_n over fewshot_config.samples.
         case("bbh_cot_fewshot_boolean_expressions_completion", "bbh_cot_fewshot_boolean_expressions",
              "data/bbh/boolean_expressions"),
@@ -297,10 +301,13 @@ def write_json(path, value):
         f.write(json.dumps(jsonable(value), ensure_ascii=False, indent=2) + "\n")
 
 
-def write_data(root):
+def write_data(root, folders=None):
+    """Write the documents of `folders` (all when None) under root/, replacing root/data."""
     if os.path.isdir(os.path.join(root, "data")):
         shutil.rmtree(os.path.join(root, "data"))
     for folder, splits in docs.datasets().items():
+        if folders is not None and folder not in folders:
+            continue
         for split, rows in splits.items():
             write_jsonl(os.path.join(root, folder, f"{split}.jsonl"), rows)
 
@@ -358,7 +365,7 @@ def generate_scores(only=None):
     os.makedirs(SCORES_DIR, exist_ok=True)
     if not only:
         clear_outputs(SCORES_DIR, (".json",))
-    write_data(SCORES_DIR)
+    write_data(SCORES_DIR, {c["data"] for c in score_cases.cases(case)})
     manifest = []
     for c in cases:
         responses = c.pop("responses")
