@@ -5,6 +5,12 @@ import Dispatch
 enum MongoRuntime {
     private static let initialized: Bool = {
         mongoc_init()
+        // libmongoc's default handler prints monitor DEBUG lines and repeats errors we already
+        // throw (bad URIs, failed connections); keep only warnings and critical messages.
+        mongoc_log_set_handler({ level, domain, message, _ in
+            guard level == MONGOC_LOG_LEVEL_WARNING || level == MONGOC_LOG_LEVEL_CRITICAL else { return }
+            mongoc_log_default_handler(level, domain, message, nil)
+        }, nil)
         return true
     }()
 
