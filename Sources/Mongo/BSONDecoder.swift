@@ -1,4 +1,4 @@
-import CMongoC
+internal import CMongoC
 import JSON
 
 /// Reads libbson documents into JSON objects, writing BSON-only types as Extended JSON (relaxed).

@@ -1,4 +1,4 @@
-import CMongoC
+internal import CMongoC
 import JSON
 
 /// Writes JSON objects into libbson documents, turning Extended JSON wrappers into BSON types.
@@ -9,12 +9,6 @@ enum BSONEncoder {
             try append(object, to: doc, path: "")
             return try body(doc)
         }
-    }
-
-    /// Like `withBSON`, but passes nil for a nil object.
-    static func withOptionalBSON<R>(_ object: JSONObject?, _ body: (OpaquePointer?) throws(MongoError) -> R) throws(MongoError) -> R {
-        guard let object else { return try body(nil) }
-        return try withBSON(object) { (doc) throws(MongoError) -> R in try body(doc) }
     }
 
     /// Appends every member of `object` to `doc`; `path` names the position in errors.

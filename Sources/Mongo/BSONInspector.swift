@@ -1,4 +1,4 @@
-import CMongoC
+internal import CMongoC
 import JSON
 
 /// Shows how JSON objects are stored as BSON: type names per key path, raw bytes, round trips.

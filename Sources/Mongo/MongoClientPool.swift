@@ -1,4 +1,4 @@
-import CMongoC
+internal import CMongoC
 import JSON
 
 /// A process-wide pool of MongoDB connections; create one per process (or worker) and share it.

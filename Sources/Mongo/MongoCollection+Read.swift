@@ -1,4 +1,4 @@
-import CMongoC
+internal import CMongoC
 import JSON
 
 extension MongoCollection {

@@ -1,11 +1,14 @@
-import CMongoC
+internal import CMongoC
 import JSON
 
 /// A named collection on a pool (a value; no I/O until an operation runs). Every operation
 /// takes an optional session: pass the one `withTransaction` gives to run inside its transaction.
 public struct MongoCollection: Sendable {
+    /// The database the collection lives in.
     public let databaseName: String
+    /// The collection name.
     public let name: String
+    /// The pool operations borrow clients from.
     public let pool: MongoClientPool
 
     /// The database this collection lives in.

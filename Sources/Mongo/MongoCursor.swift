@@ -1,4 +1,4 @@
-import CMongoC
+internal import CMongoC
 import Foundation
 import JSON
 
@@ -6,6 +6,7 @@ import JSON
 /// The pooled client it holds goes back to the pool when the cursor is exhausted, fails, or is released.
 public final class MongoCursor: AsyncSequence, @unchecked Sendable {
     // @unchecked: the C handles are only touched on the blocking queue while `lock` is held.
+    /// Documents, as ordered JSON objects.
     public typealias Element = JSONObject
 
     private struct Handles {
@@ -68,14 +69,17 @@ public final class MongoCursor: AsyncSequence, @unchecked Sendable {
         return documents
     }
 
+    /// Iterates by calling the cursor's `next()`.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let cursor: MongoCursor
 
+        /// The next document, or nil at the end.
         public mutating func next() async throws -> JSONObject? {
             try await cursor.next()
         }
     }
 
+    /// An iterator over the remaining documents.
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(cursor: self) }
 
     private func takeBuffered() -> JSONObject? {

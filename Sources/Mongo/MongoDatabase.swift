@@ -1,9 +1,11 @@
-import CMongoC
+internal import CMongoC
 import JSON
 
 /// A named database on a pool (a value; no I/O until an operation runs).
 public struct MongoDatabase: Sendable {
+    /// The database name.
     public let name: String
+    /// The pool operations borrow clients from.
     public let pool: MongoClientPool
 
     /// A handle on a collection in this database.

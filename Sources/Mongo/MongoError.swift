@@ -1,13 +1,15 @@
-import CMongoC
+internal import CMongoC
 
 /// A failed MongoDB operation: what kind of failure, the server's code and labels, and a message.
 public struct MongoError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure; extensible, compare with `==` against the static members.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
+        /// The kind, e.g. "connection" or "server".
         public let name: String
         /// The server's numeric error code, only for `.server(_:)`.
         public let serverCode: Int?
 
+        /// A kind of failure; prefer the static members.
         public init(name: String, serverCode: Int? = nil) {
             self.name = name
             self.serverCode = serverCode
@@ -36,19 +38,23 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
         /// An error the server reported with this code.
         public static func server(_ code: Int) -> Code { Code(name: "server", serverCode: code) }
 
+        /// `name`, with the server code in parentheses when there is one.
         public var description: String {
             if let serverCode { return "\(name)(\(serverCode))" }
             return name
         }
     }
 
+    /// What kind of failure this is.
     public var code: Code
+    /// libmongoc's or the server's explanation.
     public var message: String
     /// Error labels from the server reply, e.g. `TransientTransactionError`.
     public var labels: [String]
     /// The server's numeric code when the server produced the error (also for duplicate keys etc.).
     public var serverCode: Int?
 
+    /// An error with the given parts.
     public init(code: Code, message: String, labels: [String] = [], serverCode: Int? = nil) {
         self.code = code
         self.message = message
@@ -67,6 +73,7 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// "MongoDB <code>: <message> [labels: …]".
     public var description: String {
         var text = "MongoDB \(code): \(message)"
         if !labels.isEmpty { text += " [labels: \(labels.joined(separator: ", "))]" }

@@ -1,4 +1,4 @@
-import CMongoC
+internal import CMongoC
 import Dispatch
 
 /// Process-wide libmongoc state: `mongoc_init()` runs exactly once, on first use.

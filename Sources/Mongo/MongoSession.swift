@@ -1,4 +1,4 @@
-import CMongoC
+internal import CMongoC
 import Foundation
 
 /// A logical session holding one pooled client until it ends; pass it to operations to run

@@ -1,4 +1,4 @@
-import CMongoC
+internal import CMongoC
 import Foundation
 
 /// A 12-byte MongoDB ObjectId.
@@ -59,8 +59,10 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// The creation time embedded in the id (second precision).
     public var timestamp: Date { Date(timeIntervalSince1970: TimeInterval(timestampSeconds)) }
 
+    /// The hexadecimal form.
     public var description: String { hex }
 
+    /// Byte order, which is creation order to the second.
     public static func < (lhs: ObjectID, rhs: ObjectID) -> Bool {
         lhs.bytes.lexicographicallyPrecedes(rhs.bytes)
     }
