@@ -1,1 +1,0 @@
-// The Mongo module; see DESIGN.md.

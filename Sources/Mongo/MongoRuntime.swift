@@ -1,0 +1,80 @@
+internal import CMongoC
+import Dispatch
+
+/// Process-wide libmongoc state: `mongoc_init()` runs exactly once, on first use.
+enum MongoRuntime {
+    private static let initialized: Bool = {
+        mongoc_init()
+        // libmongoc's default handler prints monitor DEBUG lines and repeats errors we already
+        // throw (bad URIs, failed connections); keep only warnings and critical messages.
+        mongoc_log_set_handler({ level, domain, message, _ in
+            guard level == MONGOC_LOG_LEVEL_WARNING || level == MONGOC_LOG_LEVEL_CRITICAL else { return }
+            mongoc_log_default_handler(level, domain, message, nil)
+        }, nil)
+        return true
+    }()
+
+    /// Blocking libmongoc calls run here, never on Swift's small cooperative pool.
+    /// A concurrent queue lets GCD add threads while calls wait on the network.
+    private static let blockingQueue = DispatchQueue(label: "testbench.mongo.blocking", attributes: .concurrent)
+
+    static func ensureInitialized() {
+        _ = initialized
+    }
+
+    /// Runs `work` on the blocking queue and resumes the caller with its result.
+    static func run<T: Sendable>(_ work: @escaping @Sendable () throws(MongoError) -> T) async throws(MongoError) -> T {
+        ensureInitialized()
+        let result: Result<T, MongoError> = await withCheckedContinuation { continuation in
+            blockingQueue.async {
+                continuation.resume(returning: Result { () throws(MongoError) -> T in try work() })
+            }
+        }
+        return try result.get()
+    }
+
+    /// Runs `work` on the blocking queue without waiting (used to free C resources from deinit).
+    static func runDetached(_ work: @escaping @Sendable () -> Void) {
+        blockingQueue.async(execute: work)
+    }
+}
+
+// libbson declares bson_t and bson_iter_t 128-byte aligned; Swift imports them with a smaller
+// alignment, so temporaries are allocated by hand to keep libbson's (and the compiler's) promise.
+let bsonAlignment = 128
+/// Bytes reserved for one `bson_t` or `bson_iter_t` (both at most 128 bytes in C).
+let bsonStorageSize = 128
+
+/// Gives `body` an initialised empty `bson_t` on the stack and destroys it afterwards.
+func withTemporaryBSON<R, E: Error>(_ body: (OpaquePointer) throws(E) -> R) throws(E) -> R {
+    let result: Result<R, E> = withUnsafeTemporaryAllocation(byteCount: bsonStorageSize, alignment: bsonAlignment) { raw in
+        let doc = OpaquePointer(raw.baseAddress.unsafelyUnwrapped)
+        bson_init(doc)
+        defer { bson_destroy(doc) }
+        return Result { () throws(E) -> R in try body(doc) }
+    }
+    return try result.get()
+}
+
+/// Storage for a reply `bson_t`. libmongoc (re)initialises replies even on failure without
+/// freeing what was there, which is harmless for the empty inline document we start with.
+func withReplyBSON<R, E: Error>(_ body: (OpaquePointer) throws(E) -> R) throws(E) -> R {
+    try withTemporaryBSON(body)
+}
+
+/// Gives `body` aligned storage for a `bson_iter_t`.
+func withTemporaryIterator<R, E: Error>(_ body: (OpaquePointer) throws(E) -> R) throws(E) -> R {
+    let result: Result<R, E> = withUnsafeTemporaryAllocation(byteCount: bsonStorageSize, alignment: bsonAlignment) { raw in
+        let iter = OpaquePointer(raw.baseAddress.unsafelyUnwrapped)
+        return Result { () throws(E) -> R in try body(iter) }
+    }
+    return try result.get()
+}
+
+/// `String.withCString` for closures with typed throws.
+func withCStringTyped<R>(_ string: String, _ body: (UnsafePointer<CChar>) throws(MongoError) -> R) throws(MongoError) -> R {
+    let result: Result<R, MongoError> = string.withCString { pointer in
+        Result { () throws(MongoError) -> R in try body(pointer) }
+    }
+    return try result.get()
+}
