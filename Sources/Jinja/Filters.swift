@@ -4,14 +4,14 @@ import Foundation
 enum Filters {
     static let implemented: Set<String> = [
         "abs", "attr", "capitalize", "center", "count", "d", "default", "e", "escape", "first", "float",
-        "forceescape", "int", "items", "join", "last", "length", "list", "lower", "map", "max", "min",
+        "forceescape", "format", "int", "items", "join", "last", "length", "list", "lower", "map", "max", "min",
         "regex_replace", "reject", "rejectattr", "replace", "reverse", "round", "safe", "select", "selectattr",
         "sort", "string", "sum", "title", "trim", "unique", "upper", "wordcount",
     ]
 
     /// Jinja2 filters this port does not implement; other unknown names fail as in Jinja2.
     static let unimplemented: Set<String> = [
-        "batch", "dictsort", "filesizeformat", "format", "groupby", "indent", "pprint", "random", "slice",
+        "batch", "dictsort", "filesizeformat", "groupby", "indent", "pprint", "random", "slice",
         "striptags", "tojson", "truncate", "urlencode", "urlize", "wordwrap", "xmlattr",
     ]
 
@@ -62,6 +62,18 @@ enum Filters {
         case "safe":
             _ = try args.bind([])
             return .string(try PythonRepr.str(value))
+        case "format":
+            // Jinja2: `soft_str(value) % (kwargs or args)`.
+            let text = try PythonRepr.str(value)
+            if !args.keyword.isEmpty {
+                guard args.positional.isEmpty else {
+                    throw .python("FilterArgumentError", "can't handle positional and keyword arguments at the same time")
+                }
+                var mapping = PyDict()
+                for (key, item) in args.keyword { mapping.set(.string(key), item) }
+                return .string(try PyPrintf.format(text, .dict(mapping)))
+            }
+            return .string(try PyPrintf.format(text, .tuple(args.positional)))
         case "first":
             _ = try args.bind([])
             return try Access.iterate(value).first ?? .undefined(Undefined(message: "No first item, sequence was empty."))
@@ -199,7 +211,8 @@ enum Filters {
             case let .value(i): return .int(i)
             case .overflow: throw PyOps.overflow()
             case .invalid:
-                guard let d = PyNumbers.parseFloat(s) else { return nil }
+                // Jinja2's fallback `int(float(value))` also swallows OverflowError.
+                guard let d = PyNumbers.parseFloat(s), d.isFinite else { return nil }
                 return try PyNumbers.truncate(d).map(Value.int)
             }
         default: return nil

@@ -294,3 +294,124 @@ enum PyFormat {
         return String(out.reversed())
     }
 }
+
+/// Python's printf-style `format % values` (the `%` operator on strings and Jinja2's `format` filter).
+enum PyPrintf {
+    static func format(_ template: String, _ values: Value) throws(RenderFailure) -> String {
+        let mapping: PyDict?
+        var queue: [Value]
+        switch values {
+        case let .tuple(items):
+            mapping = nil
+            queue = items
+        case let .dict(dict):
+            mapping = dict
+            queue = [values]
+        default:
+            mapping = nil
+            queue = [values]
+        }
+        let chars = Array(template.unicodeScalars)
+        var out = ""
+        var k = 0
+        var usedMapping = false
+        func nextValue() throws(RenderFailure) -> Value {
+            guard !queue.isEmpty else { throw .typeError("not enough arguments for format string") }
+            return queue.removeFirst()
+        }
+        while k < chars.count {
+            let c = chars[k]
+            k += 1
+            guard c == "%" else {
+                out.unicodeScalars.append(c)
+                continue
+            }
+            guard k < chars.count else { throw .valueError("incomplete format") }
+            var key: String?
+            if chars[k] == "(" {
+                guard let close = chars[k...].firstIndex(of: ")") else { throw .valueError("incomplete format key") }
+                key = PyText.string(chars[(k + 1)..<close])
+                k = close + 1
+            }
+            var flags = Set<Unicode.Scalar>()
+            while k < chars.count, "-+ #0".unicodeScalars.contains(chars[k]) {
+                flags.insert(chars[k])
+                k += 1
+            }
+            func number() throws(RenderFailure) -> Int? {
+                if k < chars.count, chars[k] == "*" {
+                    k += 1
+                    return try nextValue().requireInt("* wants int")
+                }
+                var digits = ""
+                while k < chars.count, chars[k].isASCII, chars[k].properties.numericType == .decimal {
+                    digits.unicodeScalars.append(chars[k])
+                    k += 1
+                }
+                return Int(digits)
+            }
+            let width = try number() ?? 0
+            var precision: Int?
+            if k < chars.count, chars[k] == "." {
+                k += 1
+                precision = try number() ?? 0
+            }
+            while k < chars.count, "hlL".unicodeScalars.contains(chars[k]) { k += 1 }
+            guard k < chars.count else { throw .valueError("incomplete format") }
+            let conversion = chars[k]
+            k += 1
+            if conversion == "%" {
+                out += "%"
+                continue
+            }
+            let value: Value
+            if let key {
+                guard let mapping else { throw .typeError("format requires a mapping") }
+                guard let found = mapping[.string(key)] else { throw .python("KeyError", PythonRepr.repr(.string(key))) }
+                value = found
+                usedMapping = true
+            } else {
+                value = try nextValue()
+            }
+            var spec = ""
+            if flags.contains("-") { spec += "<" } else if !"sr".unicodeScalars.contains(conversion) { spec += ">" }
+            if flags.contains("+") { spec += "+" } else if flags.contains(" ") { spec += " " }
+            if flags.contains("#") { spec += "#" }
+            if flags.contains("0"), !flags.contains("-"), !"sr".unicodeScalars.contains(conversion) {
+                spec = spec.replacingOccurrences(of: ">", with: "") + "0"
+            }
+            if width > 0 { spec += String(width) }
+            let body: String
+            switch conversion {
+            case "s", "r", "a":
+                var text = conversion == "s" ? try PythonRepr.str(value) : PythonRepr.repr(value)
+                if let precision { text = PyText.string(text.unicodeScalars.prefix(precision)) }
+                body = PyText.pad(text, width: width, fill: " ", align: flags.contains("-") ? "<" : ">")
+            case "d", "i", "u":
+                guard let n = PyOps.Number(value) else {
+                    throw .typeError("%\(conversion) format: a real number is required, not \(value.typeName)")
+                }
+                let i: Int
+                switch n {
+                case let .int(v): i = v
+                case let .double(d): i = try PyNumbers.truncate(d) ?? 0
+                }
+                body = try PyFormat.formatValue(.int(i), spec: spec + "d")
+            case "f", "F", "e", "E", "g", "G", "x", "X", "o":
+                guard PyOps.Number(value) != nil else {
+                    throw .typeError("must be real number, not \(value.typeName)")
+                }
+                let p = precision.map { ".\($0)" } ?? (("xXo".unicodeScalars.contains(conversion)) ? "" : ".6")
+                body = try PyFormat.formatValue(value, spec: spec + p + String(conversion))
+            default:
+                throw .valueError("unsupported format character '\(conversion)'")
+            }
+            out += body
+        }
+        if mapping == nil, !queue.isEmpty {
+            throw .typeError("not all arguments converted during string formatting")
+        }
+        _ = usedMapping
+        return out
+    }
+}

@@ -168,8 +168,8 @@ enum PyOps {
         case let (.add, .tuple(x), .tuple(y)): return .tuple(x + y)
         case (.mul, _, _):
             if let result = repeatSequence(a, b) ?? repeatSequence(b, a) { return result }
-        case (.mod, .string, _):
-            throw .unsupported("printf-style string formatting ('...' % value) is not supported; use format()")
+        case let (.mod, .string(format), _):
+            return .string(try PyPrintf.format(format, b))
         default: break
         }
         throw .typeError("unsupported operand type(s) for \(op.rawValue): '\(a.typeName)' and '\(b.typeName)'")

@@ -3,8 +3,8 @@ import Foundation
 /// A Python `re` pattern run by ICU (NSRegularExpression), for the `regex_replace` filter.
 ///
 /// The pattern is translated: `(?P<n>…)` → `(?<n>…)`, `(?P=n)` → `\k<n>`, `\Z` → `\z`, a literal
-/// `[` inside a class and a `{` that is not a quantifier are escaped, `{,n}` → `{0,n}`, and only
-/// `\n` ends a line (as in Python). Known divergences: ICU's `\w` also matches combining marks,
+/// `[` inside a class and a `{` that is not a quantifier are escaped, `{,n}` → `{0,n}`, and `.`,
+/// `^`, `$` are rewritten so only `\n` ends a line, as in Python. Known divergences: ICU's `\w` also matches combining marks,
 /// and its `\s` does not match `\x1c`-`\x1f`; Python matches the reverse.
 struct PyRegex: @unchecked Sendable {
     // NSRegularExpression is immutable and documented as safe to share between threads.
@@ -31,6 +31,20 @@ struct PyRegex: @unchecked Sendable {
         var out = String.UnicodeScalarView()
         var k = 0
         var inClass = false
+        // Python only allows global flags at the start: `(?ims)`.
+        var dotAll = false
+        var multiline = false
+        var scan = 0
+        while scan + 2 < p.count, p[scan] == "(", p[scan + 1] == "?", "aiLmsux".unicodeScalars.contains(p[scan + 2]) {
+            var end = scan + 2
+            while end < p.count, "aiLmsux".unicodeScalars.contains(p[end]) { end += 1 }
+            guard end < p.count, p[end] == ")" else { break }
+            for flag in p[(scan + 2)..<end] {
+                if flag == "s" { dotAll = true }
+                if flag == "m" { multiline = true }
+            }
+            scan = end + 1
+        }
         func append(_ s: String) { out.append(contentsOf: s.unicodeScalars) }
         func startsWith(_ s: String, at index: Int) -> Bool {
             let needle = Array(s.unicodeScalars)
@@ -99,6 +113,15 @@ struct PyRegex: @unchecked Sendable {
                 }
             case "}":
                 append("\\}")
+                k += 1
+            case "." where !dotAll:
+                append("[^\\n]")
+                k += 1
+            case "$":
+                append(multiline ? "(?=\\n|\\z)" : "(?=\\n?\\z)")
+                k += 1
+            case "^" where multiline:
+                append("(?<![^\\n])")
                 k += 1
             default:
                 out.append(c)
@@ -201,15 +224,23 @@ struct PyRegex: @unchecked Sendable {
         let whole = NSRange(text.startIndex..<text.endIndex, in: text)
         var matches = regex.matches(in: text, options: [], range: whole)
         if count > 0, matches.count > count { matches = Array(matches.prefix(count)) }
+        // Slice the scalar view: String subscripts would round to grapheme boundaries (`\r\n`).
+        // `Range(_:in:)` rejects ranges inside a grapheme, so map UTF-16 offsets by hand.
+        let scalars = text.unicodeScalars
+        let utf16 = text.utf16
+        func bounds(_ range: NSRange) -> Range<String.Index>? {
+            guard range.location != NSNotFound else { return nil }
+            let lower = utf16.index(utf16.startIndex, offsetBy: range.location)
+            return lower..<utf16.index(lower, offsetBy: range.length)
+        }
         var out = ""
         var cursor = text.startIndex
-        func substring(_ range: NSRange) -> Substring? {
-            guard range.location != NSNotFound, let r = Range(range, in: text) else { return nil }
-            return text[r]
+        func substring(_ range: NSRange) -> String? {
+            bounds(range).map { String(scalars[$0]) }
         }
         for match in matches {
-            guard let r = Range(match.range, in: text) else { continue }
-            out += text[cursor..<r.lowerBound]
+            guard let r = bounds(match.range) else { continue }
+            out += String(scalars[cursor..<r.lowerBound])
             for piece in pieces {
                 switch piece {
                 case let .literal(s): out += s
@@ -220,7 +251,7 @@ struct PyRegex: @unchecked Sendable {
             }
             cursor = r.upperBound
         }
-        out += text[cursor...]
+        out += String(scalars[cursor...])
         return out
     }
 }

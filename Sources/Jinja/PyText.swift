@@ -110,13 +110,10 @@ enum PyText {
             while k < indices.count, isSpace(text[indices[k]]) { k += 1 }
             guard k < indices.count else { break }
             if maxSplit >= 0, words.count == maxSplit {
-                // The remainder keeps its inner whitespace but loses the outer run.
+                // The remainder keeps all its whitespace except the run just skipped.
                 var rest = Array(indices[k...])
                 if reverse { rest.reverse() }
-                var slice = rest.map { text[$0] }[...]
-                if reverse { while let c = slice.first, isSpace(c) { slice = slice.dropFirst() } }
-                else { while let c = slice.last, isSpace(c) { slice = slice.dropLast() } }
-                words.append(string(slice))
+                words.append(string(rest.map { text[$0] }))
                 break
             }
             var word: Scalars = []
