@@ -22,6 +22,7 @@ import json
 import os
 import re
 import sys
+import warnings
 
 import jinja2
 import yaml
@@ -43,6 +44,8 @@ def lmeval_environment():
 
 
 ENV = lmeval_environment()
+# Some semantics cases use patterns such as "[[]" on purpose; Python's FutureWarning is noise here.
+warnings.filterwarnings("ignore", category=FutureWarning)
 
 
 def render(template, doc):
