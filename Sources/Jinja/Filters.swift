@@ -252,7 +252,6 @@ enum Filters {
     /// Jinja2's `title`: capitalises each run separated by whitespace, `-`, or an opening bracket.
     static func jinjaTitle(_ s: String) -> String {
         var out = ""
-        var atWordStart = true
         var word = ""
         func flushWord() {
             guard let first = word.unicodeScalars.first else { return }
@@ -263,13 +262,10 @@ enum Filters {
             if PyText.isSpace(c) || "-({[<".unicodeScalars.contains(c) {
                 flushWord()
                 out.unicodeScalars.append(c)
-                atWordStart = true
             } else {
                 word.unicodeScalars.append(c)
-                atWordStart = false
             }
         }
-        _ = atWordStart
         flushWord()
         return out
     }

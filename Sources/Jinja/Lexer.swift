@@ -331,7 +331,7 @@ struct Lexer {
         var out = String.UnicodeScalarView()
         var k = 0
         func hexValue(_ count: Int) -> UInt32? {
-            guard k + count < raw.count + 1, k + count <= raw.count else { return nil }
+            guard k + count <= raw.count else { return nil }
             var text = ""
             text.unicodeScalars.append(contentsOf: raw[k..<(k + count)])
             guard text.unicodeScalars.allSatisfy(\.properties.isASCIIHexDigit) else { return nil }

@@ -314,7 +314,6 @@ enum PyPrintf {
         let chars = Array(template.unicodeScalars)
         var out = ""
         var k = 0
-        var usedMapping = false
         func nextValue() throws(RenderFailure) -> Value {
             guard !queue.isEmpty else { throw .typeError("not enough arguments for format string") }
             return queue.removeFirst()
@@ -369,7 +368,6 @@ enum PyPrintf {
                 guard let mapping else { throw .typeError("format requires a mapping") }
                 guard let found = mapping[.string(key)] else { throw .python("KeyError", PythonRepr.repr(.string(key))) }
                 value = found
-                usedMapping = true
             } else {
                 value = try nextValue()
             }
@@ -411,7 +409,6 @@ enum PyPrintf {
         if mapping == nil, !queue.isEmpty {
             throw .typeError("not all arguments converted during string formatting")
         }
-        _ = usedMapping
         return out
     }
 }

@@ -60,7 +60,7 @@ enum PyNumbers {
         if radix == 0 { radix = 10 }
         guard (2...36).contains(radix), !scalars.isEmpty,
               let digits = stripUnderscores(scalars, allowLeading: prefixed), !digits.isEmpty,
-              digits.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isASCIIHexDigit || ($0.isASCII && $0.properties.isAlphabetic) })
+              digits.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil) })
         else { return .invalid }
         // Base 0 rejects leading zeros such as "010", like a Python literal.
         if base == 0, !prefixed, digits.count > 1, digits.hasPrefix("0"), digits.contains(where: { $0 != "0" }) {

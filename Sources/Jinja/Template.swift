@@ -2,6 +2,19 @@ import JSON
 
 /// A compiled Jinja2 template, rendered with Python/Jinja2 semantics as lm-eval configures
 /// them: StrictUndefined, `keep_trailing_newline=True`, plus a `regex_replace` filter.
+///
+/// Known divergences from Jinja2 3.1 (none occurs in lm-eval 0.4.9's task templates):
+/// - Integers are 64-bit; a result Python would keep as a big integer is a `.runtime` error.
+/// - Lazy Python objects are materialised as lists: `{{ d.keys() }}`, `{{ range(3) }}` and
+///   `{{ xs|map('upper') }}` print `['a']`, `[0, 1, 2]`, `['A']` rather than `dict_keys([...])`,
+///   `range(0, 3)` or `<generator object …>`; methods print without a memory address.
+/// - Values are immutable: list/dict mutators, `namespace()`, macros, `call`/`filter`/`with`
+///   blocks, includes, recursive loops and a few rare filters (`tojson`, `dictsort`, `groupby`,
+///   …) raise `.unsupported`.
+/// - `regex_replace` runs Python patterns on ICU (see `PyRegex`): `\w` also matches combining
+///   marks and `\s` misses U+001C–U+001F.
+/// - Case mapping and `isprintable` follow Swift's Unicode tables, which may differ from the
+///   running Python's for recently assigned characters.
 public struct JinjaTemplate: Sendable {
     /// The name used in error messages (e.g. "gsm8k: doc_to_text").
     public let name: String
