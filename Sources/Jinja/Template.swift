@@ -2,21 +2,46 @@ import JSON
 
 /// A compiled Jinja2 template, rendered with Python/Jinja2 semantics as lm-eval configures
 /// them: StrictUndefined, `keep_trailing_newline=True`, plus a `regex_replace` filter.
+///
+/// Known divergences from Jinja2 3.1 (none occurs in lm-eval 0.4.9's task templates):
+/// - Integers are 64-bit; a result Python would keep as a big integer is a `.runtime` error.
+/// - Lazy Python objects are materialised as lists: `{{ d.keys() }}`, `{{ range(3) }}` and
+///   `{{ xs|map('upper') }}` print `['a']`, `[0, 1, 2]`, `['A']` rather than `dict_keys([...])`,
+///   `range(0, 3)` or `<generator object …>`; methods print without a memory address.
+/// - Values are immutable: list/dict mutators, `namespace()`, macros, `call`/`filter`/`with`
+///   blocks, includes, recursive loops and a few rare filters (`tojson`, `dictsort`, `groupby`,
+///   …) raise `.unsupported`.
+/// - `regex_replace` runs Python patterns on ICU (see `PyRegex`): `\w` also matches combining
+///   marks and `\s` misses U+001C–U+001F.
+/// - Case mapping and `isprintable` follow Swift's Unicode tables, which may differ from the
+///   running Python's for recently assigned characters.
 public struct JinjaTemplate: Sendable {
     /// The name used in error messages (e.g. "gsm8k: doc_to_text").
     public let name: String
     public let source: String
+    private let body: [Node]
 
     /// Compiles `source`; syntax errors are thrown here, not at render time.
     public init(_ source: String, name: String = "<template>") throws(JinjaError) {
         self.name = name
         self.source = source
-        throw JinjaError(template: name, kind: .syntax, message: "Jinja is not implemented yet")
+        do {
+            body = try Parser.parse(source)
+        } catch {
+            throw JinjaError(template: name, kind: error.kind, message: error.message, line: error.line)
+        }
     }
 
     /// Renders with the given variables (a document's fields, for lm-eval).
     public func render(_ context: JSONObject) throws(JinjaError) -> String {
-        throw JinjaError(template: name, kind: .unsupported, message: "Jinja is not implemented yet")
+        var renderer = Renderer(document: context)
+        var out = ""
+        do {
+            try renderer.render(body, into: &out)
+        } catch {
+            throw JinjaError(template: name, kind: error.kind, message: error.message, line: renderer.line)
+        }
+        return out
     }
 }
 

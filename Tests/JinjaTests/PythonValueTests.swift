@@ -1,0 +1,27 @@
+import JSON
+import Jinja
+import Testing
+
+@Suite struct PythonValueTests {
+    @Test(arguments: [
+        (JSONValue.string("it's"), "it's", "\"it's\""),
+        (.string("say \"hi\" it's"), "say \"hi\" it's", "'say \"hi\" it\\'s'"),
+        (.string("tab\tnl\n\u{0}é🙂\u{200B}\u{A0}"), "tab\tnl\n\u{0}é🙂\u{200B}\u{A0}", "'tab\\tnl\\n\\x00é🙂\\u200b\\xa0'"),
+        (.array(["a", 1, 2.0, nil, true]), "['a', 1, 2.0, None, True]", "['a', 1, 2.0, None, True]"),
+        (.object(["k": ["v": 1e-5]]), "{'k': {'v': 1e-05}}", "{'k': {'v': 1e-05}}"),
+        (.double(1e16), "1e+16", "1e+16"),
+        (.double(0.1), "0.1", "0.1"),
+        (.int(-3), "-3", "-3"),
+        (.bool(false), "False", "False"),
+        (.null, "None", "None"),
+    ])
+    func strAndRepr(value: JSONValue, str: String, repr: String) {
+        #expect(PythonValue.str(value) == str)
+        #expect(PythonValue.repr(value) == repr)
+    }
+
+    @Test func outputUsesStrOfValues() throws {
+        let doc: JSONObject = ["v": ["x", 1.0, ["k": nil]]]
+        #expect(try render("{{ v }}", doc) == PythonValue.str(doc["v"] ?? nil))
+    }
+}
