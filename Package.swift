@@ -49,7 +49,7 @@ let package = Package(
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "LMEval"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
-        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "JSON"]),
+        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,138 @@
+import JSON
+import Mongo
+
+/// A sampled task with everything the requester needs, written and replaced as one unit.
+public struct TaskTree: Sendable, Equatable {
+    public var task: JSONObject
+    public var instances: [JSONObject]
+    public var prompts: [JSONObject]
+
+    public init(task: JSONObject, instances: [JSONObject], prompts: [JSONObject]) {
+        self.task = task
+        self.instances = instances
+        self.prompts = prompts
+    }
+
+    /// The task's `_id`; every tree is built with one.
+    public var taskID: ObjectID? { task["_id"]?.objectIDValue }
+}
+
+/// Which task documents to list.
+public struct TaskQuery: Sendable, Equatable {
+    /// `requester_args.address` of the supplier.
+    public var supplierAddress: String?
+    /// The task's `tasks` field (the task name the Sampler was given).
+    public var taskName: String?
+    public var limit: Int?
+
+    public init(supplierAddress: String? = nil, taskName: String? = nil, limit: Int? = nil) {
+        self.supplierAddress = supplierAddress
+        self.taskName = taskName
+        self.limit = limit
+    }
+}
+
+/// Why the document store refused or failed.
+public struct DocumentStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// The store could not be reached or failed transiently; retrying may help.
+        case unavailable
+        /// The store rejected a document or a request; retrying the same input will fail again.
+        case rejected
+        /// A referenced document does not exist.
+        case notFound
+    }
+
+    public var kind: Kind
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// Whether the workflow layer should retry the activity.
+    public var isRetryable: Bool { kind == .unavailable }
+
+    public var description: String { message }
+}
+
+/// Where task trees, responses and results live: MongoDB in production, PostgreSQL JSONB by default.
+/// Both keep the original test-bench's collections and field names, so the Go requester and
+/// manager read what either writes.
+public protocol DocumentStore: Sendable {
+    /// A short name for logs and messages ("mongodb", "postgres").
+    var kind: String { get }
+
+    /// Creates collections, tables and indexes that are missing.
+    func prepare() async throws(DocumentStoreError)
+
+    /// Writes a task with all its instances and prompts, atomically; an earlier tree with the same
+    /// task id (left by a crashed attempt) is replaced. Readers never see a task without its prompts.
+    func replaceTaskTree(_ tree: TaskTree) async throws(DocumentStoreError)
+
+    /// Deletes a task and its instances, prompts, responses and result.
+    func deleteTaskTree(taskID: ObjectID) async throws(DocumentStoreError)
+
+    func task(id: ObjectID) async throws(DocumentStoreError) -> JSONObject?
+
+    /// Task documents, newest first.
+    func tasks(matching query: TaskQuery) async throws(DocumentStoreError) -> [JSONObject]
+
+    /// Instances of a task in `doc_id` order.
+    func instances(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject]
+
+    /// Prompts of a task in the order they were written.
+    func prompts(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject]
+
+    func responses(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject]
+
+    /// Stores responses as the requester would (used by tests and reference runs).
+    func insertResponses(_ responses: [JSONObject]) async throws(DocumentStoreError)
+
+    /// Upserts the task's `results` document (keyed by `result_data.task_id`) and sets the task's
+    /// `evaluated` to true, in one atomic step.
+    func saveResult(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError)
+
+    /// The result of one task, if evaluated.
+    func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject?
+
+    /// Every stored result (for leaderboards).
+    func allResults() async throws(DocumentStoreError) -> [JSONObject]
+}
+
+/// The collections of the original test-bench and the order their fields are written in.
+public enum DocumentCollection: String, Sendable, CaseIterable {
+    case tasks, instances, prompts, responses, results
+
+    /// Field order of the original's documents; stores that do not keep key order
+    /// (PostgreSQL JSONB) restore it on read so both stores print identical documents.
+    public var fieldOrder: [String] {
+        switch self {
+        case .tasks:
+            ["_id", "framework", "requester_args", "blacklist", "llm_args", "num_fewshot", "gen_kwargs",
+             "bootstrap_iters", "system_instruction", "apply_chat_template", "fewshot_as_multiturn",
+             "confirm_run_unsafe_code", "qty", "tasks", "total_instances", "request_type", "done",
+             "evaluated", "drop", "creation_date"]
+        case .instances:
+            ["_id", "task_id", "request_type", "doc", "arguments", "idx", "metadata", "task_name", "doc_id",
+             "repeats", "done", "creation_date"]
+        case .prompts:
+            ["_id", "data", "task_id", "instance_id", "timeout", "done", "trigger_session", "creation_date",
+             "ctxlen", "context_enc", "continuation_enc"]
+        case .responses:
+            ["_id", "ok", "error_code", "ms", "response", "error", "height", "session_height", "task_id",
+             "instance_id", "prompt_id"]
+        case .results:
+            ["_id", "result_data", "scores"]
+        }
+    }
+
+    /// `document` with its known fields first, in the original's order, then any others as they came.
+    public func ordered(_ document: JSONObject) -> JSONObject {
+        var out = JSONObject()
+        for key in fieldOrder { if let value = document[key] { out[key] = value } }
+        for (key, value) in document where out[key] == nil { out[key] = value }
+        return out
+    }
+}

@@ -1,0 +1,140 @@
+import JSON
+import Mongo
+
+/// The production document store: the original test-bench's MongoDB collections.
+public struct MongoDocumentStore: DocumentStore {
+    public let kind = "mongodb"
+    private let pool: MongoClientPool
+    private let database: MongoDatabase
+
+    /// Uses the database named in the URI's path, else `pocket-ml-testbench` as the original does.
+    public init(pool: MongoClientPool, databaseName: String? = nil) {
+        self.pool = pool
+        self.database = pool.database(databaseName ?? pool.defaultDatabaseName ?? "pocket-ml-testbench")
+    }
+
+    private func collection(_ collection: DocumentCollection) -> MongoCollection {
+        database.collection(collection.rawValue)
+    }
+
+    public func prepare() async throws(DocumentStoreError) {
+        // The original's indexes (its MongoDB init script), so the requester's and manager's queries stay fast.
+        let indexes: [(DocumentCollection, [IndexModel])] = [
+            (.tasks, [IndexModel(keys: ["tasks": 1, "framework": 1, "requester_args.address": 1, "requester_args.service": 1,
+                                        "done": 1, "evaluated": 1, "drop": 1])]),
+            (.instances, [IndexModel(keys: ["task_id": 1, "done": 1])]),
+            (.prompts, [IndexModel(keys: ["task_id": 1, "instance_id": 1, "done": 1])]),
+            (.responses, [IndexModel(keys: ["task_id": 1, "instance_id": 1, "prompt_id": 1, "ok": 1])]),
+            (.results, [IndexModel(keys: ["result_data.task_id": 1], unique: true)]),
+        ]
+        try await run {
+            for (name, models) in indexes { try await collection(name).createIndexes(models) }
+        }
+    }
+
+    public func replaceTaskTree(_ tree: TaskTree) async throws(DocumentStoreError) {
+        guard let taskID = tree.taskID else { throw DocumentStoreError(.rejected, "task document has no ObjectId _id") }
+        let byTask: JSONObject = ["task_id": .objectID(taskID)]
+        let prompts = collection(.prompts), instances = collection(.instances), tasks = collection(.tasks)
+        try await atomically { session in
+            // Task last: without a transaction a reader may see prompts early, never a task missing them.
+            try await prompts.deleteMany(byTask, session: session)
+            try await instances.deleteMany(byTask, session: session)
+            try await tasks.deleteMany(["_id": .objectID(taskID)], session: session)
+            if !tree.prompts.isEmpty { try await prompts.insertMany(tree.prompts, session: session) }
+            if !tree.instances.isEmpty { try await instances.insertMany(tree.instances, session: session) }
+            try await tasks.insertOne(tree.task, session: session)
+        }
+    }
+
+    public func deleteTaskTree(taskID: ObjectID) async throws(DocumentStoreError) {
+        let byTask: JSONObject = ["task_id": .objectID(taskID)]
+        let dependents = [collection(.prompts), collection(.instances), collection(.responses)]
+        let results = collection(.results), tasks = collection(.tasks)
+        try await atomically { session in
+            for dependent in dependents { try await dependent.deleteMany(byTask, session: session) }
+            try await results.deleteMany(["result_data.task_id": .objectID(taskID)], session: session)
+            try await tasks.deleteMany(["_id": .objectID(taskID)], session: session)
+        }
+    }
+
+    public func task(id: ObjectID) async throws(DocumentStoreError) -> JSONObject? {
+        try await run { try await collection(.tasks).findOne(["_id": .objectID(id)]) }
+    }
+
+    public func tasks(matching query: TaskQuery) async throws(DocumentStoreError) -> [JSONObject] {
+        var filter = JSONObject()
+        if let address = query.supplierAddress { filter["requester_args.address"] = .string(address) }
+        if let name = query.taskName { filter["tasks"] = .string(name) }
+        return try await run {
+            try await collection(.tasks).find(filter, sort: ["creation_date": -1, "_id": -1], limit: query.limit)
+        }
+    }
+
+    public func instances(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject] {
+        try await run { try await collection(.instances).find(["task_id": .objectID(taskID)], sort: ["doc_id": 1, "_id": 1]) }
+    }
+
+    public func prompts(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject] {
+        try await run { try await collection(.prompts).find(["task_id": .objectID(taskID)], sort: ["_id": 1]) }
+    }
+
+    public func responses(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject] {
+        try await run { try await collection(.responses).find(["task_id": .objectID(taskID)], sort: ["_id": 1]) }
+    }
+
+    public func insertResponses(_ responses: [JSONObject]) async throws(DocumentStoreError) {
+        guard !responses.isEmpty else { return }
+        try await run { try await collection(.responses).insertMany(responses, ordered: false) }
+    }
+
+    public func saveResult(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) {
+        var fields = result
+        fields["_id"] = nil
+        let tasks = collection(.tasks), results = collection(.results)
+        try await atomically { session in
+            let marked = try await tasks.updateOne(filter: ["_id": .objectID(taskID)], update: ["$set": ["evaluated": true]], session: session)
+            guard marked.matchedCount == 1 else { throw DocumentStoreError(.notFound, "task \(taskID.hex) does not exist") }
+            try await results.updateOne(filter: ["result_data.task_id": .objectID(taskID)], update: ["$set": .object(fields)],
+                                        upsert: true, session: session)
+        }
+    }
+
+    public func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject? {
+        try await run { try await collection(.results).findOne(["result_data.task_id": .objectID(taskID)]) }
+    }
+
+    public func allResults() async throws(DocumentStoreError) -> [JSONObject] {
+        try await run { try await collection(.results).find([:], sort: ["_id": 1]) }
+    }
+
+    // MARK: - Plumbing
+
+    /// Runs `body` in a transaction when the server has them (replica set or sharded cluster);
+    /// otherwise runs it as is, relying on the delete-then-insert order to make a retry replace
+    /// whatever a crashed attempt left.
+    private func atomically(_ body: (MongoSession?) async throws -> Void) async throws(DocumentStoreError) {
+        try await run {
+            if try await pool.supportsTransactions() {
+                try await pool.withTransaction { session in try await body(session) }
+            } else {
+                try await body(nil)
+            }
+        }
+    }
+
+    @discardableResult
+    private func run<T>(_ body: () async throws -> T) async throws(DocumentStoreError) -> T {
+        do {
+            return try await body()
+        } catch let error as DocumentStoreError {
+            throw error
+        } catch let error as MongoError {
+            throw error.isRetryable
+                ? DocumentStoreError(.unavailable, "document store (mongodb) unavailable: \(error)")
+                : DocumentStoreError(.rejected, "document store (mongodb) rejected the request: \(error)")
+        } catch {
+            throw DocumentStoreError(.unavailable, "document store (mongodb): \(error)")
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import JSON
+import Mongo
+import Postgres
+
+/// The embedded document store: the original's collections as JSONB tables in one PostgreSQL schema,
+/// so a single PostgreSQL server is enough for a local run.
+public struct PostgresDocumentStore: DocumentStore {
+    public let kind = "postgres"
+    private let pool: PostgresConnectionPool
+    private let schema: String
+
+    /// Uses `pool` and keeps the collections in `schema` (created by `prepare`).
+    public init(pool: PostgresConnectionPool, schema: String = "documents") {
+        self.pool = pool
+        self.schema = schema
+    }
+
+    private func table(_ collection: DocumentCollection) -> String {
+        Postgres.quoteIdentifier(schema: schema, collection.rawValue)
+    }
+
+    public func prepare() async throws(DocumentStoreError) {
+        let s = Postgres.quoteIdentifier(schema)
+        // The schema name goes into the lock key so stores in different schemas do not wait for each other.
+        let ddl = """
+            CREATE SCHEMA IF NOT EXISTS \(s);
+            CREATE TABLE IF NOT EXISTS \(table(.tasks)) (
+                id TEXT PRIMARY KEY, doc JSONB NOT NULL, written_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp());
+            CREATE TABLE IF NOT EXISTS \(table(.instances)) (
+                id TEXT PRIMARY KEY, task_id TEXT NOT NULL, seq BIGINT NOT NULL, doc JSONB NOT NULL);
+            CREATE INDEX IF NOT EXISTS instances_task_id ON \(table(.instances)) (task_id, seq);
+            CREATE TABLE IF NOT EXISTS \(table(.prompts)) (
+                id TEXT PRIMARY KEY, task_id TEXT NOT NULL, seq BIGINT NOT NULL, doc JSONB NOT NULL);
+            CREATE INDEX IF NOT EXISTS prompts_task_id ON \(table(.prompts)) (task_id, seq);
+            CREATE TABLE IF NOT EXISTS \(table(.responses)) (
+                id TEXT PRIMARY KEY, task_id TEXT NOT NULL, prompt_id TEXT, doc JSONB NOT NULL,
+                written_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp());
+            CREATE INDEX IF NOT EXISTS responses_task_id ON \(table(.responses)) (task_id);
+            CREATE TABLE IF NOT EXISTS \(table(.results)) (
+                task_id TEXT PRIMARY KEY, doc JSONB NOT NULL);
+            """
+        try await run { connection in
+            try await connection.transaction { connection in
+                try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [.string("testbench.documents." + schema)])
+                try connection.executeScript(ddl)
+            }
+        }
+    }
+
+    public func replaceTaskTree(_ tree: TaskTree) async throws(DocumentStoreError) {
+        guard let taskID = tree.taskID?.hex else { throw DocumentStoreError(.rejected, "task document has no ObjectId _id") }
+        let instanceRows = try Self.rows(tree.instances, collection: .instances)
+        let promptRows = try Self.rows(tree.prompts, collection: .prompts)
+        let task = JSONValue.object(tree.task)
+        let tasks = table(.tasks), instances = table(.instances), prompts = table(.prompts)
+        try await run { connection in
+            try await connection.transaction { connection in
+                try connection.execute("DELETE FROM \(prompts) WHERE task_id = $1", [.string(taskID)])
+                try connection.execute("DELETE FROM \(instances) WHERE task_id = $1", [.string(taskID)])
+                try connection.execute("DELETE FROM \(tasks) WHERE id = $1", [.string(taskID)])
+                for (name, rows) in [(instances, instanceRows), (prompts, promptRows)] where !rows.ids.isEmpty {
+                    try connection.execute(
+                        """
+                        INSERT INTO \(name) (id, task_id, seq, doc)
+                        SELECT id, $2, ord - 1, doc::jsonb FROM unnest($1::text[], $3::text[]) WITH ORDINALITY AS t(id, doc, ord)
+                        """,
+                        [.stringArray(rows.ids), .string(taskID), .stringArray(rows.documents)])
+                }
+                try connection.execute("INSERT INTO \(tasks) (id, doc) VALUES ($1, $2)", [.string(taskID), .json(task)])
+            }
+        }
+    }
+
+    public func deleteTaskTree(taskID: ObjectID) async throws(DocumentStoreError) {
+        let id = taskID.hex
+        let statements = [
+            "DELETE FROM \(table(.prompts)) WHERE task_id = $1", "DELETE FROM \(table(.instances)) WHERE task_id = $1",
+            "DELETE FROM \(table(.responses)) WHERE task_id = $1", "DELETE FROM \(table(.results)) WHERE task_id = $1",
+            "DELETE FROM \(table(.tasks)) WHERE id = $1",
+        ]
+        try await run { connection in
+            try await connection.transaction { connection in
+                for statement in statements { try connection.execute(statement, [.string(id)]) }
+            }
+        }
+    }
+
+    public func task(id: ObjectID) async throws(DocumentStoreError) -> JSONObject? {
+        try await documents(.tasks, "SELECT doc FROM \(table(.tasks)) WHERE id = $1", [.string(id.hex)]).first
+    }
+
+    public func tasks(matching query: TaskQuery) async throws(DocumentStoreError) -> [JSONObject] {
+        try await documents(.tasks, """
+            SELECT doc FROM \(table(.tasks))
+            WHERE ($1::text IS NULL OR doc->'requester_args'->>'address' = $1) AND ($2::text IS NULL OR doc->>'tasks' = $2)
+            ORDER BY written_at DESC, id DESC LIMIT $3
+            """, [query.supplierAddress.map(PostgresValue.string) ?? .null, query.taskName.map(PostgresValue.string) ?? .null,
+                  query.limit.map { .int64(Int64($0)) } ?? .null])
+    }
+
+    public func instances(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject] {
+        try await documents(.instances, "SELECT doc FROM \(table(.instances)) WHERE task_id = $1 ORDER BY seq", [.string(taskID.hex)])
+    }
+
+    public func prompts(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject] {
+        try await documents(.prompts, "SELECT doc FROM \(table(.prompts)) WHERE task_id = $1 ORDER BY seq", [.string(taskID.hex)])
+    }
+
+    public func responses(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject] {
+        try await documents(.responses, "SELECT doc FROM \(table(.responses)) WHERE task_id = $1 ORDER BY written_at, id",
+                            [.string(taskID.hex)])
+    }
+
+    public func insertResponses(_ responses: [JSONObject]) async throws(DocumentStoreError) {
+        guard !responses.isEmpty else { return }
+        var ids: [String?] = [], taskIDs: [String?] = [], promptIDs: [String?] = [], documents: [String?] = []
+        for response in responses {
+            guard let id = response["_id"]?.objectIDValue, let taskID = response["task_id"]?.objectIDValue else {
+                throw DocumentStoreError(.rejected, "a response needs ObjectId _id and task_id fields")
+            }
+            ids.append(id.hex)
+            taskIDs.append(taskID.hex)
+            promptIDs.append(response["prompt_id"]?.objectIDValue?.hex)
+            documents.append(JSONValue.object(response).serialized())
+        }
+        let responsesTable = table(.responses)
+        try await run { connection in
+            try await connection.execute("""
+                INSERT INTO \(responsesTable) (id, task_id, prompt_id, doc)
+                SELECT id, task_id, prompt_id, doc::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS t(id, task_id, prompt_id, doc)
+                ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc
+                """, [.stringArray(ids), .stringArray(taskIDs), .stringArray(promptIDs), .stringArray(documents)])
+        }
+    }
+
+    public func saveResult(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) {
+        let id = taskID.hex
+        let results = table(.results), tasks = table(.tasks)
+        let document = JSONValue.object(result)
+        try await run { connection in
+            try await connection.transaction { connection in
+                let updated = try connection.execute(
+                    "UPDATE \(tasks) SET doc = jsonb_set(doc, '{evaluated}', 'true') WHERE id = $1", [.string(id)])
+                guard updated == 1 else { throw DocumentStoreError(.notFound, "task \(id) does not exist") }
+                try connection.execute("""
+                    INSERT INTO \(results) (task_id, doc) VALUES ($1, $2)
+                    ON CONFLICT (task_id) DO UPDATE SET doc = EXCLUDED.doc
+                    """, [.string(id), .json(document)])
+            }
+        }
+    }
+
+    public func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject? {
+        try await documents(.results, "SELECT doc FROM \(table(.results)) WHERE task_id = $1", [.string(taskID.hex)]).first
+    }
+
+    public func allResults() async throws(DocumentStoreError) -> [JSONObject] {
+        try await documents(.results, "SELECT doc FROM \(table(.results)) ORDER BY task_id", [])
+    }
+
+    // MARK: - Plumbing
+
+    private static func rows(_ documents: [JSONObject], collection: DocumentCollection) throws(DocumentStoreError) -> (ids: [String?], documents: [String?]) {
+        var ids: [String?] = [], texts: [String?] = []
+        for document in documents {
+            guard let id = document["_id"]?.objectIDValue else {
+                throw DocumentStoreError(.rejected, "a document of \(collection.rawValue) has no ObjectId _id")
+            }
+            ids.append(id.hex)
+            texts.append(JSONValue.object(document).serialized())
+        }
+        return (ids, texts)
+    }
+
+    private func documents(_ collection: DocumentCollection, _ sql: String, _ parameters: [PostgresValue]) async throws(DocumentStoreError) -> [JSONObject] {
+        try await run { connection in
+            let rows = try await connection.query(sql, parameters)
+            return try rows.map { row in
+                guard case let .object(object) = try row.jsonValue(at: 0) else {
+                    throw DocumentStoreError(.rejected, "a stored \(collection.rawValue) document is not an object")
+                }
+                return collection.ordered(object)
+            }
+        }
+    }
+
+    @discardableResult
+    private func run<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(DocumentStoreError) -> T {
+        do {
+            return try await pool.withConnection { connection in try await body(connection) }
+        } catch let error as DocumentStoreError {
+            throw error
+        } catch let error as PostgresError {
+            throw Self.translate(error)
+        } catch {
+            throw DocumentStoreError(.unavailable, "document store (postgres): \(error)")
+        }
+    }
+
+    static func translate(_ error: PostgresError) -> DocumentStoreError {
+        switch error.code {
+        case .connectionFailed, .connectionLost, .connectionClosed, .poolClosed, .cancelled:
+            DocumentStoreError(.unavailable, "document store (postgres) unavailable: \(error)")
+        default:
+            error.isSerializationFailure
+                ? DocumentStoreError(.unavailable, "document store (postgres): \(error)")
+                : DocumentStoreError(.rejected, "document store (postgres) rejected the write: \(error)")
+        }
+    }
+}
