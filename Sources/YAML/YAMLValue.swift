@@ -18,11 +18,15 @@ public struct YAMLMapping: Sendable, Hashable {
 
     public init() {}
 
+    /// Duplicate keys keep their first position and take the last value, as a Python dict does.
     public init(_ entries: [(key: String, value: YAMLValue)]) {
-        for (key, value) in entries { self[key] = value }
+        self.entries = Self.deduplicated(entries)
     }
 
     public var keys: [String] { entries.map(\.key) }
+
+    /// Number of keys.
+    public var count: Int { entries.count }
 
     /// Later assignment to an existing key replaces its value in place, as a Python dict does.
     public subscript(key: String) -> YAMLValue? {
@@ -37,18 +41,56 @@ public struct YAMLMapping: Sendable, Hashable {
     }
 
     public static func == (lhs: YAMLMapping, rhs: YAMLMapping) -> Bool {
-        lhs.entries.count == rhs.entries.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
+        guard lhs.entries.count == rhs.entries.count else { return false }
+        // Linear lookups are cheaper than hashing for the small mappings configs are made of.
+        if lhs.entries.count <= 16 {
+            return lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
+        }
+        var right = [String: YAMLValue](minimumCapacity: rhs.entries.count)
+        for entry in rhs.entries { right[entry.key] = entry.value }
+        return lhs.entries.allSatisfy { right[$0.key] == $0.value }
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(entries.count)
-        for key in keys.sorted() { hasher.combine(key); hasher.combine(self[key]) }
+        // Order-independent, to agree with `==`.
+        for entry in entries.sorted(by: { $0.key < $1.key }) {
+            hasher.combine(entry.key)
+            hasher.combine(entry.value)
+        }
+    }
+
+    /// Python dict semantics for a list of pairs, without quadratic key searches on large inputs.
+    static func deduplicated(_ pairs: [(key: String, value: YAMLValue)]) -> [(key: String, value: YAMLValue)] {
+        var result: [(key: String, value: YAMLValue)] = []
+        result.reserveCapacity(pairs.count)
+        if pairs.count <= 12 {
+            for pair in pairs {
+                if let index = result.firstIndex(where: { $0.key == pair.key }) {
+                    result[index].value = pair.value
+                } else {
+                    result.append(pair)
+                }
+            }
+            return result
+        }
+        var positions = [String: Int](minimumCapacity: pairs.count)
+        for pair in pairs {
+            if let index = positions[pair.key] {
+                result[index].value = pair.value
+            } else {
+                positions[pair.key] = result.count
+                result.append(pair)
+            }
+        }
+        return result
     }
 }
 
 /// A YAML syntax or structure error, with the position libyaml reported (1-based).
 public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String?
+    /// 1-based; 0 when the error has no position (e.g. the file could not be read).
     public var line: Int
     public var column: Int
     public var message: String
@@ -60,18 +102,8 @@ public struct YAMLError: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(file ?? "<string>"):\(line):\(column): \(message)" }
-}
-
-/// Parses YAML text into `YAMLValue` documents.
-public enum YAMLLoader {
-    /// Parses the single document in `text`; an empty stream gives `.null`.
-    public static func load(_ text: String, file: String? = nil) throws(YAMLError) -> YAMLValue {
-        throw YAMLError(file: file, line: 0, column: 0, message: "YAML loading is not implemented yet")
-    }
-
-    /// Reads and parses the file at `path`.
-    public static func load(contentsOfFile path: String) throws(YAMLError) -> YAMLValue {
-        throw YAMLError(file: path, line: 0, column: 0, message: "YAML loading is not implemented yet")
+    public var description: String {
+        let place = file ?? "<string>"
+        return line > 0 ? "\(place):\(line):\(column): \(message)" : "\(place): \(message)"
     }
 }
