@@ -111,6 +111,17 @@ public struct TaskResolver: Sendable {
             throw fail(.invalidConfig, "fewshot_config.sampler must be a string, got \(other.typeName)")
         }
 
+        var processDocs: (FunctionReference, @Sendable ([JSONObject]) throws(LMEvalError) -> [JSONObject])?
+        if let value = config.processDocs {
+            guard case let .function(reference) = value else {
+                throw fail(.invalidConfig, "process_docs must be a !function, got \(value.typeName)")
+            }
+            guard case let .processDocs(function)? = natives.lookup(reference, root: root) else {
+                throw missing(reference, key: "process_docs", task: name)
+            }
+            processDocs = (reference, function)
+        }
+
         guard let textValue = config.docToText else { throw fail(.invalidConfig, "doc_to_text is not set") }
         guard let targetValue = config.docToTarget else { throw fail(.invalidConfig, "doc_to_target is not set") }
         let docToText = try rule(textValue, key: "doc_to_text", task: name, file: file, allowLiterals: [.int])
@@ -141,17 +152,6 @@ public struct TaskResolver: Sendable {
             if let rule = optional, case let .text(_, nil, error?) = rule, !Self.looksLikeFeatureName(rule) {
                 throw error.inTask(name)
             }
-        }
-
-        var processDocs: (FunctionReference, @Sendable ([JSONObject]) throws(LMEvalError) -> [JSONObject])?
-        if let value = config.processDocs {
-            guard case let .function(reference) = value else {
-                throw fail(.invalidConfig, "process_docs must be a !function, got \(value.typeName)")
-            }
-            guard case let .processDocs(function)? = natives.lookup(reference, root: root) else {
-                throw missing(reference, key: "process_docs", task: name)
-            }
-            processDocs = (reference, function)
         }
 
         var samples: FewShotSamples?
