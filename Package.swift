@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON"]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", "JSON"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "LMEval"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),

@@ -6,17 +6,29 @@ public struct JinjaTemplate: Sendable {
     /// The name used in error messages (e.g. "gsm8k: doc_to_text").
     public let name: String
     public let source: String
+    private let body: [Node]
 
     /// Compiles `source`; syntax errors are thrown here, not at render time.
     public init(_ source: String, name: String = "<template>") throws(JinjaError) {
         self.name = name
         self.source = source
-        throw JinjaError(template: name, kind: .syntax, message: "Jinja is not implemented yet")
+        do {
+            body = try Parser.parse(source)
+        } catch {
+            throw JinjaError(template: name, kind: error.kind, message: error.message, line: error.line)
+        }
     }
 
     /// Renders with the given variables (a document's fields, for lm-eval).
     public func render(_ context: JSONObject) throws(JinjaError) -> String {
-        throw JinjaError(template: name, kind: .unsupported, message: "Jinja is not implemented yet")
+        var renderer = Renderer(document: context)
+        var out = ""
+        do {
+            try renderer.render(body, into: &out)
+        } catch {
+            throw JinjaError(template: name, kind: error.kind, message: error.message, line: renderer.line)
+        }
+        return out
     }
 }
 

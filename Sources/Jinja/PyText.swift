@@ -1,0 +1,339 @@
+/// Python `str` algorithms over Unicode code points (not grapheme clusters, unlike `String`).
+enum PyText {
+    typealias Scalars = [Unicode.Scalar]
+
+    static func scalars(_ s: String) -> Scalars { Array(s.unicodeScalars) }
+
+    static func string<S: Sequence>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
+    }
+
+    static func length(_ s: String) -> Int { s.unicodeScalars.count }
+
+    /// Python code-point equality (Swift's `==` would equate canonically equivalent strings).
+    static func equal(_ a: String, _ b: String) -> Bool { a.unicodeScalars.elementsEqual(b.unicodeScalars) }
+
+    /// Code-point order, as Python compares strings.
+    static func less(_ a: String, _ b: String) -> Bool {
+        a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
+    }
+
+    /// Python's `str.isspace()` for one character.
+    static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || (c.isASCII ? c.properties.isAlphabetic : c.properties.isXIDStart)
+    }
+
+    static func isIdentifierContinue(_ c: Unicode.Scalar) -> Bool {
+        c == "_" || (c.isASCII ? (c.properties.isAlphabetic || (c.value >= 48 && c.value <= 57)) : c.properties.isXIDContinue)
+    }
+
+    static func isDecimal(_ c: Unicode.Scalar) -> Bool { c.properties.numericType == .decimal }
+    static func isDigit(_ c: Unicode.Scalar) -> Bool {
+        c.properties.numericType == .decimal || c.properties.numericType == .digit
+    }
+    static func isNumeric(_ c: Unicode.Scalar) -> Bool { c.properties.numericType != nil }
+    static func isAlpha(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return false
+        }
+    }
+
+    // MARK: - strip / split
+
+    static func strip(_ s: String, chars: String?, left: Bool, right: Bool) -> String {
+        let set = chars.map { Set($0.unicodeScalars) }
+        let drop: (Unicode.Scalar) -> Bool = { c in set.map { $0.contains(c) } ?? isSpace(c) }
+        var slice = Substring(s).unicodeScalars[...]
+        if left { while let c = slice.first, drop(c) { slice = slice.dropFirst() } }
+        if right { while let c = slice.last, drop(c) { slice = slice.dropLast() } }
+        return string(slice)
+    }
+
+    /// `str.split(sep, maxsplit)`; `sep == nil` splits on runs of whitespace.
+    static func split(_ s: String, sep: String?, maxSplit: Int) -> [String] {
+        let text = scalars(s)
+        guard let sep else { return whitespaceSplit(text, maxSplit: maxSplit, reverse: false) }
+        let needle = scalars(sep)
+        var parts: [String] = []
+        var start = 0
+        var k = 0
+        while k + needle.count <= text.count, maxSplit < 0 || parts.count < maxSplit {
+            if text[k..<(k + needle.count)].elementsEqual(needle) {
+                parts.append(string(text[start..<k]))
+                k += needle.count
+                start = k
+            } else {
+                k += 1
+            }
+        }
+        parts.append(string(text[start...]))
+        return parts
+    }
+
+    static func rsplit(_ s: String, sep: String?, maxSplit: Int) -> [String] {
+        let text = scalars(s)
+        guard let sep else { return whitespaceSplit(text, maxSplit: maxSplit, reverse: true) }
+        let needle = scalars(sep)
+        var parts: [String] = []
+        var end = text.count
+        var k = text.count - needle.count
+        while k >= 0, maxSplit < 0 || parts.count < maxSplit {
+            if text[k..<(k + needle.count)].elementsEqual(needle) {
+                parts.append(string(text[(k + needle.count)..<end]))
+                end = k
+                k -= needle.count
+            } else {
+                k -= 1
+            }
+        }
+        parts.append(string(text[..<end]))
+        return parts.reversed()
+    }
+
+    private static func whitespaceSplit(_ text: Scalars, maxSplit: Int, reverse: Bool) -> [String] {
+        var words: [String] = []
+        let indices = reverse ? Array(text.indices.reversed()) : Array(text.indices)
+        var k = 0
+        while k < indices.count {
+            while k < indices.count, isSpace(text[indices[k]]) { k += 1 }
+            guard k < indices.count else { break }
+            if maxSplit >= 0, words.count == maxSplit {
+                // The remainder keeps all its whitespace except the run just skipped.
+                var rest = Array(indices[k...])
+                if reverse { rest.reverse() }
+                words.append(string(rest.map { text[$0] }))
+                break
+            }
+            var word: Scalars = []
+            while k < indices.count, !isSpace(text[indices[k]]) {
+                word.append(text[indices[k]])
+                k += 1
+            }
+            words.append(string(reverse ? word.reversed() : word))
+        }
+        return reverse ? words.reversed() : words
+    }
+
+    static func splitLines(_ s: String, keepEnds: Bool) -> [String] {
+        let text = scalars(s)
+        var lines: [String] = []
+        var start = 0
+        var k = 0
+        while k < text.count {
+            let c = text[k].value
+            let isBreak = [0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029].contains(c)
+            guard isBreak else {
+                k += 1
+                continue
+            }
+            var end = k + 1
+            if c == 0x0D, end < text.count, text[end] == "\n" { end += 1 }
+            lines.append(string(text[start..<(keepEnds ? end : k)]))
+            start = end
+            k = end
+        }
+        if start < text.count { lines.append(string(text[start...])) }
+        return lines
+    }
+
+    // MARK: - search
+
+    /// Resolves Python's optional `start`/`end` arguments to a clamped range.
+    static func bounds(_ count: Int, start: Int?, end: Int?) -> (Int, Int) {
+        func clamp(_ v: Int) -> Int { v < 0 ? max(0, v + count) : min(v, count) }
+        return (clamp(start ?? 0), clamp(end ?? count))
+    }
+
+    static func find(_ s: String, _ sub: String, start: Int? = nil, end: Int? = nil, reverse: Bool = false) -> Int? {
+        let text = scalars(s)
+        let needle = scalars(sub)
+        let (lo, hi) = bounds(text.count, start: start, end: end)
+        guard hi - lo >= needle.count else { return nil }
+        let candidates = Array(lo...(hi - needle.count))
+        for k in reverse ? candidates.reversed() : candidates where text[k..<(k + needle.count)].elementsEqual(needle) {
+            return k
+        }
+        return nil
+    }
+
+    static func count(_ s: String, _ sub: String, start: Int? = nil, end: Int? = nil) -> Int {
+        let text = scalars(s)
+        let needle = scalars(sub)
+        let (lo, hi) = bounds(text.count, start: start, end: end)
+        guard hi - lo >= needle.count else { return 0 }
+        if needle.isEmpty { return hi - lo + 1 }
+        var total = 0
+        var k = lo
+        while k + needle.count <= hi {
+            if text[k..<(k + needle.count)].elementsEqual(needle) {
+                total += 1
+                k += needle.count
+            } else {
+                k += 1
+            }
+        }
+        return total
+    }
+
+    static func contains(_ s: String, _ sub: String) -> Bool { find(s, sub) != nil }
+
+    static func hasPrefix(_ s: String, _ prefix: String) -> Bool {
+        s.unicodeScalars.starts(with: prefix.unicodeScalars)
+    }
+
+    static func hasSuffix(_ s: String, _ suffix: String) -> Bool {
+        s.unicodeScalars.reversed().starts(with: suffix.unicodeScalars.reversed())
+    }
+
+    /// `str.replace(old, new, count)`; count < 0 replaces all.
+    static func replace(_ s: String, _ old: String, _ new: String, count: Int = -1) -> String {
+        let text = scalars(s)
+        let needle = scalars(old)
+        let replacement = scalars(new)
+        var out: Scalars = []
+        out.reserveCapacity(text.count)
+        var done = 0
+        if needle.isEmpty {
+            // Python inserts `new` before every character and at the end.
+            for c in text {
+                if count < 0 || done < count {
+                    out += replacement
+                    done += 1
+                }
+                out.append(c)
+            }
+            if count < 0 || done < count { out += replacement }
+            return string(out)
+        }
+        var k = 0
+        while k < text.count {
+            if count < 0 || done < count, k + needle.count <= text.count,
+               text[k..<(k + needle.count)].elementsEqual(needle)
+            {
+                out += replacement
+                k += needle.count
+                done += 1
+            } else {
+                out.append(text[k])
+                k += 1
+            }
+        }
+        return string(out)
+    }
+
+    // MARK: - case
+
+    /// Python `str.lower()`: full case mapping, with Greek final sigma chosen by context.
+    static func lower(_ s: String) -> String {
+        let text = scalars(s)
+        var out = ""
+        for (k, c) in text.enumerated() {
+            if c == "\u{03A3}" {
+                out += isFinalSigma(text, at: k) ? "\u{03C2}" : "\u{03C3}"
+            } else {
+                out += c.properties.lowercaseMapping
+            }
+        }
+        return out
+    }
+
+    /// Unicode's Final_Sigma: a cased letter before (skipping case-ignorables) and none after.
+    private static func isFinalSigma(_ text: Scalars, at index: Int) -> Bool {
+        var k = index - 1
+        while k >= 0, text[k].properties.isCaseIgnorable { k -= 1 }
+        guard k >= 0, text[k].properties.isCased else { return false }
+        k = index + 1
+        while k < text.count, text[k].properties.isCaseIgnorable { k += 1 }
+        return !(k < text.count && text[k].properties.isCased)
+    }
+
+    static func upper(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars { out += c.properties.uppercaseMapping }
+        return out
+    }
+
+    /// Python 3.8+ `str.capitalize()`: first character title-cased, the rest lower-cased.
+    static func capitalize(_ s: String) -> String {
+        guard let first = s.unicodeScalars.first else { return s }
+        return first.properties.titlecaseMapping + lower(string(s.unicodeScalars.dropFirst()))
+    }
+
+    /// Python `str.title()`: title-case after an uncased character, lower-case after a cased one.
+    static func title(_ s: String) -> String {
+        let text = scalars(s)
+        var out = ""
+        var previousCased = false
+        for (k, c) in text.enumerated() {
+            if previousCased {
+                out += c == "\u{03A3}" ? (isFinalSigma(text, at: k) ? "\u{03C2}" : "\u{03C3}") : c.properties.lowercaseMapping
+            } else {
+                out += c.properties.titlecaseMapping
+            }
+            previousCased = c.properties.isCased
+        }
+        return out
+    }
+
+    static func swapcase(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            if c.properties.isUppercase { out += c.properties.lowercaseMapping }
+            else if c.properties.isLowercase { out += c.properties.uppercaseMapping }
+            else { out.unicodeScalars.append(c) }
+        }
+        return out
+    }
+
+    /// Python's `isupper()` / `islower()`: some cased character, none of the other case.
+    static func isCase(_ s: String, upper: Bool) -> Bool {
+        var sawCased = false
+        for c in s.unicodeScalars {
+            if upper ? c.properties.isLowercase : c.properties.isUppercase { return false }
+            if upper ? c.properties.isUppercase : c.properties.isLowercase { sawCased = true }
+            if c.properties.generalCategory == .titlecaseLetter { return false }
+        }
+        return sawCased
+    }
+
+    // MARK: - padding
+
+    static func pad(_ s: String, width: Int, fill: Unicode.Scalar, align: Character) -> String {
+        let length = self.length(s)
+        guard width > length else { return s }
+        let total = width - length
+        let left: Int
+        switch align {
+        case ">": left = total
+        case "^": left = total / 2
+        case "c": left = total / 2 + (total & width & 1)  // str.center rounds differently from format's ^
+        default: left = 0
+        }
+        let right = total - left
+        return string(repeatElement(fill, count: left)) + s + string(repeatElement(fill, count: right))
+    }
+
+    static func zfill(_ s: String, width: Int) -> String {
+        var text = scalars(s)
+        guard width > text.count else { return s }
+        let zeros = Scalars(repeating: "0", count: width - text.count)
+        if let first = text.first, first == "+" || first == "-" {
+            text.insert(contentsOf: zeros, at: 1)
+        } else {
+            text.insert(contentsOf: zeros, at: 0)
+        }
+        return string(text)
+    }
+}
