@@ -1,68 +1,14 @@
+import Jinja
 import JSON
 
-/// Python's `str()` and `repr()` of document values, for the places lm-eval concatenates
-/// non-string targets or choices (`str(doc_target[0])`, `str(example)`).
+/// Python's `str()`/`repr()` of document values (where lm-eval concatenates non-string targets
+/// or choices, `str(doc_target[0])`) and the `str` predicates its field rules use.
 public enum PythonText {
-    /// `str(value)`: strings as they are, everything else as `repr`.
-    public static func str(_ value: JSONValue) -> String {
-        if case let .string(s) = value { return s }
-        return repr(value)
-    }
+    /// `str(value)`: strings as they are, everything else as `repr` (the Jinja module's Python rules).
+    public static func str(_ value: JSONValue) -> String { PythonValue.str(value) }
 
     /// `repr(value)` as CPython prints ints, floats, bools, None, str, list and dict.
-    public static func repr(_ value: JSONValue) -> String {
-        switch value {
-        case .null: return "None"
-        case let .bool(b): return b ? "True" : "False"
-        case let .int(i): return String(i)
-        case let .double(d): return JSONValue.pythonFloatRepr(d)
-        case let .string(s): return reprString(s)
-        case let .array(items): return "[" + items.map(repr).joined(separator: ", ") + "]"
-        case let .object(object):
-            return "{" + object.pairs.map { reprString($0.key) + ": " + repr($0.value) }.joined(separator: ", ") + "}"
-        }
-    }
-
-    /// `repr(str)`: single quotes unless the text has a single quote and no double quote.
-    public static func reprString(_ s: String) -> String {
-        let quote: Character = (s.contains("'") && !s.contains("\"")) ? "\"" : "'"
-        var out = String(quote)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if Character(scalar) == quote {
-                    out += "\\" + String(quote)
-                } else if isPrintable(scalar) {
-                    out.unicodeScalars.append(scalar)
-                } else {
-                    out += escape(scalar)
-                }
-            }
-        }
-        out.append(quote)
-        return out
-    }
-
-    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == " " { return true }
-        switch scalar.properties.generalCategory {
-        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator:
-            return false
-        default:
-            return true
-        }
-    }
-
-    private static func escape(_ scalar: Unicode.Scalar) -> String {
-        let hex = String(scalar.value, radix: 16)
-        if scalar.value < 0x100 { return "\\x" + String(repeating: "0", count: 2 - hex.count) + hex }
-        if scalar.value < 0x10000 { return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex }
-        return "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
-    }
+    public static func repr(_ value: JSONValue) -> String { PythonValue.repr(value) }
 
     /// `str.isdigit()` for the ASCII digits lm-eval's templates produce (non-empty, all 0-9).
     static func isDigits(_ s: String) -> Bool {

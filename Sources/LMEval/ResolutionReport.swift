@@ -81,12 +81,12 @@ public struct ResolutionReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    /// The message with task-specific paths cut to the file name, so similar reasons group.
+    /// The message with the module path cut to its last two folders, so reasons of one module group.
     private static func genericMessage(_ error: LMEvalError) -> String {
         var message = error.message
         if let open = message.range(of: " (/"), let close = message.range(of: ")", range: open.upperBound..<message.endIndex) {
-            let path = String(message[open.upperBound..<close.lowerBound])
-            message.replaceSubrange(open.lowerBound..<close.upperBound, with: " (" + (path as NSString).lastPathComponent + ")")
+            let path = message[open.upperBound..<close.lowerBound].split(separator: "/")
+            message.replaceSubrange(open.lowerBound..<close.upperBound, with: " (" + path.suffix(3).joined(separator: "/") + ")")
         }
         return "[\(error.kind.rawValue)] " + message
     }

@@ -44,7 +44,8 @@ public struct TaskConfig: Sendable, Hashable {
     public var repeats: Int = 1
     public var filterList: ConfigValue?
     public var shouldDecontaminate: Bool = false
-    public var docToDecontaminationQuery: String?
+    /// A template string, a feature name or a function.
+    public var docToDecontaminationQuery: ConfigValue?
     public var genPrefix: String?
     public var metadata: ConfigMapping?
     /// Keys lm-eval's TaskConfig does not declare (e.g. `group`, `recipe`), kept in file order.
@@ -113,7 +114,7 @@ public struct TaskConfig: Sendable, Hashable {
         repeats = try reader.int("repeats") ?? 1
         filterList = reader.value("filter_list")
         shouldDecontaminate = try reader.bool("should_decontaminate") ?? false
-        docToDecontaminationQuery = try reader.string("doc_to_decontamination_query")
+        docToDecontaminationQuery = reader.value("doc_to_decontamination_query")
         genPrefix = try reader.string("gen_prefix")
         metadata = try reader.mapping("metadata")
         for (key, value) in mapping where !Self.knownKeys.contains(key) {
@@ -192,7 +193,7 @@ public struct TaskConfig: Sendable, Hashable {
         put("repeats", .int(repeats))
         put("filter_list", filterList?.json)
         put("should_decontaminate", .bool(shouldDecontaminate))
-        put("doc_to_decontamination_query", docToDecontaminationQuery.map(JSONValue.string))
+        put("doc_to_decontamination_query", docToDecontaminationQuery?.json)
         put("gen_prefix", genPrefix.map(JSONValue.string))
         put("metadata", metadata.map { .object($0.json) })
         for (key, value) in unknownKeys { out[key] = value.json }

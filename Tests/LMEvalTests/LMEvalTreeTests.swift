@@ -48,7 +48,15 @@ struct LMEvalTreeTests {
         print("resolution report in \(String(format: "%.2f", Date().timeIntervalSince(start))) s")
         print(report.summary())
         #expect(report.entries.count == 10_122)
-        #expect(report.unsupportedByKind[.unsupported, default: 0] >= 30)
+        // Measured with the Jinja module merged: every template compiles; the rest need Python.
+        #expect(report.resolvedCount >= 4_407, "resolved fell below the measured level")
+        #expect(report.unsupportedByKind[.template] == nil)
+        #expect(report.unsupportedByKind[.invalidConfig] == nil)
+        #expect(report.unsupportedByKind[.unsupported] == 77)
+        for name in ["gsm8k", "mmlu_pro_biology", "leaderboard_math_algebra_hard", "bbh_cot_fewshot_navigate", "mmlu_anatomy_generative"] {
+            let entry = report.entries.first { $0.task == name }
+            if case .resolved? = entry?.status {} else { Issue.record("\(name) should resolve: \(String(describing: entry?.status))") }
+        }
         #expect(report.resolvedCount + report.unsupportedCount == report.entries.count)
     }
 }

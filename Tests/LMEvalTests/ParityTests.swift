@@ -28,13 +28,21 @@ struct JSONLFolderDocuments: DocumentSource {
 }
 
 /// Byte-for-byte comparison with prompts lm-eval 0.4.9 built (Fixtures/parity, see PARITY_FORMAT.md).
-@Suite("lm-eval parity", .serialized, .disabled("fixtures not merged yet"))
+@Suite("lm-eval parity", .serialized)
 struct ParityTests {
     static let parity = TestSupport.fixtures.appendingPathComponent("parity")
 
     static var cases: [JSONValue] {
         guard let value = try? TestSupport.loadJSON("parity/cases.json") else { return [] }
         return value.arrayValue ?? []
+    }
+
+    /// Indexes built once per folder (the lm-eval tree takes seconds in debug builds).
+    static let lmevalIndex: Result<TaskIndex, LMEvalError>? = TestSupport.lmevalTasks.map { path in
+        Result { () throws(LMEvalError) in try TaskIndex(folders: [path]) }
+    }
+    static let bundledIndex: Result<TaskIndex, LMEvalError> = Result { () throws(LMEvalError) in
+        try TaskIndex(folders: [TestSupport.packageRoot.appendingPathComponent("tasks").path])
     }
 
     @Test func fixturesArePresent() {
@@ -45,13 +53,13 @@ struct ParityTests {
     func matchesLMEval(_ testCase: JSONValue) throws {
         let name = try #require(testCase["name"]?.stringValue)
         let taskName = try #require(testCase["task"]?.stringValue)
-        let tasksDir: String
+        let index: TaskIndex
         switch testCase["tasks_dir"]?.stringValue {
-        case "bundled": tasksDir = TestSupport.packageRoot.appendingPathComponent("tasks").path
-        default: tasksDir = try #require(TestSupport.lmevalTasks, "lm-eval's task tree is missing: run scripts/fetch-lmeval-tasks.sh")
+        case "bundled": index = try Self.bundledIndex.get()
+        default:
+            index = try #require(Self.lmevalIndex, "lm-eval's task tree is missing: run scripts/fetch-lmeval-tasks.sh").get()
         }
         let dataFolder = Self.parity.appendingPathComponent(try #require(testCase["data"]?.stringValue))
-        let index = try TaskIndex(folders: [tasksDir])
         let reference = try #require(try index.expand(taskName).first)
         let task = try index.resolve(reference)
         let options = PromptOptions(
