@@ -1,1 +1,0 @@
-// The LMEval module; see DESIGN.md.
