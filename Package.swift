@@ -27,7 +27,7 @@ let package = Package(
 
         // Domain.
         .target(name: "LMEval", dependencies: ["JSON", "YAML", "Jinja"]),
-        .target(name: "Datasets", dependencies: ["JSON", "Postgres", "LMEval", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Datasets", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [
             "JSON", "Postgres", "Mongo", "LMEval", "Datasets", "WorkflowQueue",
@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"]),
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "LMEval"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
         .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "JSON"]),
     ],
