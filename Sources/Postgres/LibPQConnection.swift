@@ -1,0 +1,160 @@
+import CLibPQ
+
+/// Owns one PGconn and closes it in `deinit`. Not Sendable: only the owning
+/// `PostgresConnection` actor touches it, on that actor's dedicated thread.
+final class LibPQConnection {
+    let conn: OpaquePointer
+
+    private init(conn: OpaquePointer) { self.conn = conn }
+
+    deinit { PQfinish(conn) }
+
+    /// Opens a connection from a `postgresql://` URI or a `key=value` string (blocking).
+    static func open(_ conninfo: String) throws(PostgresError) -> LibPQConnection {
+        guard let raw = PQconnectdb(conninfo) else {
+            throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection (out of memory)")
+        }
+        let connection = LibPQConnection(conn: raw)
+        guard PQstatus(raw) == CONNECTION_OK else {
+            throw PostgresError(
+                code: .connectionFailed,
+                message: "could not connect to \(redacted(conninfo)): \(connection.lastErrorMessage)")
+        }
+        if PQsetClientEncoding(raw, "UTF8") != 0 {
+            throw PostgresError(code: .connectionFailed, message: "could not set client_encoding to UTF8: \(connection.lastErrorMessage)")
+        }
+        return connection
+    }
+
+    var isOK: Bool { PQstatus(conn) == CONNECTION_OK }
+
+    var lastErrorMessage: String {
+        let text = PQerrorMessage(conn).map { String(cString: $0) } ?? ""
+        let trimmed = text.trimmingTrailingWhitespace()
+        return trimmed.isEmpty ? "unknown libpq error" : trimmed
+    }
+
+    /// Runs SQL without parameters (several statements allowed) and returns the last result.
+    func exec(_ sql: String) throws(PostgresError) -> PostgresRows {
+        let result = PQexec(conn, sql)
+        return try check(result, statement: sql)
+    }
+
+    /// Runs one statement with `$n` parameters bound out of line (text format; bytea binary).
+    func exec(_ sql: String, _ params: [PostgresValue]) throws(PostgresError) -> PostgresRows {
+        var types: [UInt32] = []
+        var offsets: [Int?] = []
+        var lengths: [Int32] = []
+        var formats: [Int32] = []
+        var arena: [UInt8] = []
+        types.reserveCapacity(params.count)
+        for param in params {
+            types.append(param.parameterType.rawValue)
+            if case let .bytes(bytes) = param {
+                offsets.append(arena.count)
+                arena.append(contentsOf: bytes)
+                lengths.append(Int32(bytes.count))
+                formats.append(1)
+            } else if let text = try param.textForm() {
+                offsets.append(arena.count)
+                arena.append(contentsOf: text.utf8)
+                arena.append(0)
+                lengths.append(0)
+                formats.append(0)
+            } else {
+                offsets.append(nil)
+                lengths.append(0)
+                formats.append(0)
+            }
+        }
+        arena.append(0)  // keeps the base address valid when every parameter is NULL or empty
+        let result = arena.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            let base = UnsafeRawPointer(buffer.baseAddress)
+            let values: [UnsafePointer<CChar>?] = offsets.map { offset in
+                offset.flatMap { base?.advanced(by: $0).assumingMemoryBound(to: CChar.self) }
+            }
+            return PQexecParams(conn, sql, Int32(params.count), types, values, lengths, formats, 0)
+        }
+        return try check(result, statement: sql)
+    }
+
+    /// Turns a PGresult into rows, or into an error (freeing it either way).
+    func check(_ result: OpaquePointer?, statement: String) throws(PostgresError) -> PostgresRows {
+        guard let result else { throw error(nil, statement: statement) }
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return PostgresRows(storage: PostgresResultStorage(taking: result))
+        case PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_COPY_BOTH:
+            PQclear(result)
+            abandonCopy()
+            throw PostgresError(
+                code: .invalidArgument,
+                message: "COPY statements cannot run through execute/query; use copyIn(_:) for COPY … FROM STDIN",
+                statement: statement)
+        default:
+            let failure = error(result, statement: statement)
+            PQclear(result)
+            throw failure
+        }
+    }
+
+    /// The error a failed result (or a missing one) stands for; `.connectionLost` when the
+    /// connection is now unusable.
+    func error(_ result: OpaquePointer?, statement: String?, code: PostgresError.Code = .server) -> PostgresError {
+        func field(_ letter: Unicode.Scalar) -> String? {
+            guard let result, let value = PQresultErrorField(result, Int32(UInt8(ascii: letter))) else { return nil }
+            return String(cString: value)
+        }
+        let sqlState = field("C")
+        var message = field("M") ?? (result.flatMap { PQresultErrorMessage($0) }.map { String(cString: $0) } ?? "")
+        message = message.trimmingTrailingWhitespace()
+        if message.isEmpty { message = lastErrorMessage }
+        var code = code
+        if !isOK || Self.isConnectionLoss(sqlState: sqlState) {
+            code = .connectionLost
+            let libpqMessage = lastErrorMessage
+            if !message.contains(libpqMessage), libpqMessage != "unknown libpq error" { message += " (\(libpqMessage))" }
+        }
+        return PostgresError(
+            code: code, message: message, sqlState: sqlState, detail: field("D"), hint: field("H"),
+            constraint: field("n"), statement: statement)
+    }
+
+    // Class 08 is connection exceptions; 57P01-57P03 are server shutdown/startup states.
+    static func isConnectionLoss(sqlState: String?) -> Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("08") || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
+    }
+
+    /// Leaves an unexpected COPY state so the connection stays usable.
+    private func abandonCopy() {
+        _ = PQputCopyEnd(conn, "COPY is not supported through this call")
+        var buffer: UnsafeMutablePointer<CChar>?
+        while PQgetCopyData(conn, &buffer, 0) > 0 {
+            PQfreemem(buffer)
+            buffer = nil
+        }
+        while let result = PQgetResult(conn) { PQclear(result) }
+    }
+
+    // Keeps passwords out of error messages and logs.
+    private static func redacted(_ conninfo: String) -> String {
+        if let schemeEnd = conninfo.range(of: "://"), let at = conninfo[schemeEnd.upperBound...].firstIndex(of: "@") {
+            let userInfo = conninfo[schemeEnd.upperBound..<at]
+            if let colon = userInfo.firstIndex(of: ":") {
+                return String(conninfo[..<colon]) + ":***" + String(conninfo[at...])
+            }
+            return conninfo
+        }
+        guard conninfo.contains("password") else { return conninfo }
+        return conninfo.split(separator: " ").map { $0.hasPrefix("password") ? "password=***" : String($0) }.joined(separator: " ")
+    }
+}
+
+extension String {
+    func trimmingTrailingWhitespace() -> String {
+        var text = Substring(self)
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        return String(text)
+    }
+}
