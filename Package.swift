@@ -41,6 +41,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Ingestion benchmark (scripts/bench-ingest.sh): Datasets' COPY load against psql's \copy.
+        .executableTarget(name: "testbench-ingest-bench", dependencies: ["Datasets", "Postgres", "JSON"]),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON"]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", "JSON"]),

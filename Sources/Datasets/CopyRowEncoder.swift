@@ -4,14 +4,17 @@ import JSON
 /// schema column (missing keys and nulls as `\N`), values escaped for COPY, arrays as array literals.
 public struct CopyRowEncoder: Sendable {
     public let schema: DatasetSchema
-    private let names: [String]
-    private let types: [ColumnType]
+    let names: [String]
+    let types: [ColumnType]
+    /// Column names as UTF-8, for the byte-level fast path.
+    let nameBytes: [[UInt8]]
     private var lookup: [String: Int] = [:]
 
     public init(schema: DatasetSchema) {
         self.schema = schema
         self.names = schema.columns.map(\.name)
         self.types = schema.columns.map(\.type)
+        self.nameBytes = names.map { Array($0.utf8) }
         for (i, name) in names.enumerated() { lookup[name] = i }
     }
 
@@ -99,7 +102,9 @@ public struct CopyRowEncoder: Sendable {
         }
     }
 
-    private func appendInt(_ value: Int, to out: inout [UInt8]) {
+    func columnIndex(of name: String) -> Int? { lookup[name] }
+
+    func appendInt(_ value: Int, to out: inout [UInt8]) {
         if value >= 0, value < 10 { out.append(UInt8(ascii: "0") + UInt8(value)); return }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0) // 24 bytes of scratch, enough for 20 digits

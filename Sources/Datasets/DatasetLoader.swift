@@ -139,23 +139,50 @@ public enum DatasetLoader {
         var pendingRows = 0
         var nextID = 0
         let step = max(1, progressEvery)
+        var slots: [Int] = []
+        var scanner = RawJSONLine()
+        func emitted() throws {
+            nextID += 1
+            pendingRows += 1
+            if buffer.count >= flushSize {
+                try writer.appendEncoded(String(decoding: buffer, as: UTF8.self), rows: pendingRows)
+                buffer.removeAll(keepingCapacity: true)
+                pendingRows = 0
+            }
+        }
         for split in plan.splits {
-            var reader = try split.files.openReader()
             var kept = 0
-            while let row = try reader.next() {
-                if let filter = plan.filter, !filter.keep(split.name, row) { continue }
-                guard kept < split.rowCount else { throw changedFiles(table, split, kept + 1) }
-                try encoder.append(id: nextID, split: split.name, row: row, rowNumber: kept, to: &buffer)
-                nextID += 1
-                kept += 1
-                pendingRows += 1
-                if buffer.count >= flushSize {
-                    try writer.appendEncoded(String(decoding: buffer, as: UTF8.self), rows: pendingRows)
-                    buffer.removeAll(keepingCapacity: true)
-                    pendingRows = 0
+            if plan.filter == nil, split.files.isJSONLinesOnly {
+                // Fast path: COPY text straight from the bytes of each line.
+                for path in split.files.paths {
+                    var reader = try JSONLinesReader(path: path)
+                    while let line = try reader.nextContentLine() {
+                        guard kept < split.rowCount else { throw changedFiles(table, split, kept + 1) }
+                        var handled = false
+                        if scanner.scan(line) {
+                            handled = try encoder.append(id: nextID, split: split.name, raw: scanner, bytes: line, rowNumber: kept, slots: &slots, to: &buffer)
+                        }
+                        if !handled {
+                            try encoder.append(id: nextID, split: split.name, row: reader.object(fromLine: line), rowNumber: kept, to: &buffer)
+                        }
+                        kept += 1
+                        try emitted()
+                        if nextID % step == 0 {
+                            progress?(LoadProgress(table: table, split: split.name, rowsCopied: nextID, totalRows: total))
+                        }
+                    }
                 }
-                if nextID % step == 0 {
-                    progress?(LoadProgress(table: table, split: split.name, rowsCopied: nextID, totalRows: total))
+            } else {
+                var reader = try split.files.openReader()
+                while let row = try reader.next() {
+                    if let filter = plan.filter, !filter.keep(split.name, row) { continue }
+                    guard kept < split.rowCount else { throw changedFiles(table, split, kept + 1) }
+                    try encoder.append(id: nextID, split: split.name, row: row, rowNumber: kept, to: &buffer)
+                    kept += 1
+                    try emitted()
+                    if nextID % step == 0 {
+                        progress?(LoadProgress(table: table, split: split.name, rowsCopied: nextID, totalRows: total))
+                    }
                 }
             }
             guard kept == split.rowCount else { throw changedFiles(table, split, kept) }

@@ -37,13 +37,27 @@ public struct DatasetPlan: Sendable {
         var inference = SchemaInference()
         var splits: [PlannedSplit] = []
         for files in dataset.splits {
-            var reader = try files.openReader()
             var kept = 0, read = 0
-            while let row = try reader.next() {
-                read += 1
-                if let filter, !filter.keep(files.split, row) { continue }
-                try inference.add(row)
-                kept += 1
+            if filter == nil, files.isJSONLinesOnly {
+                // Fast path: types straight from the bytes of each line.
+                var scanner = RawJSONLine()
+                for path in files.paths {
+                    var reader = try JSONLinesReader(path: path)
+                    while let line = try reader.nextContentLine() {
+                        read += 1
+                        if scanner.scan(line), try inference.add(raw: scanner, bytes: line) { continue }
+                        try inference.add(reader.object(fromLine: line))
+                    }
+                }
+                kept = read
+            } else {
+                var reader = try files.openReader()
+                while let row = try reader.next() {
+                    read += 1
+                    if let filter, !filter.keep(files.split, row) { continue }
+                    try inference.add(row)
+                    kept += 1
+                }
             }
             splits.append(PlannedSplit(files: files, rowCount: kept, sourceRowCount: read))
         }

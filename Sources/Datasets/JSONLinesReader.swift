@@ -20,9 +20,19 @@ public struct JSONLinesReader: RowReader {
     }
 
     public mutating func next() throws(DatasetError) -> JSONObject? {
+        guard let line = try nextContentLine() else { return nil }
+        return try object(fromLine: line)
+    }
+
+    /// The next non-blank line, trimmed, valid until the next call; `lineNumber` is its number.
+    mutating func nextContentLine() throws(DatasetError) -> UnsafeBufferPointer<UInt8>? {
         while true {
             guard let line = try nextLine() else { return nil }
-            if let row = try parse(line) { return row }
+            var count = line.count
+            while count > 0, Self.isSpace(line[count - 1]) { count -= 1 }
+            var first = 0
+            while first < count, Self.isSpace(line[first]) { first += 1 }
+            if first < count { return UnsafeBufferPointer(rebasing: line[first..<count]) }
         }
     }
 
@@ -54,13 +64,8 @@ public struct JSONLinesReader: RowReader {
         }
     }
 
-    private func parse(_ line: UnsafeBufferPointer<UInt8>) throws(DatasetError) -> JSONObject? {
-        var count = line.count
-        while count > 0, Self.isSpace(line[count - 1]) { count -= 1 }
-        var first = 0
-        while first < count, Self.isSpace(line[first]) { first += 1 }
-        if first == count { return nil }
-        let trimmed = UnsafeBufferPointer(rebasing: line[first..<count])
+    /// Parses a line from `nextContentLine()` (errors name this file and the current line).
+    func object(fromLine trimmed: UnsafeBufferPointer<UInt8>) throws(DatasetError) -> JSONObject {
         let value: JSONValue
         do {
             value = try JSONValue.parse(trimmed)

@@ -30,6 +30,11 @@ public struct SplitFiles: Sendable, Equatable {
         self.field = field
     }
 
+    /// True when every file is JSON Lines (the loader's byte-level fast path applies).
+    var isJSONLinesOnly: Bool {
+        paths.allSatisfy { DatasetFileFormat(fileName: $0.split(separator: "/").last.map(String.init) ?? $0) == .jsonl }
+    }
+
     /// A fresh reader over all rows of the split, in file order.
     public func openReader() throws(DatasetError) -> MultiFileRowReader {
         try MultiFileRowReader(paths: paths, field: field)

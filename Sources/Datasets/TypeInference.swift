@@ -89,6 +89,9 @@ public struct SchemaInference: Sendable {
     public private(set) var names: [String] = []
     public private(set) var kinds: [InferredKind] = []
     private var index: [String: Int] = [:]
+    /// Column names as UTF-8, for the byte-level fast path.
+    private(set) var nameBytes: [[UInt8]] = []
+    var rawColumnScratch: [Int] = []
     /// Rows seen.
     public private(set) var rowCount = 0
 
@@ -108,9 +111,7 @@ public struct SchemaInference: Sendable {
             } else {
                 try DatasetSchema.validate(columnName: key)
                 column = names.count
-                names.append(key)
-                kinds.append(.null)
-                index[key] = column
+                appendColumn(key)
             }
             position += 1
             if case .null = value { continue }
@@ -123,4 +124,17 @@ public struct SchemaInference: Sendable {
     public var schema: DatasetSchema {
         DatasetSchema(columns: zip(names, kinds).map { DatasetColumn(name: $0, type: $1.columnType) })
     }
+
+    func columnIndex(of name: String) -> Int? { index[name] }
+
+    mutating func appendColumn(_ name: String) {
+        index[name] = names.count
+        names.append(name)
+        nameBytes.append(Array(name.utf8))
+        kinds.append(.null)
+    }
+
+    mutating func countRow() { rowCount += 1 }
+
+    mutating func setKind(_ kind: InferredKind, at column: Int) { kinds[column] = kind }
 }

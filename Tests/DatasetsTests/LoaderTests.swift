@@ -91,6 +91,26 @@ struct LoaderTests {
         #expect(stored[2]["i"] == .null)
     }
 
+    @Test("tricky lines (escapes, surrogates, NaN, big numbers, repeated keys) survive both load paths")
+    func trickyLines() async throws {
+        let db = try await TestDatabase.open()
+        defer { Task { await db.close() } }
+        let dir = try TemporaryDirectory()
+        let path = try dir.write("tricky/test.jsonl", FastPathTests.lines.joined(separator: "\n") + "\n")
+        let result = try await DatasetLoader.load(LocalDataset(splits: [SplitFiles(split: "test", paths: [path])], origin: "t"), into: "tricky", on: db.connection)
+        let stored = try await DatasetTable.rows("tricky", split: "test", on: db.connection)
+        let source = try sourceRows(path)
+        #expect(stored.count == source.count)
+        for (row, original) in zip(stored, source) {
+            for column in result.schema.columns {
+                let expected = original[column.name] ?? .null
+                let value = row.document[column.name] ?? .string("missing")
+                let bothNaN = (value.doubleValue?.isNaN ?? false) && (expected.doubleValue?.isNaN ?? false)
+                #expect(bothNaN || value == expected, "row \(row.id) column \(column.name): \(value) vs \(expected)")
+            }
+        }
+    }
+
     @Test("a failure in the middle of the COPY leaves no table")
     func failureMidCopy() async throws {
         let db = try await TestDatabase.open()
