@@ -1,0 +1,18 @@
+import Postgres
+
+extension DatasetError {
+    /// Wraps a PostgreSQL failure; lost connections and serialization failures are retryable.
+    static func database(_ operation: String, _ error: PostgresError) -> DatasetError {
+        DatasetError(.database(operation: operation, message: error.description, sqlState: error.sqlState,
+                               retryable: error.isConnectionLost || error.isSerializationFailure))
+    }
+
+    /// Keeps a `DatasetError`, wraps a `PostgresError`, describes anything else.
+    static func from(_ error: any Error, operation: String) -> DatasetError {
+        switch error {
+        case let error as DatasetError: error
+        case let error as PostgresError: .database(operation, error)
+        default: DatasetError(.database(operation: operation, message: "\(error)", sqlState: nil, retryable: false))
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 (a free port) for the datasets-server tests: one thread per
+/// connection, `Connection: close`, answers from a route closure, records every request.
+final class TestHTTPServer: @unchecked Sendable {
+    struct Request: Sendable {
+        var path: String
+        var query: [String: String]
+        var headers: [String: String]
+    }
+
+    enum Response: Sendable {
+        case json(Int, String)
+        /// Accepts the request and never answers (until the server stops).
+        case hang
+    }
+
+    let port: UInt16
+    private let listener: Int32
+    private let route: @Sendable (Request) -> Response
+    private let lock = NSLock()
+    private var recorded: [Request] = []
+    private var stopped = false
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    var requests: [Request] { lock.withLock { recorded } }
+
+    init(route: @escaping @Sendable (Request) -> Response) throws {
+        self.route = route
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 64) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        listener = fd
+        port = UInt16(bigEndian: address.sin_port)
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    deinit { stop() }
+
+    func stop() {
+        let wasStopped = lock.withLock { () -> Bool in
+            defer { stopped = true }
+            return stopped
+        }
+        if !wasStopped {
+            shutdown(listener, Int32(SHUT_RDWR))
+            close(listener)
+        }
+    }
+
+    private var isStopped: Bool { lock.withLock { stopped } }
+
+    private func acceptLoop() {
+        while !isStopped {
+            let client = accept(listener, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            let thread = Thread { [self] in handle(client) }
+            thread.start()
+        }
+    }
+
+    private func handle(_ client: Int32) {
+        defer { close(client) }
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while !data.containsHeaderEnd {
+            let n = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, 4096, 0) }
+            if n <= 0 { return }
+            data.append(contentsOf: chunk[0..<n])
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let lines = text.components(separatedBy: "\r\n")
+        let parts = lines[0].split(separator: " ")
+        guard parts.count >= 2 else { return }
+        let target = String(parts[1])
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let components = URLComponents(string: target)
+        var query: [String: String] = [:]
+        for item in components?.queryItems ?? [] { query[item.name] = item.value ?? "" }
+        let request = Request(path: components?.path ?? target, query: query, headers: headers)
+        lock.withLock { recorded.append(request) }
+        switch route(request) {
+        case .hang:
+            while !isStopped { usleep(20_000) }
+        case let .json(status, body):
+            let bytes = Array(body.utf8)
+            let head = "HTTP/1.1 \(status) \(status == 200 ? "OK" : "Error")\r\nContent-Type: application/json\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
+            let all = Array(head.utf8) + bytes
+            var sent = 0
+            while sent < all.count {
+                let n = all[sent...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { return }
+                sent += n
+            }
+        }
+    }
+}
+
+private extension [UInt8] {
+    var containsHeaderEnd: Bool {
+        guard count >= 4 else { return false }
+        for i in 0...(count - 4) where self[i] == 13 && self[i + 1] == 10 && self[i + 2] == 13 && self[i + 3] == 10 { return true }
+        return false
+    }
+}
