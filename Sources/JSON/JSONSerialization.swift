@@ -8,18 +8,23 @@ public struct JSONFormat: Sendable, Equatable {
     public var ensureASCII: Bool
     /// Sort object keys, as Python's `sort_keys=True` does.
     public var sortKeys: Bool
+    /// Spaces per nesting level; nil writes everything on one line.
+    public var indent: Int?
 
-    public init(itemSeparator: String, keySeparator: String, ensureASCII: Bool, sortKeys: Bool = false) {
+    public init(itemSeparator: String, keySeparator: String, ensureASCII: Bool, sortKeys: Bool = false, indent: Int? = nil) {
         self.itemSeparator = itemSeparator
         self.keySeparator = keySeparator
         self.ensureASCII = ensureASCII
         self.sortKeys = sortKeys
+        self.indent = indent
     }
 
     /// `{"a":1,"b":[1,2]}`, UTF-8 kept as is.
     public static let compact = JSONFormat(itemSeparator: ",", keySeparator: ":", ensureASCII: false)
     /// Python's `json.dumps(value)` defaults: `{"a": 1, "b": [1, 2]}`, non-ASCII escaped.
     public static let python = JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: true)
+    /// Indented by two spaces, UTF-8 kept, for people to read.
+    public static let pretty = JSONFormat(itemSeparator: ",", keySeparator: ": ", ensureASCII: false, indent: 2)
 }
 
 extension JSONValue {
@@ -32,6 +37,15 @@ extension JSONValue {
 
     /// Appends the JSON text of this value to `out`.
     public func write(to out: inout String, format: JSONFormat = .compact) {
+        write(to: &out, format: format, depth: 0)
+    }
+
+    private func write(to out: inout String, format: JSONFormat, depth: Int) {
+        // Python's json.dumps(indent=n): a newline plus indentation before each item and the closing bracket.
+        func newline(_ level: Int) {
+            guard let indent = format.indent else { return }
+            out += "\n" + String(repeating: " ", count: indent * level)
+        }
         switch self {
         case .null: out += "null"
         case let .bool(b): out += b ? "true" : "false"
@@ -42,18 +56,22 @@ extension JSONValue {
             out += "["
             for (i, element) in elements.enumerated() {
                 if i > 0 { out += format.itemSeparator }
-                element.write(to: &out, format: format)
+                newline(depth + 1)
+                element.write(to: &out, format: format, depth: depth + 1)
             }
+            if !elements.isEmpty { newline(depth) }
             out += "]"
         case let .object(object):
             out += "{"
             let keys = format.sortKeys ? object.keys.sorted() : object.keys
             for (i, key) in keys.enumerated() {
                 if i > 0 { out += format.itemSeparator }
+                newline(depth + 1)
                 JSONValue.writeString(key, to: &out, ensureASCII: format.ensureASCII)
                 out += format.keySeparator
-                (object[key] ?? .null).write(to: &out, format: format)
+                (object[key] ?? .null).write(to: &out, format: format, depth: depth + 1)
             }
+            if !keys.isEmpty { newline(depth) }
             out += "}"
         }
     }

@@ -28,6 +28,11 @@ import Testing
         #expect(value.serialized(.python) == "{\"k\": \"\\u00e9\\ud83d\\ude00\", \"n\": [1, 2.5]}")
     }
 
+    @Test func prettyFormatIndentsLikePythonJSONDumps() throws {
+        let value: JSONValue = ["a": [1, ["b": nil]], "e": [], "o": [:]]
+        #expect(value.serialized(.pretty) == "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"e\": [],\n  \"o\": {}\n}")
+    }
+
     @Test func objectsCompareLikePythonDicts() throws {
         #expect(try JSONValue.parse("{\"a\":1,\"b\":2}") == JSONValue.parse("{\"b\":2.0,\"a\":1}"))
         #expect(try JSONValue.parse("{\"a\":1}") != JSONValue.parse("{\"a\":\"1\"}"))
