@@ -1,0 +1,192 @@
+import ArgumentParser
+import Foundation
+import JSON
+import LMEval
+import Testbench
+
+struct TasksCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tasks",
+        abstract: "lm-eval task configs: list, show, render prompts, and report what resolves.",
+        subcommands: [List.self, Show.self, Render.self, Report.self]
+    )
+}
+
+/// Options every `tasks` command shares: where task configs come from.
+struct TaskSourceOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration file (default: $CONFIG_PATH; optional for tasks commands).")
+    var config: String?
+
+    @Option(name: .customLong("include-path"), help: "Extra folder of task configs (repeatable), added to the configuration's include_path.")
+    var includePaths: [String] = []
+
+    /// The configuration when one is given or named by CONFIG_PATH; tasks commands work without one.
+    func loadConfig() throws -> TestbenchConfig? {
+        let environment = ProcessInfo.processInfo.environment[TestbenchConfig.environmentVariable] ?? ""
+        guard config != nil || !environment.isEmpty else { return nil }
+        return try ConfigOptions(config: config).load()
+    }
+
+    /// The task index over the bundled tasks, the configured include paths and `--include-path`.
+    func index() throws -> TaskIndex {
+        let configured = try loadConfig()?.includePath ?? []
+        for folder in includePaths where !FileManager.default.fileExists(atPath: folder) {
+            throw UsageFailure(message: "--include-path \(folder): no such folder")
+        }
+        do {
+            return try TaskCatalog.index(includePaths: configured + includePaths)
+        } catch {
+            throw UsageFailure(message: "\(error)")
+        }
+    }
+}
+
+extension ConfigOptions {
+    init(config: String?) {
+        self.init()
+        self.config = config
+    }
+}
+
+extension TasksCommand {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tasks, or the tasks of a group or tag.")
+
+        @OptionGroup var source: TaskSourceOptions
+        @Option(help: "Only the tasks carrying this tag.") var tag: String?
+        @Option(help: "Only the tasks of this group (nested groups expanded).") var group: String?
+        @Flag(help: "List groups and tags too.") var all = false
+
+        func run() async throws {
+            try await reportingUsageFailures {
+                let index = try source.index()
+                if tag != nil || group != nil {
+                    var names: [String] = []
+                    for (option, name) in [("--tag", tag), ("--group", group)] {
+                        guard let name else { continue }
+                        let expected: TaskIndex.Kind = option == "--tag" ? .tag : .group
+                        guard index.entry(name)?.kind == expected else {
+                            throw UsageFailure(message: "\(option) \(name): no \(expected.rawValue) of that name")
+                        }
+                        do { names.append(contentsOf: try index.leafTaskNames(name)) } catch { throw UsageFailure(message: "\(error)") }
+                    }
+                    print(names.joined(separator: "\n"))
+                    return
+                }
+                let names = all ? index.allNames : index.taskNames
+                for name in names {
+                    let kind = index.entry(name)?.kind.rawValue ?? "task"
+                    let tags = index.tags(of: name)
+                    print(all || !tags.isEmpty ? "\(name)\t\(kind)\(tags.isEmpty ? "" : "\ttags: " + tags.joined(separator: ","))" : name)
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a task's fully resolved config as JSON.")
+
+        @OptionGroup var source: TaskSourceOptions
+        @Argument(help: "Task name.") var name: String
+
+        func run() async throws {
+            try await reportingUsageFailures {
+                let index = try source.index()
+                let resolved: ResolvedTask
+                do { resolved = try index.resolveTask(named: name) } catch { throw UsageFailure(message: "\(error)") }
+                var object: JSONObject = ["task": .string(resolved.name), "file": resolved.reference.file.map(JSONValue.string) ?? .null]
+                object["groups"] = .array(resolved.reference.groups.map(JSONValue.string))
+                object["unknown_keys"] = .array(resolved.config.unknownKeys.keys.map(JSONValue.string))
+                object["config"] = .object(resolved.configJSON)
+                print(JSONValue.object(object).serialized(.pretty))
+            }
+        }
+    }
+
+    struct Render: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the exact prompts and request bodies lm-eval would build for documents of a local dataset folder.")
+
+        @OptionGroup var source: TaskSourceOptions
+        @Argument(help: "Task name.") var name: String
+        @Option(help: "Folder with one <split>.jsonl per split.") var data: String
+        @Option(help: "Evaluation-split document ids, comma-separated (default: all).") var doc: String?
+        @Flag(help: "Chat form (/v1/chat/completions), like apply_chat_template.") var chat = false
+        @Flag(name: .customLong("fewshot-as-multiturn"), help: "Few-shot examples as user/assistant turns (needs --chat).") var fewshotAsMultiturn = false
+        @Option(name: .customLong("system-instruction"), help: "System instruction.") var systemInstruction: String?
+        @Option(name: .customLong("num-fewshot"), help: "Number of few-shot examples (ignored when the YAML says num_fewshot: 0).") var numFewshot: Int?
+        @Option(help: "Model name placed in request bodies.") var model = "testbench-model"
+        @Flag(help: "One JSON line per document: doc_id, prompt, request, target.") var json = false
+
+        func validate() throws {
+            if fewshotAsMultiturn && !chat { throw ValidationError("--fewshot-as-multiturn needs --chat") }
+            if let numFewshot, numFewshot < 0 { throw ValidationError("--num-fewshot must not be negative") }
+        }
+
+        func run() async throws {
+            try await reportingUsageFailures {
+                let index = try source.index()
+                let ids = try parseIDs()
+                let documents: LocalDocuments
+                do { documents = try LocalDocuments(folder: data) } catch { throw UsageFailure(message: "--data \(data): \(error)") }
+                let options = PromptOptions(numFewshot: numFewshot, applyChatTemplate: chat, fewshotAsMultiturn: fewshotAsMultiturn,
+                                            systemInstruction: systemInstruction)
+                let rendered: [RenderedDocument]
+                do {
+                    let task = try index.resolveTask(named: name)
+                    let renderer = try TaskRenderer(task: task, documents: documents, options: options, model: APIModelOptions(model: model))
+                    rendered = try ids.map { try renderer.render(docIDs: $0) } ?? renderer.renderAll()
+                } catch {
+                    throw UsageFailure(message: "\(error)")
+                }
+                for document in rendered {
+                    if json {
+                        print(document.json.serialized(JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: false)))
+                    } else {
+                        print("=== doc \(document.docID) — prompt ===")
+                        switch document.prompt {
+                        case let .text(text): print(text)
+                        case .messages: print(document.prompt.json.serialized(.pretty))
+                        }
+                        print("=== target ===")
+                        print(PythonText.str(document.target))
+                        print("=== request ===")
+                        print(JSONValue.object(document.request).serialized(.pretty))
+                    }
+                }
+            }
+        }
+
+        private func parseIDs() throws -> [Int]? {
+            guard let doc else { return nil }
+            var ids: [Int] = []
+            for part in doc.split(separator: ",") {
+                guard let id = Int(part.trimmingCharacters(in: .whitespaces)), id >= 0 else {
+                    throw UsageFailure(message: "--doc: '\(part)' is not a document id (a non-negative integer)")
+                }
+                ids.append(id)
+            }
+            guard !ids.isEmpty else { throw UsageFailure(message: "--doc: give at least one document id") }
+            return ids
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Resolve every indexed task and report which are supported, with the reasons for the rest.")
+
+        @OptionGroup var source: TaskSourceOptions
+        @Option(name: .customLong("top-reasons"), help: "How many unsupported reasons to list.") var topReasons = 15
+
+        func run() async throws {
+            try await reportingUsageFailures {
+                let start = ContinuousClock.now
+                let index = try source.index()
+                let indexed = ContinuousClock.now
+                let report = ResolutionReport.build(index: index)
+                print("indexed \(index.fileCount) YAML files in \(indexed - start): \(index.taskNames.count) tasks, \(index.groupNames.count) groups, \(index.tagNames.count) tags")
+                print(report.summary(topReasons: topReasons))
+            }
+        }
+    }
+}
