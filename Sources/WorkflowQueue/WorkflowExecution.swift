@@ -1,0 +1,101 @@
+import Foundation
+import JSON
+import Postgres
+
+/// One run of a workflow as stored: what `describe`, `list` and `result` return.
+public struct WorkflowExecution: Sendable, Hashable {
+    public var workflowID: String
+    public var runID: String
+    public var type: String
+    public var taskQueue: String
+    public var input: JSONValue
+    public var status: WorkflowStatus
+    /// Attempts started so far (0 while never started).
+    public var attempt: Int
+    /// 0 means unlimited.
+    public var maxAttempts: Int
+    /// When the run is next eligible to start (later than now while backing off).
+    public var scheduledAt: Date
+    public var createdAt: Date
+    /// When the current (latest) attempt started.
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var heartbeatAt: Date?
+    public var leaseExpiresAt: Date?
+    /// The worker running (or last running) the run.
+    public var workerID: String?
+    public var progress: JSONValue?
+    public var result: JSONValue?
+    public var lastError: WorkflowFailure?
+    public var cancelRequested: Bool
+
+    /// Columns `init(row:)` reads, in order, for `SELECT … FROM workflow_runs r`.
+    static let selectColumns = """
+        r.run_id::text, r.workflow_id, r.workflow_type, r.task_queue, r.input, r.status, r.attempt, r.max_attempts,
+        r.scheduled_at, r.created_at, r.started_at, r.finished_at, r.heartbeat_at, r.lease_expires_at, r.worker_id,
+        r.progress, r.result, r.last_error, r.cancel_requested
+        """
+
+    init(row: PostgresRow) throws(WorkflowQueueError) {
+        do {
+            let statusText = try row.decode(String.self, at: 5)
+            guard let status = WorkflowStatus(rawValue: statusText) else {
+                throw WorkflowQueueError.corruptRow("unknown status '\(statusText)'")
+            }
+            runID = try row.decode(String.self, at: 0)
+            workflowID = try row.decode(String.self, at: 1)
+            type = try row.decode(String.self, at: 2)
+            taskQueue = try row.decode(String.self, at: 3)
+            input = try row.decode(JSONValue.self, at: 4)
+            self.status = status
+            attempt = try row.decode(Int.self, at: 6)
+            maxAttempts = try row.decode(Int.self, at: 7)
+            scheduledAt = try row.decode(Date.self, at: 8)
+            createdAt = try row.decode(Date.self, at: 9)
+            startedAt = try row.decode(Date?.self, at: 10)
+            finishedAt = try row.decode(Date?.self, at: 11)
+            heartbeatAt = try row.decode(Date?.self, at: 12)
+            leaseExpiresAt = try row.decode(Date?.self, at: 13)
+            workerID = try row.decode(String?.self, at: 14)
+            progress = try row.isNull(at: 15) ? nil : try row.decode(JSONValue.self, at: 15)
+            result = try row.isNull(at: 16) ? nil : try row.decode(JSONValue.self, at: 16)
+            lastError = try row.isNull(at: 17) ? nil : WorkflowFailure(json: try row.decode(JSONValue.self, at: 17))
+            cancelRequested = try row.decode(Bool.self, at: 18)
+        } catch let error as WorkflowQueueError {
+            throw error
+        } catch {
+            throw .corruptRow(String(describing: error))
+        }
+    }
+
+    /// Everything as a JSON object (timestamps in ISO 8601 UTC), for `describe --json`.
+    public var json: JSONValue {
+        var object = JSONObject()
+        object["workflow_id"] = .string(workflowID)
+        object["run_id"] = .string(runID)
+        object["type"] = .string(type)
+        object["task_queue"] = .string(taskQueue)
+        object["status"] = .string(status.rawValue)
+        object["attempt"] = .int(attempt)
+        object["max_attempts"] = .int(maxAttempts)
+        object["cancel_requested"] = .bool(cancelRequested)
+        object["created_at"] = Self.timestamp(createdAt)
+        object["scheduled_at"] = Self.timestamp(scheduledAt)
+        object["started_at"] = Self.timestamp(startedAt)
+        object["finished_at"] = Self.timestamp(finishedAt)
+        object["heartbeat_at"] = Self.timestamp(heartbeatAt)
+        object["lease_expires_at"] = Self.timestamp(leaseExpiresAt)
+        object["worker_id"] = workerID.map { .string($0) } ?? .null
+        object["input"] = input
+        object["progress"] = progress ?? .null
+        object["result"] = result ?? .null
+        object["last_error"] = lastError?.json ?? .null
+        return .object(object)
+    }
+
+    /// `2026-01-02T03:04:05.678Z`, or null.
+    static func timestamp(_ date: Date?) -> JSONValue {
+        guard let date else { return .null }
+        return .string(date.formatted(.iso8601.year().month().day().timeSeparator(.colon).time(includingFractionalSeconds: true)))
+    }
+}

@@ -1,1 +1,0 @@
-// The WorkflowQueue module; see DESIGN.md.

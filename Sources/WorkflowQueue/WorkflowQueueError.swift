@@ -1,0 +1,38 @@
+import Postgres
+
+/// Why a queue operation failed, with a message a user can act on.
+public enum WorkflowQueueError: Error, Sendable, CustomStringConvertible {
+    /// The type is not in the registry; `known` lists the registered types.
+    case unknownWorkflowType(String, known: [String])
+    /// The input was rejected before anything was queued.
+    case invalidInput(type: String, reason: String)
+    /// An argument (workflow id, task queue, limit, schema name, option) is not acceptable.
+    case invalidArgument(String)
+    /// The id has a run that is still queued or running (Temporal's default id reuse policy).
+    case workflowAlreadyRunning(workflowID: String, runID: String, status: WorkflowStatus)
+    /// No run has this workflow id.
+    case workflowNotFound(String)
+    /// The database refused or the connection failed.
+    case database(PostgresError)
+    /// A stored row could not be read back (e.g. an unknown status written by hand).
+    case corruptRow(String)
+
+    public var description: String {
+        switch self {
+        case let .unknownWorkflowType(type, known):
+            "unknown workflow type '\(type)'; known types: \(known.joined(separator: ", "))"
+        case let .invalidInput(type, reason):
+            "invalid input for workflow type \(type): \(reason)"
+        case let .invalidArgument(reason):
+            reason
+        case let .workflowAlreadyRunning(workflowID, runID, status):
+            "workflow id '\(workflowID)' is already \(status.rawValue) (run \(runID)); wait for it to finish or cancel it before reusing the id"
+        case let .workflowNotFound(id):
+            "no workflow with id '\(id)'"
+        case let .database(error):
+            "workflow queue database error: \(error)"
+        case let .corruptRow(reason):
+            "unreadable workflow row: \(reason)"
+        }
+    }
+}

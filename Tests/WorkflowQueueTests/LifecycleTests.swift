@@ -1,0 +1,133 @@
+import Foundation
+import JSON
+import Postgres
+import Testing
+@testable import WorkflowQueue
+
+@Suite struct LifecycleTests {
+    @Test func enqueuedWorkflowIsCompletedAndItsResultReadable() async throws {
+        try await TestQueue.with { queue in
+            let input: JSONValue = ["task": "gsm8k", "qty": 15, "nested": ["a": [1, 2.5, nil]]]
+            let run = try await queue.client.start(type: "Noop", input: input, workflowID: "wf-noop")
+            #expect(run.workflowID == "wf-noop")
+            let queued = try await queue.client.describe("wf-noop")
+            #expect(queued.status == .queued)
+            #expect(queued.attempt == 0)
+            #expect(queued.maxAttempts == 3)
+            let worker = try queue.worker()
+            let task = queue.launch(worker)
+            let done = try await queue.finished("wf-noop")
+            try await queue.stop(worker, task)
+            #expect(done.status == .completed)
+            #expect(done.result == input)
+            #expect(done.runID == run.runID)
+            #expect(done.attempt == 1)
+            #expect(done.startedAt != nil && done.finishedAt != nil)
+            #expect(done.workerID == worker.configuration.workerID)
+            #expect(done.lastError == nil)
+        }
+    }
+
+    @Test func resultWaitsOnNotificationsAndReturnsEarlyWhenDone() async throws {
+        try await TestQueue.with { queue in
+            _ = try await queue.client.start(type: "Sleep", input: ["seconds": 0.3], workflowID: "wf-wait")
+            let notYet = try await queue.client.result("wf-wait", wait: .milliseconds(200))
+            #expect(notYet.status == .queued, "no worker yet, so the wait runs out")
+            let worker = try queue.worker(poll: .seconds(30))
+            let task = queue.launch(worker)
+            let clock = ContinuousClock()
+            let started = clock.now
+            let done = try await queue.client.result("wf-wait", wait: .seconds(20))
+            let waited = started.duration(to: clock.now)
+            try await queue.stop(worker, task)
+            #expect(done.status == .completed)
+            #expect(waited < .seconds(5), "result returned \(waited) after start; the notification was missed")
+        }
+    }
+
+    @Test func runningDuplicateIDIsRefusedAndFinishedIDIsReused() async throws {
+        try await TestQueue.with { queue in
+            let first = try await queue.client.start(type: "Noop", input: ["n": 1], workflowID: "same-id")
+            await #expect {
+                try await queue.client.start(type: "Noop", input: ["n": 2], workflowID: "same-id")
+            } throws: { error in
+                guard case let .workflowAlreadyRunning(id, runID, status) = error as? WorkflowQueueError else { return false }
+                return id == "same-id" && runID == first.runID && status == .queued
+            }
+            #expect(try await queue.rowCount() == 1)
+            let worker = try queue.worker()
+            let task = queue.launch(worker)
+            _ = try await queue.finished("same-id")
+            let second = try await queue.client.start(type: "Noop", input: ["n": 3], workflowID: "same-id")
+            #expect(second.runID != first.runID)
+            let latest = try await queue.finished("same-id")
+            try await queue.stop(worker, task)
+            #expect(latest.runID == second.runID)
+            #expect(latest.result == ["n": 3])
+            #expect(try await queue.rowCount() == 2)
+        }
+    }
+
+    @Test(arguments: [
+        ("Nope", JSONValue.object(["a": 1])),
+        ("Noop", JSONValue.array([1, 2])),
+        ("Noop", JSONValue.string("text")),
+        ("Sleep", JSONValue.object(["seconds": -1])),
+        ("Sleep", JSONValue.object(["seconds": 1, "unknown": true])),
+        ("Noop", JSONValue.object(["x": .double(.nan)])),
+    ])
+    func invalidStartsQueueNothing(type: String, input: JSONValue) async throws {
+        try await TestQueue.with { queue in
+            await #expect(throws: WorkflowQueueError.self) {
+                try await queue.client.start(type: type, input: input)
+            }
+            let rows = try await queue.rowCount()
+            #expect(rows == 0)
+        }
+    }
+
+    @Test func unknownTypeErrorListsKnownTypes() async throws {
+        try await TestQueue.with { queue in
+            do {
+                _ = try await queue.client.start(type: "Samplr", input: [:])
+                Issue.record("start accepted an unknown type")
+            } catch {
+                #expect(String(describing: error).contains("unknown workflow type 'Samplr'"))
+                #expect(String(describing: error).contains("Noop, Sleep"))
+            }
+        }
+    }
+
+    @Test func listFiltersByStatusAndTypeNewestFirst() async throws {
+        try await TestQueue.with { queue in
+            let runs = try await queue.client.startMany(type: "Noop", inputs: [["i": 0], ["i": 1], ["i": 2]])
+            #expect(runs.count == 3)
+            _ = try await queue.client.start(type: "Sleep", input: ["seconds": 0], workflowID: "sleeper")
+            #expect(try await queue.client.list().map(\.workflowID).first == "sleeper")
+            #expect(try await queue.client.list(type: "Noop").count == 3)
+            #expect(try await queue.client.list(status: .queued, limit: 2).count == 2)
+            #expect(try await queue.client.list(status: .completed).isEmpty)
+            #expect(try await queue.client.list(limit: 0).isEmpty)
+            await #expect(throws: WorkflowQueueError.self) { try await queue.client.list(limit: -1) }
+            await #expect(throws: WorkflowQueueError.self) { try await queue.client.describe("missing") }
+        }
+    }
+
+    @Test func progressIsStoredWhileRunningAndShownByDescribe() async throws {
+        try await TestQueue.with(registry: { try $0.register("Progress", options: TestQueue.fastOptions, activity: ProgressActivity()) }) { queue in
+            _ = try await queue.client.start(type: "Progress", input: ["seconds": 30], workflowID: "progress")
+            let worker = try queue.worker()
+            let task = queue.launch(worker)
+            let running = try await queue.waitUntil("progress") { $0.status == .running && $0.progress?.objectValue != nil }
+            #expect(running.status == .running)
+            #expect(running.progress == ["rows_copied": 42, "table": "demo"])
+            #expect(running.heartbeatAt != nil && running.leaseExpiresAt != nil)
+            #expect(try await queue.client.cancel("progress") == .cancelRequested)
+            let done = try await queue.finished("progress")
+            try await queue.stop(worker, task)
+            #expect(done.status == .canceled)
+            #expect(done.progress == ["rows_copied": 42, "table": "demo"])
+            #expect(done.json["progress"] == ["rows_copied": 42, "table": "demo"])
+        }
+    }
+}
