@@ -36,7 +36,7 @@ let package = Package(
 
         // CLI.
         .executableTarget(name: "testbench", dependencies: [
-            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Postgres", "JSON",
+            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Postgres", "Mongo", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
