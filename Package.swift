@@ -43,6 +43,10 @@ let package = Package(
 
         // Ingestion benchmark (scripts/bench-ingest.sh): Datasets' COPY load against psql's \copy.
         .executableTarget(name: "testbench-ingest-bench", dependencies: ["Datasets", "Postgres", "JSON"]),
+        // Sampler benchmark: prompts built and stored per second through SamplerActivity.
+        .executableTarget(name: "testbench-sampler-bench", dependencies: [
+            "Testbench", "WorkflowQueue", "Datasets", "Postgres", "JSON", .product(name: "Logging", package: "swift-log"),
+        ]),
 
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON"]),

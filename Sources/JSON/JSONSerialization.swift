@@ -87,28 +87,48 @@ extension JSONValue {
 
     static func writeString(_ s: String, to out: inout String, ensureASCII: Bool) {
         out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 || (ensureASCII && scalar.value > 0x7E) {
-                    if scalar.value > 0xFFFF {
-                        let v = scalar.value - 0x10000
+        var text = s
+        // Runs of bytes that need no escape are appended whole; only the rest goes byte by byte.
+        text.withUTF8 { bytes in
+            var runStart = 0
+            var i = 0
+            func flush(_ end: Int) {
+                if runStart < end { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self) }
+            }
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte >= 0x20 && byte != 0x22 && byte != 0x5C && (byte < 0x7F || !ensureASCII) {
+                    i += 1
+                    continue
+                }
+                flush(i)
+                switch byte {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0x08: out += "\\b"
+                case 0x0C: out += "\\f"
+                case 0..<0x20, 0x7F: appendHex4(UInt32(byte), to: &out)
+                default:
+                    // A non-ASCII scalar under ensureASCII: decode its UTF-8 sequence, write \uXXXX (a surrogate pair above U+FFFF).
+                    let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+                    for k in 1..<length where i + k < bytes.count { value = value << 6 | (UInt32(bytes[i + k]) & 0x3F) }
+                    if value > 0xFFFF {
+                        let v = value - 0x10000
                         appendHex4(0xD800 + (v >> 10), to: &out)
                         appendHex4(0xDC00 + (v & 0x3FF), to: &out)
                     } else {
-                        appendHex4(scalar.value, to: &out)
+                        appendHex4(value, to: &out)
                     }
-                } else {
-                    out.unicodeScalars.append(scalar)
+                    i += length - 1
                 }
+                i += 1
+                runStart = i
             }
+            flush(bytes.count)
         }
         out += "\""
     }

@@ -204,7 +204,15 @@ public struct TaskRenderer: Sendable {
     /// Renders `docIDs` (any order, duplicates allowed), replaying the few-shot draws of every
     /// document from 0 to the largest id so each gets the examples lm-eval gives it in a full run.
     public func render(docIDs: [Int]) throws(LMEvalError) -> [RenderedDocument] {
-        guard !docIDs.isEmpty else { return [] }
+        var rendered: [Int: RenderedDocument] = [:]
+        try renderAscending(docIDs: docIDs) { rendered[$0.docID] = $0 }
+        return docIDs.compactMap { rendered[$0] }
+    }
+
+    /// Renders the distinct `docIDs` in ascending order, handing each document to `body` as soon as it
+    /// is built, so a caller keeping only what it derives holds one rendered document at a time.
+    public func renderAscending(docIDs: [Int], _ body: (RenderedDocument) -> Void) throws(LMEvalError) {
+        guard !docIDs.isEmpty else { return }
         for id in docIDs {
             guard evaluationRows.indices.contains(id) else {
                 throw LMEvalError(.documents, task: task.name, "doc id \(id) is outside the \(evaluationCount) documents of split \(evaluationSplit)")
@@ -213,19 +221,18 @@ public struct TaskRenderer: Sendable {
                 throw LMEvalError(.documents, task: task.name, "doc id \(id) of split \(evaluationSplit) was not loaded")
             }
         }
-        let wanted = Set(docIDs)
+        var wanted = [Bool](repeating: false, count: evaluationCount)
+        for id in docIDs { wanted[id] = true }
         let last = docIDs.max() ?? 0
         var rng = PythonRandom(seed: options.fewshotSeed)
-        var rendered: [Int: RenderedDocument] = [:]
         for id in 0...last {
-            if wanted.contains(id) {
-                rendered[id] = try renderOne(id, rng: &rng)
+            if wanted[id] {
+                body(try renderOne(id, rng: &rng))
             } else {
                 try builder.sampler?.skip(
                     numFewshot: numFewshot, chat: options.applyChatTemplate, fewshotAsMultiturn: options.fewshotAsMultiturn, rng: &rng)
             }
         }
-        return docIDs.compactMap { rendered[$0] }
     }
 
     /// Renders every loaded evaluation document in order.

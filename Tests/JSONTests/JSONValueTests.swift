@@ -28,6 +28,14 @@ import Testing
         #expect(value.serialized(.python) == "{\"k\": \"\\u00e9\\ud83d\\ude00\", \"n\": [1, 2.5]}")
     }
 
+    @Test func stringEscapesMatchPythonJSONDumps() {
+        let text = "a\"b\\c\n\r\t\u{08}\u{0C}\u{01}\u{1F}\u{7F} é 中 😀 end"
+        // json.dumps(text) and json.dumps(text, ensure_ascii=False)
+        #expect(JSONValue.string(text).serialized(.python) == #""a\"b\\c\n\r\t\b\f\u0001\u001f\u007f \u00e9 \u4e2d \ud83d\ude00 end""#)
+        #expect(JSONValue.string(text).serialized(.compact) == "\"a\\\"b\\\\c\\n\\r\\t\\b\\f\\u0001\\u001f\u{7F} é 中 😀 end\"")
+        #expect(JSONValue.string("").serialized() == "\"\"")
+    }
+
     @Test func prettyFormatIndentsLikePythonJSONDumps() throws {
         let value: JSONValue = ["a": [1, ["b": nil]], "e": [], "o": [:]]
         #expect(value.serialized(.pretty) == "{\n  \"a\": [\n    1,\n    {\n      \"b\": null\n    }\n  ],\n  \"e\": [],\n  \"o\": {}\n}")

@@ -59,12 +59,13 @@ public struct PostgresDocumentStore: DocumentStore {
                 try connection.execute("DELETE FROM \(instances) WHERE task_id = $1", [.string(taskID)])
                 try connection.execute("DELETE FROM \(tasks) WHERE id = $1", [.string(taskID)])
                 for (name, rows) in [(instances, instanceRows), (prompts, promptRows)] where !rows.ids.isEmpty {
+                    // All documents travel as one JSON array text: no per-element text[] escaping on either side.
                     try connection.execute(
                         """
                         INSERT INTO \(name) (id, task_id, seq, doc)
-                        SELECT id, $2, ord - 1, doc::jsonb FROM unnest($1::text[], $3::text[]) WITH ORDINALITY AS t(id, doc, ord)
+                        SELECT id, $2, ord - 1, doc FROM ROWS FROM (unnest($1::text[]), jsonb_array_elements($3::jsonb)) WITH ORDINALITY AS t(id, doc, ord)
                         """,
-                        [.stringArray(rows.ids), .string(taskID), .stringArray(rows.documents)])
+                        [.stringArray(rows.ids), .string(taskID), .string(rows.documents)])
                 }
                 try connection.execute("INSERT INTO \(tasks) (id, doc) VALUES ($1, $2)", [.string(taskID), .json(task)])
             }
@@ -160,16 +161,21 @@ public struct PostgresDocumentStore: DocumentStore {
 
     // MARK: - Plumbing
 
-    private static func rows(_ documents: [JSONObject], collection: DocumentCollection) throws(DocumentStoreError) -> (ids: [String?], documents: [String?]) {
-        var ids: [String?] = [], texts: [String?] = []
-        for document in documents {
+    /// The documents' ids and the documents as one JSON array text.
+    private static func rows(_ documents: [JSONObject], collection: DocumentCollection) throws(DocumentStoreError) -> (ids: [String?], documents: String) {
+        var ids: [String?] = []
+        ids.reserveCapacity(documents.count)
+        var text = "["
+        for (index, document) in documents.enumerated() {
             guard let id = document["_id"]?.objectIDValue else {
                 throw DocumentStoreError(.rejected, "a document of \(collection.rawValue) has no ObjectId _id")
             }
             ids.append(id.hex)
-            texts.append(JSONValue.object(document).serialized())
+            if index > 0 { text += "," }
+            JSONValue.object(document).write(to: &text)
         }
-        return (ids, texts)
+        text += "]"
+        return (ids, text)
     }
 
     private func documents(_ collection: DocumentCollection, _ sql: String, _ parameters: [PostgresValue]) async throws(DocumentStoreError) -> [JSONObject] {

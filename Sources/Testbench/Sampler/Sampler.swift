@@ -68,21 +68,21 @@ public struct Sampler: Sendable {
         ])
         try await progress(["phase": "rendering", "documents": .int(loaded.docIDs.count)])
 
-        let rendered: [RenderedDocument]
+        let taskID = SamplerIDs.taskID(runID: runID)
+        var builder = TaskTreeBuilder(
+            request: request, form: form, numFewshot: numFewshot, model: model, taskID: taskID, taskName: task.name,
+            firstRowID: loaded.firstRowID, seed: drew ? seed : nil,
+            timeout: PromptTimeout(service: request.requesterArgs.service, timeouts: services.config.timeouts), creationDate: Date())
         do {
             let renderer = try TaskRenderer(task: task, evaluationRows: loaded.evaluationRows, evaluationCount: loaded.evaluationCount,
                                             documents: InMemoryDocuments(loaded.otherSplits), options: options, model: model,
                                             genKwargsOverride: genKwargs)
-            rendered = try renderer.render(docIDs: loaded.docIDs)
+            // Documents become instance and prompt documents as they are rendered (ids are ascending).
+            try renderer.renderAscending(docIDs: loaded.docIDs) { builder.append($0) }
         } catch {
             throw SamplerError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
         }
-        let taskID = SamplerIDs.taskID(runID: runID)
-        let builder = TaskTreeBuilder(
-            request: request, form: form, numFewshot: numFewshot, model: model, taskID: taskID, taskName: task.name,
-            firstRowID: loaded.firstRowID, seed: drew ? seed : nil,
-            timeout: PromptTimeout(service: request.requesterArgs.service, timeouts: services.config.timeouts), creationDate: Date())
-        let tree = builder.build(rendered, requestType: task.config.outputType.rawValue)
+        let tree = builder.finish(requestType: task.config.outputType.rawValue)
         try await progress(["phase": "writing", "prompts": .int(tree.prompts.count)])
         do {
             try await services.documents.replaceTaskTree(tree)

@@ -26,32 +26,42 @@ struct TaskTreeBuilder {
         return .object(args)
     }
 
+    /// Instances and prompts built so far.
+    private(set) var instances: [JSONObject] = []
+    private(set) var prompts: [JSONObject] = []
+
+    /// All documents at once (tests); the Sampler streams them through `append`.
     func build(_ rendered: [RenderedDocument], requestType: String) -> TaskTree {
+        var builder = self
+        for document in rendered { builder.append(document) }
+        return builder.finish(requestType: requestType)
+    }
+
+    /// Adds one rendered document's instance and prompts.
+    mutating func append(_ document: RenderedDocument) {
         let date = JSONValue.date(creationDate)
         let task = JSONValue.objectID(taskID)
-        var instances: [JSONObject] = []
-        var prompts: [JSONObject] = []
-        instances.reserveCapacity(rendered.count)
-        prompts.reserveCapacity(rendered.count)
-        for (index, document) in rendered.enumerated() {
-            let instanceID = JSONValue.objectID(SamplerIDs.instanceID(task: taskID, index: index))
-            instances.append(instanceDocument(document, id: instanceID, task: task, date: date))
-            // One prompt per repeat, as the original's requester answers each response separately.
-            let data = JSONValue.string(JSONValue.object(document.request).serialized(.python))
-            let ctxlen = ContextLength.estimate(document.prompt)
-            let maxTokens = document.request["max_tokens"]?.intValue ?? model.maxGenToks
-            let seconds = timeout.seconds(ctxlen: ctxlen, maxTokens: maxTokens)
-            for _ in 0..<max(1, document.instance.repeats) {
-                prompts.append(JSONObject([
-                    ("_id", .objectID(SamplerIDs.promptID(task: taskID, index: prompts.count))), ("data", data),
-                    ("task_id", task), ("instance_id", instanceID), ("timeout", .int(seconds)), ("done", false),
-                    ("trigger_session", 0), ("creation_date", date), ("ctxlen", .int(ctxlen)),
-                    ("context_enc", .null), ("continuation_enc", .null),
-                ]))
-            }
+        let instanceID = JSONValue.objectID(SamplerIDs.instanceID(task: taskID, index: instances.count))
+        instances.append(instanceDocument(document, id: instanceID, task: task, date: date))
+        let data = JSONValue.string(JSONValue.object(document.request).serialized(.python))
+        let ctxlen = ContextLength.estimate(document.prompt)
+        let maxTokens = document.request["max_tokens"]?.intValue ?? model.maxGenToks
+        let seconds = timeout.seconds(ctxlen: ctxlen, maxTokens: maxTokens)
+        // One prompt per repeat, as the original's requester answers each response separately.
+        for _ in 0..<max(1, document.instance.repeats) {
+            prompts.append(JSONObject([
+                ("_id", .objectID(SamplerIDs.promptID(task: taskID, index: prompts.count))), ("data", data),
+                ("task_id", task), ("instance_id", instanceID), ("timeout", .int(seconds)), ("done", false),
+                ("trigger_session", 0), ("creation_date", date), ("ctxlen", .int(ctxlen)),
+                ("context_enc", .null), ("continuation_enc", .null),
+            ]))
         }
-        return TaskTree(task: taskDocument(instances: instances.count, requestType: requestType, date: date),
-                        instances: instances, prompts: prompts)
+    }
+
+    /// The tree: the task document over the instances and prompts appended.
+    func finish(requestType: String) -> TaskTree {
+        TaskTree(task: taskDocument(instances: instances.count, requestType: requestType, date: .date(creationDate)),
+                 instances: instances, prompts: prompts)
     }
 
     /// The original's `instance_to_dict`: lm-eval's Instance fields plus ids. `doc` carries the

@@ -1,0 +1,156 @@
+// Benchmark: prompts built and stored per second by the real SamplerActivity (qty -1 over a
+// synthetic 5-shot task) into the PostgreSQL document store, completion and chat forms, with peak
+// memory. Not a test. Run: scripts/with-test-postgres.sh swift run -c release testbench-sampler-bench
+// Options: --sizes 1000,10000  --repeat 3  --data DIR (keep the generated JSONL there, e.g. for
+// scripts/bench-sampler/lmeval_requests.py).
+import Datasets
+import Foundation
+import JSON
+import Logging
+import Postgres
+import Testbench
+import WorkflowQueue
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct BenchFailure: Error, CustomStringConvertible {
+    var description: String
+}
+
+func argument(_ name: String) -> String? {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// Resets the kernel's peak-RSS mark (Linux `clear_refs` 5) so each case reports its own peak.
+func resetPeakRSS() {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}
+
+/// Peak resident set size since the last reset, in MiB (`VmHWM`).
+func peakRSSMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return 0 }
+    return kib / 1024
+}
+
+/// Deterministic word-sorting rows in BIG-bench's `{input, target}` shape.
+func writeRows(count: Int, seed: UInt64, to path: String) throws {
+    let words = ["apple", "zebra", "mango", "quartz", "violet", "harbor", "lantern", "pepper", "ocean", "kettle", "saddle",
+                 "bramble", "cobalt", "dune", "ember", "falcon", "glacier", "hazel", "iris", "juniper", "kelp", "lotus",
+                 "meadow", "nectar", "orchid", "pebble", "quill", "raven", "sable", "thistle", "umber", "vortex", "willow",
+                 "yarrow", "zephyr", "anchor", "basil", "cedar", "dahlia", "fennel"]
+    var state = seed
+    func next(_ n: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(n))
+    }
+    var out = ""
+    out.reserveCapacity(count * 160)
+    for _ in 0..<count {
+        let list = (0..<(6 + next(10))).map { _ in words[next(words.count)] }
+        let row: JSONValue = ["input": .string("Sort the following words alphabetically:\nList: " + list.joined(separator: " ")),
+                              "target": .string(list.sorted().joined(separator: " "))]
+        out += row.serialized() + "\n"
+    }
+    try out.write(toFile: path, atomically: true, encoding: .utf8)
+}
+
+struct Case {
+    var size: Int
+    var form: String
+    var path: String
+}
+
+@main
+struct SamplerBench {
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
+        guard let base = ProcessInfo.processInfo.environment["TESTBENCH_TEST_POSTGRES_URI"], !base.isEmpty else {
+            throw BenchFailure(description: "TESTBENCH_TEST_POSTGRES_URI is not set: run through scripts/with-test-postgres.sh")
+        }
+        let sizes = (argument("--sizes") ?? "1000,10000").split(separator: ",").compactMap { Int($0) }
+        let repeats = max(1, Int(argument("--repeat") ?? "3") ?? 3)
+        let dataRoot = argument("--data") ?? FileManager.default.temporaryDirectory.path + "/testbench-sampler-bench-\(getpid())"
+        let tasksFolder = FileManager.default.currentDirectoryPath + "/tasks"
+        guard FileManager.default.fileExists(atPath: tasksFolder + "/bigbench") else {
+            throw BenchFailure(description: "run from the repository root (tasks/bigbench not found)")
+        }
+        var logger = Logger(label: "sampler-bench")
+        logger.logLevel = .warning
+        print("task: bigbench_word_sorting, num_fewshot 5 (few-shot split: 200 train rows), qty -1; \(repeats) runs per case, best and median")
+        print("size   form        best s  median s  prompts/s (best)  peak RSS MiB")
+
+        for size in sizes {
+            // One dataset folder, schema, table and task registry per size.
+            let folder = "\(dataRoot)/\(size)/bigbench/word_sorting"
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try writeRows(count: 200, seed: 7, to: folder + "/train.jsonl")
+            try writeRows(count: size, seed: 11, to: folder + "/test.jsonl")
+            let schema = "sampler_bench_\(size)"
+            let setup = try await PostgresConnection.connect(uri: base)
+            try await setup.execute("DROP SCHEMA IF EXISTS \(Postgres.quoteIdentifier(schema)) CASCADE")
+            try await setup.execute("CREATE SCHEMA \(Postgres.quoteIdentifier(schema))")
+            await setup.close()
+            let uri = base + (base.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+            let pool = PostgresConnectionPool(uri: uri, maxConnections: 2)
+            let store = PostgresDocumentStore(pool: pool, schema: schema)
+            try await store.prepare()
+            let source = try DatasetSource.resolve(DatasetReference(path: "bigbench", name: "word_sorting"),
+                                                   options: DatasetSourceOptions(datasetsDir: "\(dataRoot)/\(size)"))
+            let local = try await source.materialize()
+            let table = DatasetTableName.make(path: "bigbench", name: "word_sorting")
+            try await pool.withConnection { connection in
+                try await TaskRegistry.createTable(on: connection)
+                let loaded = try await DatasetLoader.load(local, into: table, on: connection)
+                try await TaskRegistry.register(TaskRegistration(taskName: "bigbench_word_sorting", datasetTableName: table,
+                                                                 splits: loaded.splits), on: connection)
+            }
+            let services = TestbenchServices(config: TestbenchConfig(postgresURI: uri, includePath: [tasksFolder]),
+                                             postgres: pool, documents: store, logger: logger)
+            let activity = SamplerActivity(services: services)
+
+            for (form, path) in [("completion", "/v1/completions"), ("chat", "/v1/chat/completions")] {
+                let input: JSONValue = [
+                    "framework": "lmeh", "tasks": "bigbench_word_sorting", "qty": -1, "num_fewshot": 5,
+                    "requester_args": ["address": "bench", "service": "bench", "path": .string(path)],
+                ]
+                var times: [Double] = []
+                resetPeakRSS()
+                for run in 0..<repeats {
+                    let context = ActivityContext(workflowID: "bench", runID: "bench-\(size)-\(form)-\(run)", workflowType: "Sampler",
+                                                  taskQueue: "bench", attempt: 1, maxAttempts: 1, logger: logger)
+                    let start = ContinuousClock.now
+                    let result = try await activity.run(input, context: context)
+                    times.append(seconds(ContinuousClock.now - start))
+                    guard result["prompts"]?.intValue == size else {
+                        throw BenchFailure(description: "expected \(size) prompts, got \(result)")
+                    }
+                }
+                let peak = peakRSSMiB()
+                let sorted = times.sorted()
+                let best = sorted[0], median = sorted[sorted.count / 2]
+                let label = form.padding(toLength: 11, withPad: " ", startingAt: 0)
+                print(String(format: "%-6d ", size) + label + String(format: " %7.3f  %8.3f  %16.0f  %12.1f", best, median, Double(size) / best, peak))
+            }
+            await pool.close()
+        }
+        if argument("--data") == nil { try? FileManager.default.removeItem(atPath: dataRoot) }
+    }
+}
