@@ -78,7 +78,7 @@ struct WorkerStore: Sendable {
                     initialInterval: .seconds(try row.decode(Double.self, at: 9)),
                     backoffCoefficient: try row.decode(Double.self, at: 10),
                     maximumInterval: .seconds(maximumSeconds)),
-                progress: try row.isNull(at: 12) ? nil : try row.decode(JSONValue.self, at: 12)))
+                progress: try row.optionalJSON(at: 12)))
         }
         return jobs
     }

@@ -365,10 +365,12 @@ public actor WorkflowWorker {
         }
     }
 
-    /// A third of the shortest heartbeat timeout among held attempts (50 ms … 10 s); nil when idle.
+    /// A third of the shortest heartbeat timeout among held attempts (50 ms … 10 s; at most 1 s
+    /// while progress waits to be stored, so describe shows it promptly); nil when idle.
     private var heartbeatPeriod: Duration? {
-        let timeouts = running.values.filter(\.isHeldInDatabase).map(\.job.heartbeatTimeout)
-        guard let shortest = timeouts.min() else { return nil }
-        return min(max(shortest / 3, .milliseconds(50)), .seconds(10))
+        let held = running.values.filter(\.isHeldInDatabase)
+        guard let shortest = held.map(\.job.heartbeatTimeout).min() else { return nil }
+        let ceiling: Duration = held.contains { $0.pendingProgress != nil } ? .seconds(1) : .seconds(10)
+        return min(max(shortest / 3, .milliseconds(50)), ceiling)
     }
 }

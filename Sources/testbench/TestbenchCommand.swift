@@ -8,7 +8,7 @@ struct TestbenchCommand: AsyncParsableCommand {
         commandName: "testbench",
         abstract: "Pocket ML test-bench sampler and evaluator: lm-eval tasks, datasets in PostgreSQL, prompts and scores.",
         version: TestbenchVersion.current,
-        subcommands: [ConfigCommand.self]
+        subcommands: [ConfigCommand.self, WorkflowCommand.self, WorkerCommand.self]
     )
 }
 
