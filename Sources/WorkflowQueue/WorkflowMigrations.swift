@@ -52,7 +52,10 @@ enum WorkflowMigrations {
                 progress jsonb,
                 result jsonb,
                 last_error jsonb,
-                cancel_requested boolean NOT NULL DEFAULT false
+                cancel_requested boolean NOT NULL DEFAULT false,
+                -- Set by result waiters: only these runs NOTIFY when they finish, because every
+                -- NOTIFY wakes every listening backend of the database.
+                notify_on_finish boolean NOT NULL DEFAULT false
             );
             -- Temporal's default id reuse policy: one open run per workflow id.
             CREATE UNIQUE INDEX workflow_runs_open_id ON \(runs) (workflow_id) WHERE status IN ('queued', 'running');
@@ -96,10 +99,10 @@ enum WorkflowMigrations {
                         FROM unnest(p_run_ids, p_attempts, p_statuses, p_results, p_errors, p_delays, p_progress)
                             AS u(run_id, attempt, status, result, error, delay, progress)
                         WHERE r.run_id = u.run_id AND r.attempt = u.attempt AND r.worker_id = p_worker AND r.status = 'running'
-                        RETURNING r.run_id, r.status
+                        RETURNING r.run_id, r.status, r.notify_on_finish
                     )
                     SELECT CASE WHEN count(*) > 200 THEN '*' ELSE string_agg(done.run_id::text, ',') END INTO v_finished
-                    FROM done WHERE done.status <> 'queued';
+                    FROM done WHERE done.status <> 'queued' AND done.notify_on_finish;
                     IF v_finished IS NOT NULL THEN
                         PERFORM pg_notify(\(doneChannel), v_finished);
                     END IF;
