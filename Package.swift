@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "testbench", targets: ["testbench"]),
+        .executable(name: "testbench-bench", targets: ["testbench-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,6 +41,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Benchmarks (not tests): `swift run -c release testbench-bench queue`.
+        .executableTarget(name: "testbench-bench", dependencies: [
+            "WorkflowQueue", "Postgres", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
 
         // Ingestion benchmark (scripts/bench-ingest.sh): Datasets' COPY load against psql's \copy.
         .executableTarget(name: "testbench-ingest-bench", dependencies: ["Datasets", "Postgres", "JSON"]),
@@ -52,7 +59,9 @@ let package = Package(
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
-        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON"]),
+        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON", "WorkflowQueue"]),
+        // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
+        .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )
