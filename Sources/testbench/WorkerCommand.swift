@@ -27,8 +27,15 @@ struct WorkerCommand: AsyncParsableCommand {
             let uri = try WorkflowSession.postgresURI(config)
             guard gracePeriod >= 0, gracePeriod.isFinite else { throw UsageFailure(message: "--grace-period must be a non-negative number of seconds") }
             KeyValueLogHandler.bootstrap(level: config.logLevel)
+            let services: TestbenchServices
+            do {
+                services = try await TestbenchServices.connect(config: config, logger: Logger(label: "testbench"))
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
             let registry = try usage { () throws(WorkflowQueueError) in
-                try WorkflowCatalog.registry(defaultTaskQueue: config.worker.taskQueues.first ?? "default")
+                try TestbenchWorkflows.registry(TestbenchWorkflows.activities(services: services))
             }
             let worker = try usage { () throws(WorkflowQueueError) in
                 try WorkflowWorker(

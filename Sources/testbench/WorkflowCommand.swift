@@ -160,7 +160,7 @@ struct WorkflowSession {
     init(config: TestbenchConfig) throws {
         let uri = try WorkflowSession.postgresURI(config)
         pool = PostgresConnectionPool(uri: uri, maxConnections: 2)
-        let registry = try usage { () throws(WorkflowQueueError) in try WorkflowCatalog.registry(defaultTaskQueue: config.worker.taskQueues.first ?? "default") }
+        let registry = try usage { () throws(WorkflowQueueError) in try TestbenchWorkflows.registry(TestbenchWorkflows.validators) }
         client = WorkflowClient(pool: pool, registry: registry)
     }
 

@@ -48,8 +48,12 @@ enum CLIHarness {
     }
 
     /// Writes a configuration file for the CLI and returns its path.
+    /// The repository root, where the bundled tasks/ and datasets/ live.
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
     static func writeConfig(postgresURI: String?, pollInterval: Double = 0.2, maxWorkers: Int = 2) throws -> String {
-        var fields = ["\"worker\": {\"task_queue\": [\"default\"], \"max_workers\": \(maxWorkers), \"poll_interval\": \(pollInterval)}"]
+        var fields = ["\"worker\": {\"task_queue\": [\"default\", \"sampler\", \"evaluator\"], \"max_workers\": \(maxWorkers), \"poll_interval\": \(pollInterval)}",
+                      "\"datasets_dir\": \"\(packageRoot.appendingPathComponent("datasets").path)\""]
         if let postgresURI { fields.append("\"postgres_uri\": \"\(postgresURI)\"") }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).json").path
         try Data("{\(fields.joined(separator: ", "))}".utf8).write(to: URL(fileURLWithPath: path))

@@ -37,12 +37,17 @@ import Testing
         #expect(try await Self.queuedRows(database.uri) == 1)
     }
 
-    @Test func startPrintsAGeneratedUUIDAndPlaceholderTypesAreKnown() async throws {
+    @Test func startPrintsAGeneratedUUIDForEachProductType() async throws {
         let database = try await CLIHarness.createDatabase()
         defer { Task { await CLIHarness.dropDatabase(database.name) } }
         let config = try CLIHarness.writeConfig(postgresURI: database.uri)
-        for type in ["Register", "Sampler", "Evaluator"] {
-            let output = try await CLIHarness.run(["workflow", "start", "--type", type, "--input", "{\"framework\": \"lmeh\"}"], config: config)
+        let inputs = [
+            "Register": #"{"framework": "lmeh", "tasks": "bigbench_navigate"}"#,
+            "Sampler": #"{"framework": "lmeh", "tasks": "bigbench_navigate", "requester_args": {"address": "a", "service": "s"}, "qty": 3}"#,
+            "Evaluator": #"{"framework": "lmeh", "task_id": "0123456789abcdef01234567"}"#,
+        ]
+        for (type, input) in inputs.sorted(by: { $0.key < $1.key }) {
+            let output = try await CLIHarness.run(["workflow", "start", "--type", type, "--input", input], config: config)
             #expect(output.status == 0, "stderr: \(output.stderr)")
             let id = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(UUID(uuidString: id) != nil, "\(id) is a UUID")
