@@ -28,6 +28,7 @@ let package = Package(
 
         // Domain.
         .target(name: "LMEval", dependencies: ["JSON", "YAML", "Jinja"]),
+        .target(name: "Scoring", dependencies: ["JSON", "PythonRegex"]),
         .target(name: "Datasets", dependencies: ["JSON", "Postgres", "LMEval", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [
@@ -48,6 +49,7 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PythonRegexTests", dependencies: ["PythonRegex"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "PythonRegex"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "LMEval"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
