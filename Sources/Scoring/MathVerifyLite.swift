@@ -187,18 +187,26 @@ enum MathVerifyLite {
     }
 
     private static let textCommand = LeaderboardMath.compile(#"\\(?:text|textbf|mathrm|mbox)\{([^{}]*)\}"#)
+    private static let thousands = LeaderboardMath.compile(#"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"#)
 
-    /// A reduced `normalize_latex`: the last `\boxed{…}`'s content, `\text{…}` unwrapped,
-    /// units and degree marks dropped, spacing removed.
+    /// A reduced `normalize_latex`: the last `\boxed{…}`'s content, `\text{…}` unwrapped (or
+    /// dropped when it is a unit after a number), `\$`, degree marks and thousands separators
+    /// dropped, spacing removed.
     static func normalizeLatex(_ latex: String) -> String {
         var text = latex
         if let boxed = lastBoxed(text) { text = boxed.content }
-        if let textCommand { text = textCommand.sub(in: text) { $0.group(1) ?? "" } }
-        for (old, new) in [("^\\circ", ""), ("^{\\circ}", ""), ("\\%", ""), ("%", "")] {
+        for (old, new) in [("\\$", ""), ("^\\circ", ""), ("^{\\circ}", ""), ("\\%", ""), ("%", "")] {
             text = PythonText.replace(text, old, new)
         }
-        text = MathExpression.canonical(text)
+        if let textCommand {
+            let unwrapped = MathExpression.canonical(textCommand.sub(in: text) { $0.group(1) ?? "" })
+            let withoutUnits = MathExpression.canonical(textCommand.sub(in: text) { _ in "" })
+            text = MathExpression.evaluate(unwrapped) == nil && MathExpression.evaluate(withoutUnits) != nil ? withoutUnits : unwrapped
+        } else {
+            text = MathExpression.canonical(text)
+        }
         while text.hasSuffix(".") || text.hasSuffix(",") { text.removeLast() }
+        if thousands?.fullmatch(text) != nil { text = PythonText.replace(text, ",", "") }
         return text
     }
 

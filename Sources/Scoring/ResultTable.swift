@@ -7,9 +7,10 @@ import JSON
 /// Cells are the strings lm-eval builds (`"%.4f"` values, `"±"`, stderr `"%.4f"` or
 /// `"   N/A"`); pytablewriter then types every cell (a cell that reads as an integer — "5",
 /// "0.0000" — is an integer, "0.5000" is a real with one significant decimal) and every column,
-/// re-formats numbers in numeric columns with the column's largest number of significant
-/// decimals (so a lone "0.5000" prints as "0.5", next to "0.6667" as "0.5000"), aligns numbers
-/// right and text left, centres headers, and marks numeric columns `---:`.
+/// re-formats numbers with the column's largest number of significant decimals (so a lone
+/// "0.5000" prints as "0.5", next to "0.6667" as "0.5000") — except in a text column whose
+/// first value is text, where numbers stay as written —, aligns numbers right and text left,
+/// centres headers, and marks numeric columns `---:`.
 public enum ResultTable {
     /// One task's block of rows.
     public struct Task: Sendable {
@@ -55,16 +56,16 @@ public enum ResultTable {
 /// A table cell as pytablewriter types it.
 enum Cell: Equatable {
     case empty
-    case integer(String)
+    case integer(String, original: String)
     case real(Double, decimals: Int, original: String)
     case text(String)
 
-    static func number(_ d: Double) -> Cell { .integer(String(Int(d))) }
+    static func number(_ d: Double) -> Cell { .integer(String(Int(d)), original: String(Int(d))) }
 
     /// A Python value handed to pytablewriter.
     init(_ value: JSONValue) {
         switch value {
-        case let .int(i): self = .integer(String(i))
+        case let .int(i): self = .integer(String(i), original: String(i))
         case let .double(d): self = Cell(pythonText: JSONValue.pythonFloatRepr(d))
         case let .string(s): self = Cell(pythonText: s)
         default: self = .text(PythonText.str(value))
@@ -85,7 +86,7 @@ enum Cell: Equatable {
             return
         }
         if d == d.rounded(), abs(d) < 1e18 {
-            self = .integer(String(Int(d)))
+            self = .integer(String(Int(d)), original: s)
         } else {
             self = .real(d, decimals: Cell.significantDecimals(trimmed), original: s)
         }
@@ -128,7 +129,10 @@ enum MarkdownTable {
                 return acc
             }
             numeric.append(type != .text)
-            columns.append(cells.map { format($0, in: type, decimals: decimals) })
+            // pytablewriter keeps a text column's numbers as written when its first value is text.
+            var textFirst = false
+            if case .text? = cells.first(where: { $0 != .empty }) { textFirst = true }
+            columns.append(cells.map { format($0, in: type, decimals: decimals, keepOriginal: textFirst) })
         }
         var widths: [Int] = []
         for c in headers.indices {
@@ -162,12 +166,15 @@ enum MarkdownTable {
         return hasInteger ? .integer : .text
     }
 
-    private static func format(_ cell: Cell, in type: ColumnType, decimals: Int) -> String {
+    private static func format(_ cell: Cell, in type: ColumnType, decimals: Int, keepOriginal: Bool) -> String {
         switch cell {
         case .empty: return ""
         case let .text(s): return s
-        case let .integer(s): return type == .real ? String(format: "%.\(decimals)f", Double(s) ?? 0) : s
-        case let .real(d, _, original): return type == .text ? PythonText.strip(original) : String(format: "%.\(decimals)f", d)
+        case let .integer(s, original):
+            if type == .real { return String(format: "%.\(decimals)f", Double(s) ?? 0) }
+            return type == .text && keepOriginal ? PythonText.strip(original) : s
+        case let .real(d, _, original):
+            return type == .text && keepOriginal ? PythonText.strip(original) : String(format: "%.\(decimals)f", d)
         }
     }
 

@@ -31,6 +31,12 @@ public struct FilterScore: Sendable, Equatable {
     /// `process_results`, `null` for `bypass`).
     public let metrics: [(name: String, value: JSONValue)]
 
+    public init(filter: String, filtered: JSONValue, metrics: [(name: String, value: JSONValue)]) {
+        self.filter = filter
+        self.filtered = filtered
+        self.metrics = metrics
+    }
+
     public static func == (lhs: FilterScore, rhs: FilterScore) -> Bool {
         lhs.filter == rhs.filter && lhs.filtered == rhs.filtered
             && lhs.metrics.map(\.name) == rhs.metrics.map(\.name) && lhs.metrics.map(\.value) == rhs.metrics.map(\.value)
@@ -44,6 +50,11 @@ public struct FilterScore: Sendable, Equatable {
 public struct SampleScore: Sendable, Equatable {
     public let docID: Int
     public let filters: [FilterScore]
+
+    public init(docID: Int, filters: [FilterScore]) {
+        self.docID = docID
+        self.filters = filters
+    }
 
     /// The result under the named filter pipeline.
     public func filter(_ name: String) -> FilterScore? { filters.first { $0.filter == name } }
