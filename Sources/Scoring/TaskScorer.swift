@@ -7,6 +7,18 @@ import JSON
 ///
 /// Everything that can be checked without a document is checked in `init` (lm-eval's task
 /// load): unknown filters, metrics, aggregations or `process_results` are errors naming the task.
+///
+/// Known differences from lm-eval 0.4.9 (none shows in the score fixtures):
+/// - Only `generate_until` is scored; metrics other than `exact_match` and `bypass` need a native
+///   `process_results` (`ProcessResultsRegistry`); aggregations are `mean`, `median`, `nanmean`,
+///   `bypass`. `custom`, `regex_pos` and `decontaminate` filters are not available.
+/// - lm-eval bootstraps the stderr of `median`/`nanmean`; here it is `nil` ("N/A").
+/// - Means use plain left-to-right summation, as CPython ≤ 3.11's `sum`; 3.12+ compensates,
+///   which can change the last bits of a value.
+/// - An lm-eval exception (a regex `group_select` out of range, a target that cannot be
+///   converted) fails the whole run there; here it is a `ScoringError` for that sample.
+/// - `take_first_k` checks every document's number of responses, lm-eval only the first's.
+/// - Leaderboard math equivalence is approximated without sympy (see `LeaderboardMath`).
 public struct TaskScorer: Sendable {
     /// A named filter pipeline (`filter_list[i]`).
     public struct Pipeline: Sendable {
