@@ -53,6 +53,8 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
         .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON"]),
+        // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.
+        .testTarget(name: "StackTests", dependencies: ["YAML", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )
