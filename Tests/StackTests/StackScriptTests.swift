@@ -37,6 +37,14 @@ struct StackScriptTests {
         #expect(result.status == 0, "bash -n \(script): \(result.stderr)")
     }
 
+    @Test("the llama server runner parses as Python")
+    func serveScriptParses() throws {
+        let python = try #require(ProcessResult.which("python3"), "python3 not found")
+        let result = try ProcessResult.run(python, ["-c", "import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])",
+                                                    RepositoryFiles.path("scripts/llama/serve.py")])
+        #expect(result.status == 0, "scripts/llama/serve.py: \(result.stderr)")
+    }
+
     @Test("llama-server.sh rejects an unknown subcommand with its usage")
     func llamaServerUsage() throws {
         let result = try ProcessResult.run("/bin/bash", [RepositoryFiles.path("scripts/llama-server.sh"), "restart"])
