@@ -66,6 +66,8 @@ let package = Package(
         .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON", "WorkflowQueue"]),
         // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
         .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
+        // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.
+        .testTarget(name: "StackTests", dependencies: ["YAML", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )
