@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "testbench", targets: ["testbench"]),
+        .executable(name: "testbench-bench", targets: ["testbench-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,10 +24,12 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", "JSON"]),
         .target(name: "Mongo", dependencies: ["CMongoC", "JSON"]),
         .target(name: "YAML", dependencies: ["CYAML"]),
-        .target(name: "Jinja", dependencies: ["JSON"]),
+        .target(name: "PythonRegex"),
+        .target(name: "Jinja", dependencies: ["JSON", "PythonRegex"]),
 
         // Domain.
         .target(name: "LMEval", dependencies: ["JSON", "YAML", "Jinja"]),
+        .target(name: "Scoring", dependencies: ["JSON", "PythonRegex"]),
         .target(name: "Datasets", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [
@@ -37,6 +40,12 @@ let package = Package(
         // CLI.
         .executableTarget(name: "testbench", dependencies: [
             "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Postgres", "Mongo", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Benchmarks (not tests): `swift run -c release testbench-bench queue`.
+        .executableTarget(name: "testbench-bench", dependencies: [
+            "WorkflowQueue", "Postgres", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -53,10 +62,16 @@ let package = Package(
         .testTarget(name: "MongoTests", dependencies: ["Mongo", "JSON"], exclude: ["Valgrind"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PythonRegexTests", dependencies: ["PythonRegex"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "PythonRegex"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
         .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON", "LMEval", "Datasets", "WorkflowQueue"]),
+        // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
+        .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
+        // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.
+        .testTarget(name: "StackTests", dependencies: ["YAML", "JSON"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -44,7 +44,7 @@ public struct WorkerSettings: Sendable, Equatable {
     /// Fallback polling interval when no notification arrives.
     public var pollInterval: Duration
 
-    public init(taskQueues: [String] = ["default"], maxWorkers: Int = 4, pollInterval: Duration = .seconds(1)) {
+    public init(taskQueues: [String] = ["sampler", "evaluator"], maxWorkers: Int = 4, pollInterval: Duration = .seconds(1)) {
         self.taskQueues = taskQueues
         self.maxWorkers = maxWorkers
         self.pollInterval = pollInterval

@@ -5,6 +5,8 @@ import Logging
 struct RunningJob {
     let job: ClaimedJob
     let task: Task<Void, Never>
+    /// When the start-to-close timeout ends this attempt.
+    let deadline: ContinuousClock.Instant
     var pendingProgress: JSONValue?
     var cancelRequested = false
     /// The outcome is stored or queued for storing; the task may still be winding down.
@@ -37,7 +39,7 @@ extension WorkflowWorker {
                 message: "workflow type '\(job.type)' is not registered on worker \(configuration.workerID) (known: \(registry.typeNames.joined(separator: ", ")))",
                 type: "NotRegistered", nonRetryable: false, attempt: job.attempt)
             let placeholder = Task<Void, Never> {}
-            running[job.runID] = RunningJob(job: job, task: placeholder)
+            running[job.runID] = RunningJob(job: job, task: placeholder, deadline: clock.now)
             jobEnded(job.runID, .threw(failure))
             return
         }
@@ -52,32 +54,28 @@ extension WorkflowWorker {
         let task = Task.detached { [self] in
             await Self.execute(job, activity: activity, context: context, worker: self)
         }
-        running[runID] = RunningJob(job: job, task: task)
+        running[runID] = RunningJob(job: job, task: task, deadline: clock.now.advanced(by: job.startToCloseTimeout))
     }
 
-    /// Runs the activity against its start-to-close timeout. A timeout is reported at once;
-    /// the slot stays taken until the cancelled activity actually returns.
+    /// Runs the attempt; the worker's timer enforces the start-to-close timeout by cancelling this task.
     nonisolated static func execute(_ job: ClaimedJob, activity: any WorkflowActivity, context: ActivityContext, worker: WorkflowWorker) async {
-        let outcome = await withTaskGroup(of: AttemptOutcome?.self) { group -> AttemptOutcome in
-            group.addTask {
-                do {
-                    return .succeeded(try await activity.run(job.input, context: context))
-                } catch {
-                    return .threw(WorkflowFailure(error: error, attempt: job.attempt))
-                }
-            }
-            group.addTask {
-                do { try await Task.sleep(for: job.startToCloseTimeout) } catch { return nil }
-                return .timedOut
-            }
-            var first: AttemptOutcome?
-            while first == nil, let next = await group.next() { first = next }
-            group.cancelAll()
-            let outcome = first ?? .threw(WorkflowFailure(message: "the attempt ended without an outcome", type: "InternalError", nonRetryable: false, attempt: job.attempt))
-            if case .timedOut = outcome { await worker.recordOutcome(job.runID, outcome) }
-            return outcome
+        let outcome: AttemptOutcome
+        do {
+            outcome = .succeeded(try await activity.run(job.input, context: context))
+        } catch {
+            outcome = .threw(WorkflowFailure(error: error, attempt: job.attempt))
         }
         await worker.jobEnded(job.runID, outcome)
+    }
+
+    /// Times out attempts past their start-to-close deadline: the outcome is stored at once; the
+    /// slot stays taken until the cancelled activity actually returns.
+    func timeOutOverdueAttempts() {
+        let now = clock.now
+        for (runID, job) in running where job.isHeldInDatabase && job.deadline <= now {
+            recordOutcome(runID, .timedOut)
+            job.task.cancel()
+        }
     }
 
     /// The activity's heartbeat: keeps its progress for the next batch heartbeat and says whether to stop.
@@ -110,13 +108,13 @@ extension WorkflowWorker {
         entry.outcomeRecorded = true
         running[runID] = entry
         let job = entry.job
-        var metadata = job.logMetadata
         func complete(_ status: WorkflowStatus, result: JSONValue? = nil, error: WorkflowFailure? = nil, retryDelay: Duration = .zero) {
             completions.append(Completion(
                 runID: runID, attempt: job.attempt, status: status, result: result, error: error, retryDelay: retryDelay,
                 progress: entry.pendingProgress))
         }
         func failOrRetry(_ failure: WorkflowFailure, finalStatus: WorkflowStatus) {
+            var metadata = job.logMetadata
             metadata["error"] = .string(failure.description)
             if failure.nonRetryable || job.retryPolicy.isExhausted(afterAttempt: job.attempt) {
                 complete(finalStatus, error: failure)
@@ -136,12 +134,12 @@ extension WorkflowWorker {
                     finalStatus: .failed)
             } else {
                 complete(.completed, result: result)
-                logger.info("completed", metadata: metadata)
+                logger.info("completed", metadata: job.logMetadata)
             }
         case let .threw(failure):
             if entry.cancelRequested {
                 complete(.canceled, error: WorkflowFailure(message: "canceled on request", type: "Canceled", nonRetryable: true, attempt: job.attempt))
-                logger.info("canceled", metadata: metadata)
+                logger.info("canceled", metadata: job.logMetadata)
             } else {
                 failOrRetry(failure, finalStatus: .failed)
             }

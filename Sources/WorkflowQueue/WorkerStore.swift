@@ -42,11 +42,14 @@ struct WorkerStore: Sendable {
     let workerID: String
     let taskQueues: [String]
 
-    /// Stores `completions` and claims up to `limit` runs, in one round trip.
-    func completeAndClaim(_ completions: [Completion], limit: Int, on connection: PostgresConnection) async throws(PostgresError) -> [ClaimedJob] {
+    /// Stores `completions` and claims up to `limit` runs, in one round trip; with
+    /// `reclaimLapsed`, runs whose worker stopped heartbeating come first.
+    func completeAndClaim(
+        _ completions: [Completion], limit: Int, reclaimLapsed: Bool, on connection: PostgresConnection
+    ) async throws(PostgresError) -> [ClaimedJob] {
         let sql = """
             SELECT * FROM \(schema.function("workflow_complete_and_claim"))(
-                $1, $2::text[], $3::integer, $4::uuid[], $5::integer[], $6::text[], $7::text[], $8::text[], $9::double precision[], $10::text[])
+                $1, $2::text[], $3::integer, $4::uuid[], $5::integer[], $6::text[], $7::text[], $8::text[], $9::double precision[], $10::text[], $11::boolean)
             """
         let params: [PostgresValue] = [
             .string(workerID), .stringArray(taskQueues), .int(limit),
@@ -57,6 +60,7 @@ struct WorkerStore: Sendable {
             .stringArray(completions.map { $0.error?.json.serialized(.compact) }),
             .doubleArray(completions.map { $0.retryDelay.inSeconds }),
             .stringArray(completions.map { $0.progress?.serialized(.compact) }),
+            .bool(reclaimLapsed),
         ]
         let rows = try await connection.query(sql, params)
         var jobs: [ClaimedJob] = []
@@ -78,7 +82,7 @@ struct WorkerStore: Sendable {
                     initialInterval: .seconds(try row.decode(Double.self, at: 9)),
                     backoffCoefficient: try row.decode(Double.self, at: 10),
                     maximumInterval: .seconds(maximumSeconds)),
-                progress: try row.isNull(at: 12) ? nil : try row.decode(JSONValue.self, at: 12)))
+                progress: try row.optionalJSON(at: 12)))
         }
         return jobs
     }
@@ -133,7 +137,7 @@ struct WorkerStore: Sendable {
                         'message', 'worker ' || COALESCE(r.worker_id, '?') || ' stopped heartbeating during the last attempt ('
                             || r.attempt || ' of ' || r.max_attempts || ', heartbeat timeout ' || r.heartbeat_timeout || ')',
                         'type', 'HeartbeatTimeout', 'non_retryable', false, 'attempt', r.attempt)
-                WHERE r.status = 'running' AND r.lease_expires_at < now() AND r.max_attempts > 0
+                WHERE r.lease_expires_at < now() AND r.status = 'running' AND r.max_attempts > 0
                     AND r.attempt >= r.max_attempts AND r.task_queue = ANY ($1::text[])
                 RETURNING r.run_id)
             SELECT (SELECT count(*) FROM lapsed),

@@ -124,8 +124,16 @@ public struct WorkflowClient: Sendable {
         return try await database {
             try await pool.withConnection { connection in
                 try await connection.listen(schema.doneChannel)
-                // Read again after LISTEN: a finish between the first read and LISTEN sent no one a notification.
-                var current = try await Self.latest(workflowID, schema: schema, on: connection)
+                // Ask for a notification, then read again: a finish before the flag was set notified no one.
+                var current = first
+                var flagged: String?
+                while !current.status.isFinished && current.runID != flagged {
+                    try await connection.execute(
+                        "UPDATE \(schema.runsTable) SET notify_on_finish = true WHERE run_id = $1::uuid AND NOT notify_on_finish",
+                        [.string(current.runID)])
+                    flagged = current.runID
+                    current = try await Self.latest(workflowID, schema: schema, on: connection)
+                }
                 let clock = ContinuousClock()
                 let deadline = clock.now.advanced(by: wait)
                 while !current.status.isFinished {

@@ -57,9 +57,9 @@ public struct WorkflowExecution: Sendable, Hashable {
             heartbeatAt = try row.decode(Date?.self, at: 12)
             leaseExpiresAt = try row.decode(Date?.self, at: 13)
             workerID = try row.decode(String?.self, at: 14)
-            progress = try row.isNull(at: 15) ? nil : try row.decode(JSONValue.self, at: 15)
-            result = try row.isNull(at: 16) ? nil : try row.decode(JSONValue.self, at: 16)
-            lastError = try row.isNull(at: 17) ? nil : WorkflowFailure(json: try row.decode(JSONValue.self, at: 17))
+            progress = try row.optionalJSON(at: 15)
+            result = try row.optionalJSON(at: 16)
+            lastError = try row.optionalJSON(at: 17).flatMap(WorkflowFailure.init(json:))
             cancelRequested = try row.decode(Bool.self, at: 18)
         } catch let error as WorkflowQueueError {
             throw error
@@ -96,6 +96,20 @@ public struct WorkflowExecution: Sendable, Hashable {
     /// `2026-01-02T03:04:05.678Z`, or null.
     static func timestamp(_ date: Date?) -> JSONValue {
         guard let date else { return .null }
-        return .string(date.formatted(.iso8601.year().month().day().timeSeparator(.colon).time(includingFractionalSeconds: true)))
+        return .string(iso8601(date))
+    }
+
+    /// `2026-01-02T03:04:05.678Z`.
+    public static func iso8601(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().timeSeparator(.colon).time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+}
+
+extension PostgresRow {
+    /// A nullable json/jsonb column: SQL NULL is nil, JSON null is `.null`.
+    func optionalJSON(at column: Int) throws(PostgresError) -> JSONValue? {
+        // Not `isNull ? nil : …`: JSONValue is nil-literal expressible, so that nil would become `.null`.
+        if try isNull(at: column) { return JSONValue?.none }
+        return try decode(JSONValue.self, at: column)
     }
 }

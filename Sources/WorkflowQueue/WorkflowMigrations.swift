@@ -52,21 +52,26 @@ enum WorkflowMigrations {
                 progress jsonb,
                 result jsonb,
                 last_error jsonb,
-                cancel_requested boolean NOT NULL DEFAULT false
+                cancel_requested boolean NOT NULL DEFAULT false,
+                -- Set by result waiters: only these runs NOTIFY when they finish, because every
+                -- NOTIFY wakes every listening backend of the database.
+                notify_on_finish boolean NOT NULL DEFAULT false
             );
             -- Temporal's default id reuse policy: one open run per workflow id.
             CREATE UNIQUE INDEX workflow_runs_open_id ON \(runs) (workflow_id) WHERE status IN ('queued', 'running');
             CREATE INDEX workflow_runs_ready ON \(runs) (task_queue, scheduled_at) WHERE status = 'queued';
-            CREATE INDEX workflow_runs_lease ON \(runs) (lease_expires_at) WHERE status = 'running';
+            -- Only running rows hold a lease. The predicate is deliberately not "status = 'running'": the
+            -- worker's fenced updates filter on that status and must use the primary key, not this index.
+            CREATE INDEX workflow_runs_lease ON \(runs) (lease_expires_at) WHERE lease_expires_at IS NOT NULL;
             CREATE INDEX workflow_runs_latest ON \(runs) (workflow_id, seq DESC);
 
             -- The worker's hot path in one round trip: store finished attempts, then claim up to
-            -- p_limit runs (lapsed leases first, then each queue in order). PL/pgSQL keeps the
-            -- plans of these statements, so a call costs no parsing or planning.
+            -- p_limit runs (runs with lapsed leases first when p_reclaim_lapsed, then each queue in
+            -- order). PL/pgSQL keeps the plans of these statements, so a call costs no parsing or planning.
             CREATE FUNCTION \(schema.function("workflow_complete_and_claim"))(
                 p_worker text, p_queues text[], p_limit integer,
                 p_run_ids uuid[], p_attempts integer[], p_statuses text[], p_results text[], p_errors text[],
-                p_delays double precision[], p_progress text[])
+                p_delays double precision[], p_progress text[], p_reclaim_lapsed boolean)
             RETURNS TABLE (
                 run_id uuid, workflow_id text, workflow_type text, task_queue text, input jsonb, attempt integer,
                 max_attempts integer, start_to_close_seconds double precision, heartbeat_seconds double precision,
@@ -94,19 +99,19 @@ enum WorkflowMigrations {
                         FROM unnest(p_run_ids, p_attempts, p_statuses, p_results, p_errors, p_delays, p_progress)
                             AS u(run_id, attempt, status, result, error, delay, progress)
                         WHERE r.run_id = u.run_id AND r.attempt = u.attempt AND r.worker_id = p_worker AND r.status = 'running'
-                        RETURNING r.run_id, r.status
+                        RETURNING r.run_id, r.status, r.notify_on_finish
                     )
                     SELECT CASE WHEN count(*) > 200 THEN '*' ELSE string_agg(done.run_id::text, ',') END INTO v_finished
-                    FROM done WHERE done.status <> 'queued';
+                    FROM done WHERE done.status <> 'queued' AND done.notify_on_finish;
                     IF v_finished IS NOT NULL THEN
                         PERFORM pg_notify(\(doneChannel), v_finished);
                     END IF;
                 END IF;
-                IF v_remaining > 0 THEN
+                IF v_remaining > 0 AND p_reclaim_lapsed THEN
                     RETURN QUERY
                     WITH picked AS (
                         SELECT c.run_id FROM \(runs) AS c
-                        WHERE c.status = 'running' AND c.lease_expires_at < now() AND c.task_queue = ANY (p_queues)
+                        WHERE c.lease_expires_at < now() AND c.status = 'running' AND c.task_queue = ANY (p_queues)
                             AND (c.max_attempts = 0 OR c.attempt < c.max_attempts)
                         ORDER BY c.lease_expires_at LIMIT v_remaining FOR UPDATE SKIP LOCKED
                     )

@@ -31,7 +31,8 @@ public struct WorkflowQueueSchema: Sendable, Hashable {
     func function(_ function: String) -> String { Postgres.quoteIdentifier(schema: name, function) }
     /// Workers listen here; payload: the task queue that got work, or `cancel`.
     var wakeChannel: String { "\(name).workflow_wake" }
-    /// Result waiters listen here; payload: comma-separated run ids that finished, or `*`.
+    /// Result waiters listen here; payload: comma-separated ids of finished runs (those a waiter
+    /// flagged with `notify_on_finish`, plus cancels of queued runs and lease time-outs), or `*`.
     var doneChannel: String { "\(name).workflow_done" }
 
     /// Applies missing migrations in one transaction under an advisory lock, so processes

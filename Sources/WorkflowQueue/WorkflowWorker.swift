@@ -167,17 +167,22 @@ public actor WorkflowWorker {
                 heartbeatDue = false
                 await sendHeartbeats()
             }
-            if pollDue {
+            var reclaimLapsed = false
+            if pollDue && !shutdownRequested {
                 pollDue = false
                 workMayBeWaiting = true
-                if !shutdownRequested { await timeOutLapsedFinalAttempts() }
+                reclaimLapsed = true
+                await timeOutLapsedFinalAttempts()
             }
             let free = shutdownRequested ? 0 : max(0, configuration.maxConcurrentJobs - running.count)
             let limit = workMayBeWaiting ? free : 0
             if !completions.isEmpty || limit > 0 {
-                if await completeAndClaim(limit: limit) { continue }
+                if await completeAndClaim(limit: limit, reclaimLapsed: reclaimLapsed) { continue }
+                if reclaimLapsed { pollDue = true }
             }
             await waitForWake()
+            // Attempts that ended together all report before the next batch is built, so it is bigger.
+            await Task.yield()
         }
     }
 
@@ -188,13 +193,13 @@ public actor WorkflowWorker {
     }
 
     /// One round trip; false when it failed (and the caller should wait before retrying).
-    private func completeAndClaim(limit: Int) async -> Bool {
+    private func completeAndClaim(limit: Int, reclaimLapsed: Bool) async -> Bool {
         let batch = completions
         completions = []
         let notificationsBefore = notificationCount
         do throws(PostgresError) {
             let connection = try await liveConnection()
-            let claimed = try await store.completeAndClaim(batch, limit: limit, on: connection)
+            let claimed = try await store.completeAndClaim(batch, limit: limit, reclaimLapsed: reclaimLapsed, on: connection)
             if limit > 0, claimed.count < limit, notificationCount == notificationsBefore {
                 workMayBeWaiting = false
             }
@@ -339,13 +344,15 @@ public actor WorkflowWorker {
         }
     }
 
-    /// Raises the poll and heartbeat flags when due and wakes the loop at the grace deadline.
+    /// Raises the poll and heartbeat flags when due, times out overdue attempts, and wakes the
+    /// loop at the grace deadline.
     private func runTimer() async {
         while !Task.isCancelled {
             let now = clock.now
             var next = lastPoll.advanced(by: configuration.pollInterval)
             if let period = heartbeatPeriod { next = min(next, lastHeartbeat.advanced(by: period)) }
             if let deadline = graceDeadline, !releasedLeftovers { next = min(next, deadline) }
+            if let deadline = running.values.filter(\.isHeldInDatabase).map(\.deadline).min() { next = min(next, deadline) }
             // Re-evaluated at least every 250 ms, so a newly claimed job's shorter period takes effect.
             let delay = min(max(now.duration(to: next), .milliseconds(5)), .milliseconds(250))
             try? await Task.sleep(for: delay)
@@ -361,14 +368,17 @@ public actor WorkflowWorker {
                 due = true
             }
             if let deadline = graceDeadline, after >= deadline { due = true }
+            timeOutOverdueAttempts()
             if due { wake() }
         }
     }
 
-    /// A third of the shortest heartbeat timeout among held attempts (50 ms … 10 s); nil when idle.
+    /// A third of the shortest heartbeat timeout among held attempts (50 ms … 10 s; at most 1 s
+    /// while progress waits to be stored, so describe shows it promptly); nil when idle.
     private var heartbeatPeriod: Duration? {
-        let timeouts = running.values.filter(\.isHeldInDatabase).map(\.job.heartbeatTimeout)
-        guard let shortest = timeouts.min() else { return nil }
-        return min(max(shortest / 3, .milliseconds(50)), .seconds(10))
+        let held = running.values.filter(\.isHeldInDatabase)
+        guard let shortest = held.map(\.job.heartbeatTimeout).min() else { return nil }
+        let ceiling: Duration = held.contains { $0.pendingProgress != nil } ? .seconds(1) : .seconds(10)
+        return min(max(shortest / 3, .milliseconds(50)), ceiling)
     }
 }

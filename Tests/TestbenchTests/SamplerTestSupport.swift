@@ -48,18 +48,12 @@ struct SamplerWorld {
         return SamplerWorld(schema: schema, pool: pool, services: services)
     }
 
-    /// Loads `datasets/bigbench/<dataset>` and registers `task` to it, as the Register workflow does.
+    /// Registers `task` through the Register workflow's registrar (offline: `datasets/` only).
+    /// `dataset` names the bigbench dataset, for the range helpers.
     func register(_ task: String, dataset: String) async throws {
-        let source = try DatasetSource.resolve(DatasetReference(path: "bigbench", name: dataset),
-                                               options: DatasetSourceOptions(datasetsDir: PackagePaths.datasets))
-        let local = try await source.materialize()
-        let table = DatasetTableName.make(path: "bigbench", name: dataset)
-        try await pool.withConnection { connection in
-            try await TaskRegistry.createTable(on: connection)
-            let result = try await DatasetLoader.load(local, into: table, on: connection)
-            try await TaskRegistry.register(TaskRegistration(taskName: task, datasetTableName: table, datasetPath: "bigbench",
-                                                             datasetName: dataset, splits: result.splits), on: connection)
-        }
+        let registrar = TaskRegistrar(services: services, huggingFace: nil)
+        let outcomes = try await registrar.register(RegisterInput(["framework": "lmeh", "tasks": .string(task)]), logger: services.logger)
+        #expect(outcomes.map(\.table) == [DatasetTableName.make(path: "bigbench", name: dataset)])
     }
 
     /// The evaluation split's range of a registered bigbench dataset.

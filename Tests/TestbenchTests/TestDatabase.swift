@@ -21,6 +21,19 @@ enum TestDatabase {
     static func pool(maxConnections: Int = 4) throws -> PostgresConnectionPool {
         PostgresConnectionPool(uri: try uri, maxConnections: maxConnections)
     }
+
+    /// A new, empty database on the test server; returns its URI. Tests whose tables have fixed
+    /// names (`task_registry`, dataset tables) use one each so they can run in parallel.
+    static func freshDatabase() async throws -> String {
+        let name = uniqueSchema("testbench")
+        let admin = try await PostgresConnection.connect(uri: try uri)
+        try await admin.execute("CREATE DATABASE \(Postgres.quoteIdentifier(name))")
+        await admin.close()
+        guard var components = URLComponents(string: try uri) else { throw TestSetupError("TESTBENCH_TEST_POSTGRES_URI is not a URI") }
+        components.path = "/" + name
+        guard let fresh = components.string else { throw TestSetupError("cannot build a URI for database \(name)") }
+        return fresh
+    }
 }
 
 struct TestSetupError: Error, CustomStringConvertible {

@@ -116,9 +116,11 @@ public struct Sampler: Sendable {
     private func resolveTask(_ tasks: String) throws(SamplerError) -> ResolvedTask {
         let names = tasks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !names.isEmpty else { throw .badParams("tasks is empty: name the task to sample") }
+        let index: TaskIndex
         let references: [TaskReference]
         do {
-            references = try services.taskIndex().expand(names)
+            index = try services.taskIndex()
+            references = try index.expand(names)
         } catch {
             throw SamplerError("Tasks not found: \(error)", type: "TaskNotFound")
         }
@@ -127,7 +129,7 @@ public struct Sampler: Sendable {
         }
         let task: ResolvedTask
         do {
-            task = try TaskResolver(root: reference.file.map { ($0 as NSString).deletingLastPathComponent }).resolve(reference)
+            task = try index.resolve(reference)
         } catch {
             throw SamplerError("Generate TaskDict raise an error: \(error)", type: "LmehGenerator")
         }

@@ -12,6 +12,11 @@ public struct SamplerActivity: WorkflowActivity {
     }
 
     public func validate(_ input: JSONValue) throws(ApplicationError) {
+        try Self.validateInput(input)
+    }
+
+    /// The checks that need no database or task index (for clients that only queue work).
+    public static func validateInput(_ input: JSONValue) throws(ApplicationError) {
         do {
             let request = try SamplerRequest.parse(input)
             _ = try request.promptForm()

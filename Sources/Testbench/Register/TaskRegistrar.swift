@@ -1,0 +1,191 @@
+import Datasets
+import Foundation
+import JSON
+import LMEval
+import Logging
+import Postgres
+import Synchronization
+import WorkflowQueue
+
+/// What Register did for one task.
+public struct RegisteredTask: Sendable, Equatable {
+    public enum Status: String, Sendable {
+        case registered
+        case alreadyRegistered = "already_registered"
+    }
+
+    public var task: String
+    public var table: String
+    public var status: Status
+    /// Rows copied; 0 when the table already held the dataset.
+    public var rowsCopied: Int
+
+    public init(task: String, table: String, status: Status, rowsCopied: Int) {
+        self.task = task
+        self.table = table
+        self.status = status
+        self.rowsCopied = rowsCopied
+    }
+
+    public var json: JSONValue {
+        ["task": .string(task), "table": .string(table), "status": .string(status.rawValue), "rows_copied": .int(rowsCopied)]
+    }
+}
+
+/// Loads each task's dataset into PostgreSQL and records it in `task_registry`, one transaction
+/// per task, so a failure leaves nothing half-registered and a retry starts clean.
+public struct TaskRegistrar: Sendable {
+    public let services: TestbenchServices
+    public var hooks: DatasetHooks = .standard
+    /// Where the datasets-server lives; nil keeps registration offline (local data only).
+    public var huggingFace: HFRowsClient.Configuration?
+
+    public init(services: TestbenchServices, hooks: DatasetHooks = .standard, huggingFace: HFRowsClient.Configuration?) {
+        self.services = services
+        self.hooks = hooks
+        self.huggingFace = huggingFace
+    }
+
+    /// The registrar the worker uses: the datasets-server with the configured token as the last resort.
+    public init(services: TestbenchServices) {
+        self.init(services: services, huggingFace: HFRowsClient.Configuration(token: services.config.hfToken))
+    }
+
+    /// Registers every task the names expand to; `progress` receives rows copied so far.
+    public func register(
+        _ input: RegisterInput, logger: Logger, progress: @escaping @Sendable (JSONValue) async throws -> Void = { _ in }
+    ) async throws -> [RegisteredTask] {
+        for key in input.ignoredKeys { logger.warning("ignoring Register input key", metadata: ["key": "\(key)"]) }
+        let references = try expand(input)
+        var outcomes: [RegisteredTask] = []
+        for (position, reference) in references.enumerated() {
+            let outcome = try await register(reference, logger: logger) { copied in
+                try await progress(["task": .string(reference.name), "task_number": .int(position + 1),
+                                    "tasks": .int(references.count), "rows_copied": .int(copied)])
+            }
+            outcomes.append(outcome)
+            try await progress(["task": .string(reference.name), "task_number": .int(position + 1), "tasks": .int(references.count),
+                                "status": .string(outcome.status.rawValue)])
+        }
+        return outcomes
+    }
+
+    /// Leaf tasks of the input's names; unknown or unsupported tasks fail before anything is loaded.
+    func expand(_ input: RegisterInput) throws(ApplicationError) -> [TaskReference] {
+        let index: TaskIndex
+        do {
+            index = try TaskCatalog.index(includePaths: services.config.includePath + services.extraIncludePaths + input.includePaths)
+        } catch {
+            throw ApplicationError(message: "cannot index task configs: \(error)", type: "TaskIndex", nonRetryable: true)
+        }
+        let missing = input.tasks.filter { index.entry($0) == nil }
+        guard missing.isEmpty else {
+            throw ApplicationError(message: "Tasks not found: \(missing.joined(separator: ", ")). List them with `testbench tasks list`.",
+                                   type: "TaskNotFound", nonRetryable: true)
+        }
+        var references: [TaskReference] = []
+        var problems: [String] = []
+        do {
+            references = try index.expand(input.tasks)
+        } catch {
+            throw ApplicationError(message: "\(error)", type: "TaskConfig", nonRetryable: true)
+        }
+        let resolver = TaskResolver()
+        for reference in references {
+            do { _ = try resolver.resolve(reference) } catch { problems.append("\(error)") }
+        }
+        guard problems.isEmpty else {
+            throw ApplicationError(message: "unsupported tasks: " + problems.joined(separator: "; "), type: "UnsupportedTask", nonRetryable: true)
+        }
+        return references
+    }
+
+    private func register(
+        _ reference: TaskReference, logger: Logger, progress: @escaping @Sendable (Int) async throws -> Void
+    ) async throws -> RegisteredTask {
+        let name = reference.name
+        let config: TaskConfig
+        do { config = try TaskConfig(reference.config, file: reference.file) } catch {
+            throw ApplicationError(message: "\(error)", type: "TaskConfig", nonRetryable: true)
+        }
+        if let existing = try await withConnection({ connection in try await TaskRegistry.lookup(name, on: connection) }) {
+            logger.info("task already registered", metadata: ["task": "\(name)", "table": "\(existing.datasetTableName)"])
+            return RegisteredTask(task: name, table: existing.datasetTableName, status: .alreadyRegistered, rowsCopied: 0)
+        }
+        guard let path = config.datasetPath else {
+            throw ApplicationError(message: "task \(name) has no dataset_path", type: "TaskConfig", nonRetryable: true)
+        }
+        let dataset = DatasetReference(path: path, name: config.datasetName, kwargs: config.datasetKwargs?.json ?? JSONObject())
+        let filter = hooks.rowFilter(for: name)
+        let table = DatasetTableName.make(path: path, name: config.datasetName, variant: filter?.name)
+        let options = DatasetSourceOptions(
+            datasetsDir: services.config.datasetsDir,
+            // lm-eval reads data_files relative to the working directory; relative to the task's own YAML is what a
+            // task folder shipped with its data needs, and what the bundled tasks use.
+            dataFilesBaseDir: reference.file.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path },
+            huggingFace: huggingFace)
+        let local = try await translating {
+            try await DatasetSource.resolve(dataset, options: options).materialize()
+        }
+        defer { local.removeTemporaryFiles() }
+        logger.info("loading dataset", metadata: ["task": "\(name)", "table": "\(table)", "source": "\(local.origin)"])
+
+        let latest = LatestProgress()
+        let heartbeat = Task {
+            // The loader reports synchronously from inside its COPY loop; forward to the workflow at a calm pace.
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(2))
+                if let copied = latest.take() { try await progress(copied) }
+            }
+        }
+        defer { heartbeat.cancel() }
+
+        let result = try await translating {
+            let plan = try DatasetPlan.make(local, filter: filter)
+            return try await withConnection { connection in
+                try await TaskRegistry.createTable(on: connection)
+                return try await connection.transaction { connection in
+                    let result = try await DatasetLoader.load(plan, into: table, on: connection, progressEvery: 10_000) { update in
+                        latest.set(update.rowsCopied)
+                    }
+                    try TaskRegistry.register(
+                        TaskRegistration(taskName: name, datasetTableName: table, datasetPath: path, datasetName: config.datasetName,
+                                         splits: result.splits),
+                        on: connection)
+                    return result
+                }
+            }
+        }
+        let copied: Int
+        switch result.outcome {
+        case let .loaded(rows): copied = rows
+        case .alreadyLoaded: copied = 0
+        }
+        logger.info("task registered", metadata: ["task": "\(name)", "table": "\(table)", "rows_copied": "\(copied)"])
+        return RegisteredTask(task: name, table: table, status: .registered, rowsCopied: copied)
+    }
+
+    private func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await services.postgres.withConnection { connection in try await body(connection) }
+    }
+
+    /// Maps dataset and database errors to application errors the workflow layer can act on.
+    private func translating<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatasetError {
+            throw ApplicationError(message: error.description, type: "Dataset", nonRetryable: !error.isRetryable)
+        } catch let error as PostgresError {
+            throw ApplicationError(message: error.description, type: "Postgres", nonRetryable: !(error.isConnectionLost || error.isSerializationFailure))
+        }
+    }
+}
+
+/// The newest progress figure, handed from the loader's synchronous callback to the heartbeat task.
+final class LatestProgress: Sendable {
+    private let value = Mutex<Int?>(nil)
+
+    func set(_ rows: Int) { value.withLock { $0 = rows } }
+
+    func take() -> Int? { value.withLock { value in defer { value = nil }; return value } }
+}

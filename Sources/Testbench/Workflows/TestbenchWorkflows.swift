@@ -1,0 +1,74 @@
+import JSON
+import WorkflowQueue
+
+/// The workflow types this product runs, with the original Temporal workflows' options and queues.
+public enum TestbenchWorkflows {
+    /// The original ran Register and Sampler on the sampler's queue and Evaluator on its own.
+    public static let samplerQueue = "sampler"
+    public static let evaluatorQueue = "evaluator"
+
+    /// Register: 3600 s start-to-close, 60 s heartbeat, 2 attempts (the original's values).
+    public static let registerOptions = WorkflowOptions(
+        retryPolicy: RetryPolicy(maximumAttempts: 2), startToCloseTimeout: .seconds(3600), heartbeatTimeout: .seconds(60),
+        taskQueue: samplerQueue)
+    /// Sampler: 300 s start-to-close, 60 s heartbeat, 2 attempts.
+    public static let samplerOptions = WorkflowOptions(
+        retryPolicy: RetryPolicy(maximumAttempts: 2), startToCloseTimeout: .seconds(300), heartbeatTimeout: .seconds(60),
+        taskQueue: samplerQueue)
+    /// Evaluator: as the Sampler, on the evaluator's queue.
+    public static let evaluatorOptions = WorkflowOptions(
+        retryPolicy: RetryPolicy(maximumAttempts: 2), startToCloseTimeout: .seconds(300), heartbeatTimeout: .seconds(60),
+        taskQueue: evaluatorQueue)
+
+    /// Activities by type; a missing one means this build cannot run that type yet.
+    public struct Activities: Sendable {
+        public var register: any WorkflowActivity
+        public var sampler: any WorkflowActivity
+        public var evaluator: any WorkflowActivity
+    }
+
+    /// What a worker runs.
+    public static func activities(services: TestbenchServices) -> Activities {
+        Activities(
+            register: RegisterActivity(registrar: TaskRegistrar(services: services)),
+            sampler: UnavailableActivity(type: "Sampler"),
+            evaluator: UnavailableActivity(type: "Evaluator"))
+    }
+
+    /// What a client needs to validate inputs before queueing; these never run.
+    public static let validators = Activities(
+        register: ValidatingActivity(type: "Register") { input throws(ApplicationError) in _ = try RegisterInput(input) },
+        sampler: ValidatingActivity(type: "Sampler") { _ throws(ApplicationError) in },
+        evaluator: ValidatingActivity(type: "Evaluator") { _ throws(ApplicationError) in })
+
+    /// A registry with the three product types plus the built-in Noop and Sleep.
+    public static func registry(_ activities: Activities) throws(WorkflowQueueError) -> WorkflowRegistry {
+        var registry = WorkflowRegistry()
+        try registry.register("Register", options: registerOptions, activity: activities.register)
+        try registry.register("Sampler", options: samplerOptions, activity: activities.sampler)
+        try registry.register("Evaluator", options: evaluatorOptions, activity: activities.evaluator)
+        try BuiltinWorkflows.register(into: &registry, options: WorkflowOptions(retryPolicy: RetryPolicy(maximumAttempts: 3), taskQueue: samplerQueue))
+        return registry
+    }
+}
+
+/// Validates inputs for clients that only queue work.
+struct ValidatingActivity: WorkflowActivity {
+    let type: String
+    let check: @Sendable (JSONValue) throws(ApplicationError) -> Void
+
+    func validate(_ input: JSONValue) throws(ApplicationError) { try check(input) }
+
+    func run(_ input: JSONValue, context: ActivityContext) async throws -> JSONValue {
+        throw ApplicationError(message: "\(type) cannot run in a client process", type: "Internal", nonRetryable: true)
+    }
+}
+
+/// A type this build does not run yet: fails the run at once, without retries.
+struct UnavailableActivity: WorkflowActivity {
+    let type: String
+
+    func run(_ input: JSONValue, context: ActivityContext) async throws -> JSONValue {
+        throw ApplicationError(message: "\(type) is not available in this build", type: "NotImplemented", nonRetryable: true)
+    }
+}

