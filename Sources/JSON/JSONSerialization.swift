@@ -86,31 +86,30 @@ extension JSONValue {
     }
 
     static func writeString(_ s: String, to out: inout String, ensureASCII: Bool) {
-        out += "\""
         var text = s
-        // Runs of bytes that need no escape are appended whole; only the rest goes byte by byte.
+        // Runs of bytes that need no escape are copied whole into one buffer, appended to `out` once.
         text.withUTF8 { bytes in
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(bytes.count + 8)
+            buffer.append(0x22)
             var runStart = 0
             var i = 0
-            func flush(_ end: Int) {
-                if runStart < end { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self) }
-            }
             while i < bytes.count {
                 let byte = bytes[i]
                 if byte >= 0x20 && byte != 0x22 && byte != 0x5C && (byte < 0x7F || !ensureASCII) {
                     i += 1
                     continue
                 }
-                flush(i)
+                if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
                 switch byte {
-                case 0x22: out += "\\\""
-                case 0x5C: out += "\\\\"
-                case 0x0A: out += "\\n"
-                case 0x0D: out += "\\r"
-                case 0x09: out += "\\t"
-                case 0x08: out += "\\b"
-                case 0x0C: out += "\\f"
-                case 0..<0x20, 0x7F: appendHex4(UInt32(byte), to: &out)
+                case 0x22: buffer.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: buffer.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: buffer.append(contentsOf: [0x5C, 0x72])
+                case 0x09: buffer.append(contentsOf: [0x5C, 0x74])
+                case 0x08: buffer.append(contentsOf: [0x5C, 0x62])
+                case 0x0C: buffer.append(contentsOf: [0x5C, 0x66])
+                case 0..<0x20, 0x7F: appendHex4(UInt32(byte), to: &buffer)
                 default:
                     // A non-ASCII scalar under ensureASCII: decode its UTF-8 sequence, write \uXXXX (a surrogate pair above U+FFFF).
                     let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
@@ -118,24 +117,27 @@ extension JSONValue {
                     for k in 1..<length where i + k < bytes.count { value = value << 6 | (UInt32(bytes[i + k]) & 0x3F) }
                     if value > 0xFFFF {
                         let v = value - 0x10000
-                        appendHex4(0xD800 + (v >> 10), to: &out)
-                        appendHex4(0xDC00 + (v & 0x3FF), to: &out)
+                        appendHex4(0xD800 + (v >> 10), to: &buffer)
+                        appendHex4(0xDC00 + (v & 0x3FF), to: &buffer)
                     } else {
-                        appendHex4(value, to: &out)
+                        appendHex4(value, to: &buffer)
                     }
                     i += length - 1
                 }
                 i += 1
                 runStart = i
             }
-            flush(bytes.count)
+            if runStart < bytes.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+            buffer.append(0x22)
+            out += String(decoding: buffer, as: UTF8.self)
         }
-        out += "\""
     }
 
-    private static func appendHex4(_ value: UInt32, to out: inout String) {
-        let hex = String(value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    /// A backslash, `u` and four lowercase hex digits, as Python writes them.
+    private static func appendHex4(_ value: UInt32, to buffer: inout [UInt8]) {
+        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        buffer.append(contentsOf: [0x5C, 0x75])
+        for shift in stride(from: 12, through: 0, by: -4) { buffer.append(digits[Int((value >> UInt32(shift)) & 0xF)]) }
     }
 }
 

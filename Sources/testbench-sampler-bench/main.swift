@@ -64,10 +64,44 @@ func writeRows(count: Int, seed: UInt64, to path: String) throws {
     try out.write(toFile: path, atomically: true, encoding: .utf8)
 }
 
-struct Case {
-    var size: Int
-    var form: String
-    var path: String
+/// Keeps the phase timings the Sampler logs ("Sampler wrote task": load_and_build_seconds, write_seconds).
+final class PhaseLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var phases: [(build: Double, write: Double)] = []
+
+    func record(_ metadata: Logger.Metadata?) {
+        guard let build = metadata?["load_and_build_seconds"].flatMap({ Double("\($0)") }),
+              let write = metadata?["write_seconds"].flatMap({ Double("\($0)") }) else { return }
+        lock.lock()
+        phases.append((build, write))
+        lock.unlock()
+    }
+
+    func drain() -> [(build: Double, write: Double)] {
+        lock.lock()
+        defer { phases = []; lock.unlock() }
+        return phases
+    }
+}
+
+/// Sends records to `PhaseLog` and, when BENCH_LOG=info, to standard error.
+struct PhaseLogHandler: LogHandler {
+    let log: PhaseLog
+    let echo: Bool
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        log.record(event.metadata)
+        if echo || event.level >= .warning {
+            FileHandle.standardError.write(Data("\(event.level) \(event.message) \(event.metadata ?? [:])\n".utf8))
+        }
+    }
 }
 
 @main
@@ -92,10 +126,11 @@ struct SamplerBench {
         guard FileManager.default.fileExists(atPath: tasksFolder + "/bigbench") else {
             throw BenchFailure(description: "run from the repository root (tasks/bigbench not found)")
         }
-        var logger = Logger(label: "sampler-bench")
-        logger.logLevel = .warning
+        let phaseLog = PhaseLog()
+        let echo = ProcessInfo.processInfo.environment["BENCH_LOG"] == "info"
+        let logger = Logger(label: "sampler-bench") { _ in PhaseLogHandler(log: phaseLog, echo: echo) }
         print("task: bigbench_word_sorting, num_fewshot 5 (few-shot split: 200 train rows), qty -1; \(repeats) runs per case, best and median")
-        print("size   form        best s  median s  prompts/s (best)  peak RSS MiB")
+        print("size   form        best s  median s  prompts/s (best)  load+build s  build prompts/s  write s  peak RSS MiB")
 
         for size in sizes {
             // One dataset folder, schema, table and task registry per size.
@@ -132,6 +167,7 @@ struct SamplerBench {
                     "requester_args": ["address": "bench", "service": "bench", "path": .string(path)],
                 ]
                 var times: [Double] = []
+                _ = phaseLog.drain()
                 resetPeakRSS()
                 for run in 0..<repeats {
                     let context = ActivityContext(workflowID: "bench", runID: "bench-\(size)-\(form)-\(run)", workflowType: "Sampler",
@@ -146,8 +182,12 @@ struct SamplerBench {
                 let peak = peakRSSMiB()
                 let sorted = times.sorted()
                 let best = sorted[0], median = sorted[sorted.count / 2]
+                // Phases of the fastest run: loading rows and building prompts, then the document store's write.
+                let phases = phaseLog.drain().min { $0.build + $0.write < $1.build + $1.write } ?? (0, 0)
                 let label = form.padding(toLength: 11, withPad: " ", startingAt: 0)
-                print(String(format: "%-6d ", size) + label + String(format: " %7.3f  %8.3f  %16.0f  %12.1f", best, median, Double(size) / best, peak))
+                print(String(format: "%-6d ", size) + label
+                    + String(format: " %7.3f  %8.3f  %16.0f  %12.3f  %15.0f  %7.3f  %12.1f", best, median, Double(size) / best,
+                             phases.build, Double(size) / max(phases.build, 1e-9), phases.write, peak))
             }
             await pool.close()
         }

@@ -58,6 +58,8 @@ public struct Sampler: Sendable {
         }
         let seed = request.seed ?? Int.random(in: 0..<4_294_967_296)
 
+        let clock = ContinuousClock()
+        let started = clock.now
         let loaded = try await load(task: task, evaluationSplit: evaluationSplit, request: request, seed: seed,
                                     fewshotFromEvaluationSplit: numFewshot > 0 && TaskRenderer.fewshotSource(of: task) == .split(evaluationSplit),
                                     fewshotSplit: numFewshot > 0 ? Self.otherFewshotSplit(task, evaluationSplit) : nil)
@@ -83,6 +85,7 @@ public struct Sampler: Sendable {
             throw SamplerError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
         }
         let tree = builder.finish(requestType: task.config.outputType.rawValue)
+        let built = clock.now
         try await progress(["phase": "writing", "prompts": .int(tree.prompts.count)])
         do {
             try await services.documents.replaceTaskTree(tree)
@@ -92,6 +95,7 @@ public struct Sampler: Sendable {
         }
         logger.info("Sampler wrote task", metadata: [
             "task_id": "\(taskID.hex)", "task": "\(task.name)", "instances": "\(tree.instances.count)", "prompts": "\(tree.prompts.count)",
+            "load_and_build_seconds": "\((built - started).secondsValue)", "write_seconds": "\((clock.now - built).secondsValue)",
         ])
         return SamplerOutcome(taskID: taskID, taskName: task.name, docIDs: loaded.docIDs, prompts: tree.prompts.count,
                               seed: drew ? seed : nil)
@@ -222,4 +226,9 @@ public struct Sampler: Sendable {
         return Loaded(table: table, docIDs: docIDs, firstRowID: evaluation.minID, evaluationCount: evaluation.count,
                       evaluationRows: rows, otherSplits: others)
     }
+}
+
+extension Duration {
+    /// The duration in seconds, for logs.
+    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
