@@ -31,14 +31,14 @@ public enum TestbenchWorkflows {
     public static func activities(services: TestbenchServices) -> Activities {
         Activities(
             register: RegisterActivity(registrar: TaskRegistrar(services: services)),
-            sampler: UnavailableActivity(type: "Sampler"),
+            sampler: SamplerActivity(services: services),
             evaluator: UnavailableActivity(type: "Evaluator"))
     }
 
     /// What a client needs to validate inputs before queueing; these never run.
     public static let validators = Activities(
         register: ValidatingActivity(type: "Register") { input throws(ApplicationError) in _ = try RegisterInput(input) },
-        sampler: ValidatingActivity(type: "Sampler") { _ throws(ApplicationError) in },
+        sampler: ValidatingActivity(type: "Sampler") { input throws(ApplicationError) in try SamplerActivity.validateInput(input) },
         evaluator: ValidatingActivity(type: "Evaluator") { _ throws(ApplicationError) in })
 
     /// A registry with the three product types plus the built-in Noop and Sleep.
