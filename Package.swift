@@ -24,10 +24,12 @@ let package = Package(
         .target(name: "Postgres", dependencies: ["CLibPQ", "JSON"]),
         .target(name: "Mongo", dependencies: ["CMongoC", "JSON"]),
         .target(name: "YAML", dependencies: ["CYAML"]),
-        .target(name: "Jinja", dependencies: ["JSON"]),
+        .target(name: "PythonRegex"),
+        .target(name: "Jinja", dependencies: ["JSON", "PythonRegex"]),
 
         // Domain.
         .target(name: "LMEval", dependencies: ["JSON", "YAML", "Jinja"]),
+        .target(name: "Scoring", dependencies: ["JSON", "PythonRegex"]),
         .target(name: "Datasets", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [
@@ -56,6 +58,8 @@ let package = Package(
         .testTarget(name: "MongoTests", dependencies: ["Mongo", "JSON"], exclude: ["Valgrind"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PythonRegexTests", dependencies: ["PythonRegex"]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "PythonRegex"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),

@@ -11,7 +11,7 @@ import JSON
 /// - Values are immutable: list/dict mutators, `namespace()`, macros, `call`/`filter`/`with`
 ///   blocks, includes, recursive loops and a few rare filters (`tojson`, `dictsort`, `groupby`,
 ///   …) raise `.unsupported`.
-/// - `regex_replace` runs Python patterns on ICU (see `PyRegex`): `\w` also matches combining
+/// - `regex_replace` runs Python patterns on ICU (see the `PythonRegex` module): `\w` also matches combining
 ///   marks and `\s` misses U+001C–U+001F.
 /// - Case mapping and `isprintable` follow Swift's Unicode tables, which may differ from the
 ///   running Python's for recently assigned characters.

@@ -8,7 +8,7 @@ Run inside the venv made by setup.sh:
 
 Writes (deterministically, replacing what is there):
   Tests/LMEvalTests/Fixtures/parity/  cases.json, <case>.jsonl, data/<dataset>/<split>.jsonl
-  Tests/LMEvalTests/Fixtures/scores/   cases.json, <case>.json, data/... (same documents)
+  Tests/ScoringTests/Fixtures/scores/  cases.json, <case>.json, data/... (same documents)
 
 Every prompt, request body, target, filtered response and metric value comes from lm-eval's
 own code: `simple_evaluate` with a `local-completions` / `local-chat-completions` model whose
@@ -29,7 +29,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 PARITY_DIR = os.path.join(REPO, "Tests", "LMEvalTests", "Fixtures", "parity")
-SCORES_DIR = os.path.join(REPO, "Tests", "LMEvalTests", "Fixtures", "scores")
+SCORES_DIR = os.path.join(REPO, "Tests", "ScoringTests", "Fixtures", "scores")
 BUNDLED_TASKS = os.path.join(REPO, "tasks")
 BUNDLED_DATASETS = os.path.join(REPO, "datasets")
 MODEL = "testbench-model"
@@ -65,6 +65,8 @@ def _resolve(path, name):
 lmeval_shim.use_local_data(_resolve)
 
 import lm_eval.evaluator as evaluator  # noqa: E402
+import lm_eval.tasks  # noqa: E402
+from lm_eval.utils import make_table  # noqa: E402
 import lm_eval.models.api_models as api_models  # noqa: E402
 from lm_eval.models.openai_completions import LocalChatCompletion, LocalCompletionsAPI  # noqa: E402
 from lm_eval.tasks import TaskManager, get_task_dict  # noqa: E402
@@ -253,9 +255,43 @@ def run_case(c, data_root, responses=None):
             task_manager=task_manager(c["tasks_dir"]),
             log_samples=True,
         )
+    if responses is not None:
+        results["scoring_config"] = scoring_config(c, results)
     _DATA["folder"] = None
     samples = results["samples"][c["task"]]
     return records, results, samples
+
+
+def scoring_config(c, results):
+    """What a scorer needs from the task, as lm-eval resolved it (includes applied)."""
+    (task,) = [t for _, t in walk_tasks(get_task_dict([c["task"]], task_manager(c["tasks_dir"])))]
+    config = results["configs"][c["task"]]
+    process_results = None
+    if callable(task.config.process_results):
+        fn = task.config.process_results
+        tasks_root = os.path.dirname(os.path.abspath(lm_eval.tasks.__file__))
+        if c["tasks_dir"] == "bundled":
+            tasks_root = BUNDLED_TASKS
+        directory = os.path.relpath(os.path.dirname(os.path.abspath(fn.__code__.co_filename)), tasks_root)
+        process_results = {"directory": directory, "function": f"{fn.__module__}.{fn.__qualname__}"}
+    return {
+        "output_type": config["output_type"],
+        "filter_list": config.get("filter_list"),
+        "metric_list": config.get("metric_list"),
+        "process_results": process_results,
+        "multiple_target": task.multiple_target,
+        "version": results["versions"][c["task"]],
+        "n_shot": results["n-shot"][c["task"]],
+        "higher_is_better": results["higher_is_better"][c["task"]],
+    }
+
+
+def walk_tasks(d):
+    for k, v in d.items():
+        if isinstance(v, dict):
+            yield from walk_tasks(v)
+        else:
+            yield k, v
 
 
 def prompt_of(context, chat):
@@ -386,6 +422,7 @@ def generate_scores(only=None):
             entry["filtered"][s["filter"]] = filtered
             entry["metrics"][s["filter"]] = {m: s[m] for m in s["metrics"]}
         task_results = results["results"][c["task"]]
+        alias = task_results.get("alias", c["task"])
         n = results["n-samples"][c["task"]]["effective"]
         rows = []
         for key, value in task_results.items():
@@ -401,8 +438,11 @@ def generate_scores(only=None):
             })
         out = {k: c[k] for k in ("name", "task", "tasks_dir", "data", "num_fewshot", "chat",
                                   "fewshot_as_multiturn", "system_instruction")}
+        out.update(results["scoring_config"])
+        out["alias"] = alias
         out["samples"] = [by_doc[d] for d in sorted(by_doc)]
         out["results"] = rows
+        out["table"] = make_table(results)
         write_json(os.path.join(SCORES_DIR, f"{c['name']}.json"), out)
         manifest.append({"name": c["name"], "task": c["task"], "tasks_dir": c["tasks_dir"], "data": c["data"],
                          "n": n})

@@ -1,0 +1,143 @@
+import JSON
+
+/// One `metric_list` entry as lm-eval resolves it: the function, its aggregation and direction.
+public struct MetricSpec: Sendable {
+    /// How a per-sample value is computed.
+    public enum Function: Sendable {
+        case exactMatch(ExactMatch)
+        /// `bypass`: no value (`None`), aggregated to 999.
+        case bypass
+        /// The task's `process_results` produces the value.
+        case processResults
+    }
+
+    public let name: String
+    public let function: Function
+    public let aggregation: Aggregation
+    /// `nil` when neither the config nor lm-eval's registry says (lm-eval prints no arrow).
+    public let higherIsBetter: Bool?
+
+    /// lm-eval's registry defaults (`@register_metric`) for the metrics tasks name.
+    static let registered: [String: (aggregation: String, higherIsBetter: Bool)] = [
+        "exact_match": ("mean", true), "bypass": ("bypass", true),
+        "acc": ("mean", true), "acc_norm": ("mean", true), "acc_mutual_info": ("mean", true),
+        "perplexity": ("perplexity", false), "word_perplexity": ("weighted_perplexity", false),
+        "byte_perplexity": ("weighted_perplexity", false), "bits_per_byte": ("bits_per_byte", false),
+        "brier_score": ("brier_score", false), "mcc": ("matthews_corrcoef", true), "f1": ("f1", true),
+        "bleu": ("bleu", true), "chrf": ("chrf", true), "ter": ("ter", false), "acc_all": ("acc_all", true),
+    ]
+
+    /// lm-eval's `DEFAULT_METRIC_REGISTRY` for an output type with no `metric_list`.
+    static let defaults: [String: [String]] = [
+        "generate_until": ["exact_match"],
+        "multiple_choice": ["acc", "acc_norm"],
+        "loglikelihood": ["perplexity", "acc"],
+        "loglikelihood_rolling": ["word_perplexity", "byte_perplexity", "bits_per_byte"],
+    ]
+
+    init(name: String, function: Function, aggregation: Aggregation, higherIsBetter: Bool?) {
+        self.name = name
+        self.function = function
+        self.aggregation = aggregation
+        self.higherIsBetter = higherIsBetter
+    }
+
+    /// Reads one `metric_list` entry, as `ConfigurableTask.__init__` does.
+    init(entry: JSONValue, task: String, usesProcessResults: Bool) throws(ScoringError) {
+        guard case let .object(config) = entry else {
+            throw ScoringError(.configuration, task: task, "metric_list entries must be mappings, got \(PythonText.repr(entry))")
+        }
+        guard let nameValue = config["metric"] else {
+            throw ScoringError(.configuration, task: task, "'metric' key not provided for an entry in 'metric_list'")
+        }
+        guard case let .string(name) = nameValue else {
+            throw ScoringError(.configuration, task: task, "metric names must be strings (a Python metric function is not run natively), got \(PythonText.repr(nameValue))")
+        }
+        var kwargs = JSONObject()
+        for (key, value) in config where !["metric", "aggregation", "higher_is_better", "hf_evaluate"].contains(key) {
+            kwargs[key] = value
+        }
+        if config["hf_evaluate"]?.boolValue == true, !usesProcessResults {
+            throw ScoringError(.configuration, task: task, "metric '\(name)' comes from HF evaluate (hf_evaluate: true), which is not run natively")
+        }
+        let function: Function
+        if usesProcessResults {
+            function = .processResults
+        } else {
+            switch name {
+            case "exact_match": function = .exactMatch(try ExactMatch(Arguments(kwargs, function: name, task: task)))
+            case "bypass": function = .bypass
+            default:
+                throw ScoringError(.configuration, task: task, "unknown metric '\(name)': only exact_match and bypass are computed natively for generate_until (or the task's process_results)")
+            }
+        }
+        let aggregation: Aggregation
+        switch config["aggregation"] {
+        case let .string(agg)?:
+            aggregation = try Aggregation(name: agg, task: task)
+        case nil, .null?:
+            guard let registered = Self.registered[name] else {
+                throw ScoringError(.configuration, task: task, "metric '\(name)' has no aggregation in its metric_list entry and none registered in lm-eval")
+            }
+            aggregation = try Aggregation(name: registered.aggregation, task: task)
+        case let value?:
+            throw ScoringError(.configuration, task: task, "metric '\(name)': aggregation must be a name, got \(PythonText.repr(value))")
+        }
+        let higher: Bool?
+        switch config["higher_is_better"] {
+        case let .bool(b)?: higher = b
+        case nil, .null?: higher = Self.registered[name]?.higherIsBetter
+        case let value?:
+            throw ScoringError(.configuration, task: task, "metric '\(name)': higher_is_better must be true or false, got \(PythonText.repr(value))")
+        }
+        self.init(name: name, function: function, aggregation: aggregation, higherIsBetter: higher)
+    }
+}
+
+/// An lm-eval aggregation (`@register_aggregation`), with the stderr lm-eval reports for it.
+public enum Aggregation: String, Sendable, CaseIterable {
+    case mean
+    case median
+    case nanmean
+    case bypass
+
+    init(name: String, task: String) throws(ScoringError) {
+        guard let known = Aggregation(rawValue: name) else {
+            throw ScoringError(.configuration, task: task, "aggregation '\(name)' is not computed natively (supported: \(Aggregation.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        self = known
+    }
+
+    /// The aggregate of per-sample values; `integral` when lm-eval's result is a Python int.
+    func aggregate(_ values: [Double]) -> (value: Double, integral: Bool) {
+        switch self {
+        case .mean:
+            // Python's sum(): left to right, no compensation (CPython ≤ 3.11).
+            return (values.reduce(0, +) / Double(values.count), false)
+        case .median:
+            // lm-eval's "median" takes the middle element without sorting.
+            return (values[values.count / 2], false)
+        case .nanmean:
+            let kept = values.filter { !$0.isNaN }
+            return (kept.isEmpty ? .nan : kept.reduce(0, +) / Double(kept.count), false)
+        case .bypass:
+            return (999, true)
+        }
+    }
+
+    /// lm-eval's stderr: `mean_stderr` for `mean` (sample standard deviation / √n), nothing
+    /// (printed "N/A") for n ≤ 1. `median` and `nanmean` are bootstrapped in lm-eval (random
+    /// resampling); that is not reproduced here and they report `nil`.
+    func stderr(_ values: [Double]) -> Double? {
+        guard values.count > 1 else { return nil }
+        switch self {
+        case .mean:
+            let n = Double(values.count)
+            let mu = values.reduce(0, +) / n
+            let squares = values.map { ($0 - mu) * ($0 - mu) }.reduce(0, +)
+            return (squares / (n - 1)).squareRoot() / n.squareRoot()
+        case .median, .nanmean, .bypass:
+            return nil
+        }
+    }
+}
