@@ -33,13 +33,13 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [
-            "JSON", "Postgres", "Mongo", "LMEval", "Datasets", "WorkflowQueue",
+            "JSON", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowQueue",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // CLI.
         .executableTarget(name: "testbench", dependencies: [
-            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Postgres", "JSON",
+            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "Mongo", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
-        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON", "WorkflowQueue"]),
+        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON", "LMEval", "Datasets", "WorkflowQueue"]),
         // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
         .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
     ],

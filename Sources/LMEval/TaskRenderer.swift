@@ -42,8 +42,10 @@ public struct TaskRenderer: Sendable {
     public let model: APIModelOptions
     /// The split evaluated (`test_split`, else `validation_split`).
     public let evaluationSplit: String
-    /// Evaluation rows after `process_docs`; doc ids index this array.
-    public let evaluationDocuments: [JSONObject]
+    /// How many documents the evaluation split has after `process_docs`; doc ids run `0..<evaluationCount`.
+    public let evaluationCount: Int
+    /// Evaluation rows after `process_docs`, indexed by doc id; nil for rows a sparse load left out.
+    let evaluationRows: [JSONObject?]
     /// Few-shot source rows, nil when lm-eval would build no sampler.
     public let fewshotDocuments: [JSONObject]?
     public let numFewshot: Int
@@ -52,59 +54,124 @@ public struct TaskRenderer: Sendable {
     let builder: PromptBuilder
     let fields: DocumentFields
 
+    /// The loaded evaluation rows (after `process_docs`) in doc-id order; every row for a full load.
+    public var evaluationDocuments: [JSONObject] { evaluationRows.compactMap { $0 } }
+
+    /// Where a task's few-shot examples come from (lm-eval's `fewshot_docs()`).
+    public enum FewShotSource: Sendable, Equatable {
+        /// A dataset split, loaded whole.
+        case split(String)
+        /// `fewshot_config.samples`, in the config.
+        case samples
+        /// No few-shot source: lm-eval builds no sampler.
+        case none
+    }
+
+    /// `fewshot_docs()`: `fewshot_split`, else `fewshot_config.samples`, else training, validation, test split.
+    public static func fewshotSource(of task: ResolvedTask) -> FewShotSource {
+        let config = task.config
+        if let split = config.fewshotSplit { return .split(split) }
+        if task.fewshotSamples != nil { return .samples }
+        if let split = config.trainingSplit ?? config.validationSplit ?? config.testSplit { return .split(split) }
+        return .none
+    }
+
+    /// The split evaluated: `test_split`, else `validation_split`; nil when the task names neither.
+    public static func evaluationSplit(of task: ResolvedTask) -> String? {
+        task.config.testSplit ?? task.config.validationSplit
+    }
+
     /// Loads the splits the task names from `documents` and prepares the builder.
     /// `genKwargsOverride` is `--gen_kwargs` (updates the task's generation kwargs for generate_until tasks).
     public init(
         task: ResolvedTask, documents: some DocumentSource, options: PromptOptions, model: APIModelOptions,
         genKwargsOverride: JSONObject? = nil
     ) throws(LMEvalError) {
+        guard let split = Self.evaluationSplit(of: task) else {
+            throw LMEvalError(.invalidConfig, task: task.name, file: task.reference.file,
+                              "the task has neither test_split nor validation_split to evaluate")
+        }
+        let rows = try Self.processedSplit(split, task: task, documents: documents)
+        try self.init(task: task, split: split, rows: rows.map { Optional($0) }, documents: documents,
+                      requireFewshotSplit: true, options: options, model: model, genKwargsOverride: genKwargsOverride)
+    }
+
+    /// Prepares rendering from only some evaluation rows: `evaluationRows` maps doc id to the raw
+    /// row (before `process_docs`) and `evaluationCount` is the split's size, so the few-shot draws
+    /// of the rows left out can be replayed (they do not depend on document contents).
+    /// `process_docs` runs over the given rows in id order and must keep them row for row (the
+    /// dataset table of a filtering task is filtered when registered). `documents` supplies the
+    /// few-shot source split whole; it may lack it when no few-shot examples are asked for.
+    public init(
+        task: ResolvedTask, evaluationRows: [Int: JSONObject], evaluationCount: Int, documents: some DocumentSource,
+        options: PromptOptions, model: APIModelOptions, genKwargsOverride: JSONObject? = nil
+    ) throws(LMEvalError) {
+        let fail = { (message: String) in LMEvalError(.documents, task: task.name, file: task.reference.file, message) }
+        guard let split = Self.evaluationSplit(of: task) else {
+            throw LMEvalError(.invalidConfig, task: task.name, file: task.reference.file,
+                              "the task has neither test_split nor validation_split to evaluate")
+        }
+        let ids = evaluationRows.keys.sorted()
+        if let bad = ids.first(where: { $0 < 0 || $0 >= evaluationCount }) {
+            throw fail("doc id \(bad) is outside the \(evaluationCount) documents of split \(split)")
+        }
+        let given = ids.compactMap { evaluationRows[$0] }
+        let processed = try Self.processed(given, task: task)
+        guard processed.count == given.count else {
+            throw fail("process_docs turned \(given.count) rows of split \(split) into \(processed.count); loading only some rows needs a process_docs that maps row for row (filter the dataset table when registering)")
+        }
+        var rows = [JSONObject?](repeating: nil, count: evaluationCount)
+        for (id, row) in zip(ids, processed) { rows[id] = row }
+        try self.init(task: task, split: split, rows: rows, documents: documents, requireFewshotSplit: false,
+                      options: options, model: model, genKwargsOverride: genKwargsOverride)
+    }
+
+    private init(
+        task: ResolvedTask, split: String, rows: [JSONObject?], documents: some DocumentSource, requireFewshotSplit: Bool,
+        options: PromptOptions, model: APIModelOptions, genKwargsOverride: JSONObject?
+    ) throws(LMEvalError) {
         self.task = task
         self.options = options
         self.model = model
         let config = task.config
-        let error = { (kind: LMEvalError.Kind, message: String) in
-            LMEvalError(kind, task: task.name, file: task.reference.file, message)
-        }
-        let processed = { (split: String) throws(LMEvalError) -> [JSONObject] in
-            try Self.processedSplit(split, task: task, documents: documents)
-        }
-        guard let split = config.testSplit ?? config.validationSplit else {
-            throw error(.invalidConfig, "the task has neither test_split nor validation_split to evaluate")
-        }
         evaluationSplit = split
-        evaluationDocuments = try processed(split)
+        evaluationRows = rows
+        evaluationCount = rows.count
+        numFewshot = options.effectiveNumFewshot(config)
 
-        // fewshot_docs(): fewshot_split, else fewshot_config.samples, else training/validation/test split.
-        if let fewshotSplit = config.fewshotSplit {
-            fewshotDocuments = try processed(fewshotSplit)
-        } else if let samples = task.fewshotSamples {
-            fewshotDocuments = samples.documents
-        } else if let training = config.trainingSplit {
-            fewshotDocuments = try processed(training)
-        } else if let validation = config.validationSplit {
-            fewshotDocuments = try processed(validation)
-        } else if let test = config.testSplit {
-            fewshotDocuments = try processed(test)
-        } else {
+        switch Self.fewshotSource(of: task) {
+        case let .split(name):
+            if name == split, rows.allSatisfy({ $0 != nil }) {
+                fewshotDocuments = rows.compactMap { $0 }
+            } else if let raw = try documents.documents(split: name) {
+                fewshotDocuments = try Self.processed(raw, task: task)
+            } else if !requireFewshotSplit, numFewshot == 0 {
+                // A sparse load need not supply a few-shot split no prompt draws from.
+                fewshotDocuments = nil
+            } else {
+                throw LMEvalError(.documents, task: task.name, file: task.reference.file, "split \(name) is not in the dataset")
+            }
+        case .samples:
+            fewshotDocuments = task.fewshotSamples?.documents
+        case .none:
             fewshotDocuments = nil
         }
 
         var features = Set<String>()
-        for doc in evaluationDocuments { features.formUnion(doc.keys) }
+        for case let doc? in rows { features.formUnion(doc.keys) }
         let fields = DocumentFields(task: task, features: features)
         self.fields = fields
-        numFewshot = options.effectiveNumFewshot(config)
 
-        // lm-eval's "test one doc": doc_to_text of the first row decides multiple_input.
+        // lm-eval's "test one doc": doc_to_text of the first row decides multiple_input
+        // (a sparse load uses its first loaded row; the answer depends on the template, not the row).
         var multipleInput = 0
-        if let first = evaluationDocuments.first {
-            let text = try fields.text(first)
-            _ = try fields.target(first)
-            if let choices = try fields.choices(first) {
-                if case .int = text { multipleInput = choices.arrayValue?.count ?? 0 }
-            }
-        } else {
-            throw error(.documents, "the evaluation split \(split) has no documents")
+        guard let first = rows.first(where: { $0 != nil }) ?? nil else {
+            throw LMEvalError(.documents, task: task.name, file: task.reference.file, "the evaluation split \(split) has no documents")
+        }
+        let text = try fields.text(first)
+        _ = try fields.target(first)
+        if let choices = try fields.choices(first) {
+            if case .int = text { multipleInput = choices.arrayValue?.count ?? 0 }
         }
         let sampler = fewshotDocuments.map { [fields] in FewShotSampler(kind: task.sampler, documents: $0, fields: fields) }
         builder = PromptBuilder(fields: fields, sampler: sampler, options: options, multipleInput: multipleInput)
@@ -121,6 +188,11 @@ public struct TaskRenderer: Sendable {
         guard let rows = try documents.documents(split: split) else {
             throw LMEvalError(.documents, task: task.name, file: task.reference.file, "split \(split) is not in the dataset")
         }
+        return try processed(rows, task: task)
+    }
+
+    /// `rows` after the task's `process_docs`.
+    static func processed(_ rows: [JSONObject], task: ResolvedTask) throws(LMEvalError) -> [JSONObject] {
         guard let (_, process) = task.processDocs else { return rows }
         do {
             return try process(rows)
@@ -133,8 +205,13 @@ public struct TaskRenderer: Sendable {
     /// document from 0 to the largest id so each gets the examples lm-eval gives it in a full run.
     public func render(docIDs: [Int]) throws(LMEvalError) -> [RenderedDocument] {
         guard !docIDs.isEmpty else { return [] }
-        for id in docIDs where !evaluationDocuments.indices.contains(id) {
-            throw LMEvalError(.documents, task: task.name, "doc id \(id) is outside the \(evaluationDocuments.count) documents of split \(evaluationSplit)")
+        for id in docIDs {
+            guard evaluationRows.indices.contains(id) else {
+                throw LMEvalError(.documents, task: task.name, "doc id \(id) is outside the \(evaluationCount) documents of split \(evaluationSplit)")
+            }
+            guard evaluationRows[id] != nil else {
+                throw LMEvalError(.documents, task: task.name, "doc id \(id) of split \(evaluationSplit) was not loaded")
+            }
         }
         let wanted = Set(docIDs)
         let last = docIDs.max() ?? 0
@@ -151,13 +228,15 @@ public struct TaskRenderer: Sendable {
         return docIDs.compactMap { rendered[$0] }
     }
 
-    /// Renders every evaluation document in order.
+    /// Renders every loaded evaluation document in order.
     public func renderAll() throws(LMEvalError) -> [RenderedDocument] {
-        try render(docIDs: Array(evaluationDocuments.indices))
+        try render(docIDs: evaluationRows.indices.filter { evaluationRows[$0] != nil })
     }
 
     private func renderOne(_ id: Int, rng: inout PythonRandom) throws(LMEvalError) -> RenderedDocument {
-        let doc = evaluationDocuments[id]
+        guard let doc = evaluationRows[id] else {
+            throw LMEvalError(.documents, task: task.name, "doc id \(id) of split \(evaluationSplit) was not loaded")
+        }
         let prompt = try builder.context(for: doc, numFewshot: numFewshot, rng: &rng)
         let target = try fields.target(doc)
         let arguments: Instance.Arguments

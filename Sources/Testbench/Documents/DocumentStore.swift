@@ -112,7 +112,7 @@ public enum DocumentCollection: String, Sendable, CaseIterable {
         case .tasks:
             ["_id", "framework", "requester_args", "blacklist", "llm_args", "num_fewshot", "gen_kwargs",
              "bootstrap_iters", "system_instruction", "apply_chat_template", "fewshot_as_multiturn",
-             "confirm_run_unsafe_code", "qty", "tasks", "total_instances", "request_type", "done",
+             "confirm_run_unsafe_code", "qty", "random_seed", "tasks", "total_instances", "request_type", "done",
              "evaluated", "drop", "creation_date"]
         case .instances:
             ["_id", "task_id", "request_type", "doc", "arguments", "idx", "metadata", "task_name", "doc_id",

@@ -1,0 +1,47 @@
+import LMEval
+
+/// Which documents of the evaluation split a sample takes. Ids are lm-eval doc ids: 0-based
+/// positions within the evaluation split (`__id - min(__id)` of the split).
+public enum DocumentSelection {
+    /// Sorted, distinct doc ids: every id for `qty < 0`; the given `docIDs`; or `qty` ids drawn
+    /// uniformly without replacement from the split minus the blacklist, with Python's
+    /// `random.Random(seed).sample(candidates, qty)` over the ascending candidates.
+    public static func select(
+        splitSize: Int, qty: Int?, docIDs: [Int]?, blacklist: [Int], seed: Int, table: String, split: String
+    ) throws(SamplerError) -> [Int] {
+        let range = "[0-\(splitSize - 1)]"
+        if let docIDs {
+            let outside = docIDs.filter { $0 < 0 || $0 >= splitSize }
+            guard outside.isEmpty else {
+                throw .badParams("Doc_ids not in split range used for evaluation: \(outside) are outside split '\(split)' of '\(table)', whose document ids are \(range)")
+            }
+            let blocked = Set(blacklist)
+            let banned = docIDs.filter(blocked.contains)
+            guard banned.isEmpty else {
+                throw .badParams("doc_ids \(banned) are in the blacklist")
+            }
+            return Array(Set(docIDs)).sorted()
+        }
+        guard let qty else { throw .badParams("Expected qty or doc_ids but not both.") }
+        if qty < 0 { return Array(0..<splitSize) }
+
+        var excluded = [Bool](repeating: false, count: splitSize)
+        var removed = 0
+        for id in blacklist where id >= 0 && id < splitSize && !excluded[id] {
+            excluded[id] = true
+            removed += 1
+        }
+        if !blacklist.isEmpty && removed == 0 {
+            throw .badParams("Blacklist corresponding to '\(table)' table & '\(split)' split were not founded in the range: \(range)")
+        }
+        let candidates = (0..<splitSize).filter { !excluded[$0] }
+        guard qty <= candidates.count else {
+            throw .badParams("Quantity of numbers to generate is greater than the range: qty \(qty), but split '\(split)' of '\(table)' has \(candidates.count) documents outside the blacklist")
+        }
+        var rng = PythonRandom(seed: seed)
+        guard let picks = rng.sampleIndices(populationSize: candidates.count, count: qty) else {
+            throw .badParams("cannot draw \(qty) documents from \(candidates.count)")
+        }
+        return picks.map { candidates[$0] }.sorted()
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import JSON
+import LMEval
+import Mongo
+
+/// Turns rendered documents into the original's `tasks`, `instances` and `prompts` documents.
+struct TaskTreeBuilder {
+    var request: SamplerRequest
+    var form: PromptForm
+    var numFewshot: Int
+    var model: APIModelOptions
+    var taskID: ObjectID
+    var taskName: String
+    /// `__id` of doc id 0 of the evaluation split.
+    var firstRowID: Int
+    var seed: Int?
+    var timeout: PromptTimeout
+    var creationDate: Date
+
+    /// The task's `llm_args` as the original stores them (what its evaluator re-feeds its LM).
+    var storedLLMArgs: JSONValue {
+        var args = request.llmArgs ?? JSONObject()
+        args["trust_remote_code"] = true
+        args["tokenized_requests"] = false
+        args["tokenizer_backend"] = .null
+        return .object(args)
+    }
+
+    func build(_ rendered: [RenderedDocument], requestType: String) -> TaskTree {
+        let date = JSONValue.date(creationDate)
+        let task = JSONValue.objectID(taskID)
+        var instances: [JSONObject] = []
+        var prompts: [JSONObject] = []
+        instances.reserveCapacity(rendered.count)
+        prompts.reserveCapacity(rendered.count)
+        for (index, document) in rendered.enumerated() {
+            let instanceID = JSONValue.objectID(SamplerIDs.instanceID(task: taskID, index: index))
+            instances.append(instanceDocument(document, id: instanceID, task: task, date: date))
+            // One prompt per repeat, as the original's requester answers each response separately.
+            let data = JSONValue.string(JSONValue.object(document.request).serialized(.python))
+            let ctxlen = ContextLength.estimate(document.prompt)
+            let maxTokens = document.request["max_tokens"]?.intValue ?? model.maxGenToks
+            let seconds = timeout.seconds(ctxlen: ctxlen, maxTokens: maxTokens)
+            for _ in 0..<max(1, document.instance.repeats) {
+                prompts.append(JSONObject([
+                    ("_id", .objectID(SamplerIDs.promptID(task: taskID, index: prompts.count))), ("data", data),
+                    ("task_id", task), ("instance_id", instanceID), ("timeout", .int(seconds)), ("done", false),
+                    ("trigger_session", 0), ("creation_date", date), ("ctxlen", .int(ctxlen)),
+                    ("context_enc", .null), ("continuation_enc", .null),
+                ]))
+            }
+        }
+        return TaskTree(task: taskDocument(instances: instances.count, requestType: requestType, date: date),
+                        instances: instances, prompts: prompts)
+    }
+
+    /// The original's `instance_to_dict`: lm-eval's Instance fields plus ids. `doc` carries the
+    /// row's `__id` and the task name as the original's documents do.
+    private func instanceDocument(_ document: RenderedDocument, id: JSONValue, task: JSONValue, date: JSONValue) -> JSONObject {
+        let instance = document.instance
+        var doc = JSONObject([("__id", .int(firstRowID + document.docID))])
+        for (key, value) in document.doc where key != "__id" { doc[key] = value }
+        doc["task"] = .string(instance.taskName)
+        return JSONObject([
+            ("_id", id), ("task_id", task), ("request_type", .string(instance.requestType)), ("doc", .object(doc)),
+            ("arguments", instance.argumentsJSON), ("idx", .int(instance.idx)), ("metadata", instance.metadata),
+            ("task_name", .string(instance.taskName)), ("doc_id", .int(instance.docID)), ("repeats", .int(instance.repeats)),
+            ("done", false), ("creation_date", date),
+        ])
+    }
+
+    private func taskDocument(instances: Int, requestType: String, date: JSONValue) -> JSONObject {
+        JSONObject([
+            ("_id", .objectID(taskID)), ("framework", .string(request.framework)), ("requester_args", request.requesterArgs.json),
+            ("blacklist", .array(request.blacklist.map(JSONValue.int))), ("llm_args", storedLLMArgs),
+            ("num_fewshot", .int(numFewshot)), ("gen_kwargs", request.genKwargs), ("bootstrap_iters", .int(request.bootstrapIters)),
+            ("system_instruction", request.systemInstruction.map(JSONValue.string) ?? .null),
+            ("apply_chat_template", .bool(form.applyChatTemplate)), ("fewshot_as_multiturn", .bool(form.fewshotAsMultiturn)),
+            ("confirm_run_unsafe_code", .bool(request.confirmRunUnsafeCode)), ("qty", .int(instances)),
+            ("random_seed", seed.map(JSONValue.int) ?? .null), ("tasks", .string(request.tasks)),
+            ("total_instances", .int(instances)), ("request_type", .string(requestType)),
+            ("done", false), ("evaluated", false), ("drop", false), ("creation_date", date),
+        ])
+    }
+}
