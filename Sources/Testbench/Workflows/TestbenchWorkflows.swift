@@ -32,14 +32,14 @@ public enum TestbenchWorkflows {
         Activities(
             register: RegisterActivity(registrar: TaskRegistrar(services: services)),
             sampler: UnavailableActivity(type: "Sampler"),
-            evaluator: UnavailableActivity(type: "Evaluator"))
+            evaluator: EvaluatorActivity(services: services))
     }
 
     /// What a client needs to validate inputs before queueing; these never run.
     public static let validators = Activities(
         register: ValidatingActivity(type: "Register") { input throws(ApplicationError) in _ = try RegisterInput(input) },
         sampler: ValidatingActivity(type: "Sampler") { _ throws(ApplicationError) in },
-        evaluator: ValidatingActivity(type: "Evaluator") { _ throws(ApplicationError) in })
+        evaluator: ValidatingActivity(type: "Evaluator") { input throws(ApplicationError) in _ = try EvaluatorActivity.validateInput(input) })
 
     /// A registry with the three product types plus the built-in Noop and Sleep.
     public static func registry(_ activities: Activities) throws(WorkflowQueueError) -> WorkflowRegistry {
