@@ -46,7 +46,7 @@ public enum CompletionBody {
     /// Parses an already decoded body.
     public static func parse(_ body: JSONValue, api: CompletionAPI) -> Parsed {
         guard case let .object(object) = body else {
-            return .failed(code: Code.evaluation, error: "Bad JSON format: the response is a \(body.typeName), not a completion object")
+            return .failed(code: Code.evaluation, error: "Bad JSON format: the response is \(body.typeName == "array" ? "an array" : "a " + body.typeName), not a completion object")
         }
         if let error = object["error"], !error.isNull {
             var message = error["message"]?.stringValue ?? PythonText.str(error)
