@@ -16,7 +16,7 @@ struct RunCommand: AsyncParsableCommand {
             several tasks run); the documents it answers are scored. --endpoint URL sends the first --limit \
             documents (all by default) to /v1/completions, or /v1/chat/completions with --chat.
             Exit status: 0 when every document was scored, 1 when some request or sample failed (the table \
-            and --output still cover the rest), 2 for bad options, tasks, data or responses.
+            and --output still cover the rest), 2 for bad tasks, data or responses, 64 for invalid options.
             """)
 
     @OptionGroup var source: TaskSourceOptions
