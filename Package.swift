@@ -45,7 +45,7 @@ let package = Package(
         ]),
         // Benchmarks (not tests): `swift run -c release testbench-bench queue`.
         .executableTarget(name: "testbench-bench", dependencies: [
-            "WorkflowQueue", "Postgres", "JSON",
+            "WorkflowQueue", "Postgres", "JSON", "Testbench", "LMEval", "Scoring", "Mongo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

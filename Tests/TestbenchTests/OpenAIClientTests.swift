@@ -91,7 +91,8 @@ import Testing
         guard case let .failure(failure) = result else { Issue.record("expected a failure"); return }
         #expect(failure.kind == .timeout)
         #expect(failure.attempts == 2)
-        #expect(elapsed < .seconds(10), "the deadline bounds each attempt (took \(elapsed))")
+        // Generous: under a loaded two-core test run the deadline task can be scheduled late; a hang would never end.
+        #expect(elapsed < .seconds(60), "the deadline bounds each attempt (took \(elapsed))")
         #expect(server.requests.count == 2)
     }
 

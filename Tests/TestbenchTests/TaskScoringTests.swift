@@ -72,7 +72,7 @@ import Testing
     @Test func metadataSelectsAnotherFilter() throws {
         let scoring = try Self.scoring(Self.twoFilters + "metadata:\n  testbench_score:\n    filter: flexible\n    metric: exact_match\n")
         #expect(scoring.selection == ScoreSelection(filter: "flexible", metric: "exact_match", configured: true))
-        let sample = try scoring.sample(docID: 0, doc: ["question": "q", "answer": "42"], responses: ["so 40 + 2 = 42"], features: ["question", "answer"])
+        let sample = try scoring.sample(docID: 0, doc: ["question": "q", "answer": "42"], responses: ["so 40 + 2 = 42"])
         let score = try scoring.scorer.score(sample)
         #expect(try scoring.selectedScore(score).get() == 1.0)
         #expect(score.filter("strict")?.metric("exact_match") == .double(0))

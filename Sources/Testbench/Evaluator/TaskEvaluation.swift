@@ -85,7 +85,7 @@ public enum TaskEvaluation {
             for document in answered {
                 let outcome: Result<Double, EvaluatorError>
                 do {
-                    let sample = try scoring.sample(docID: document.docID, doc: document.doc, responses: document.texts, features: features)
+                    let sample = try scoring.sample(docID: document.docID, doc: document.doc, responses: document.texts)
                     outcome = scoring.selectedScore(try scoring.scorer.score(sample))
                 } catch let error as ScoringError where error.kind == .configuration {
                     throw EvaluatorError(error.description, type: "LMEH")
@@ -167,7 +167,7 @@ public enum TaskEvaluation {
             var promptsByInstance: [String: [String]] = [:]
             var promptInstance: [String: String] = [:]
             for prompt in prompts {
-                guard let id = prompt["_id"]?.objectIDValue?.hex, let instance = prompt["instance_id"]?.objectIDValue?.hex else {
+                guard let id = Self.key(prompt["_id"]), let instance = Self.key(prompt["instance_id"]) else {
                     throw EvaluatorError("a prompt of task \(taskID.hex) has no ObjectId _id or instance_id", type: "LMEH")
                 }
                 promptsByInstance[instance, default: []].append(id)
@@ -175,16 +175,18 @@ public enum TaskEvaluation {
             }
             var chosen: [String: JSONObject] = [:]
             for response in responses {
-                let responseID = response["_id"]?.objectIDValue?.hex ?? "?"
-                guard let promptID = response["prompt_id"]?.objectIDValue?.hex else {
+                guard let promptID = Self.key(response["prompt_id"]) else {
+                    let responseID = Self.key(response["_id"]) ?? "?"
                     throw EvaluatorError("response \(responseID) of task \(taskID.hex) has no prompt_id", type: "BadResponses")
                 }
                 guard let instance = promptInstance[promptID] else {
+                    let responseID = Self.key(response["_id"]) ?? "?"
                     throw EvaluatorError(
                         "response \(responseID) (task_id \(taskID.hex)) answers prompt \(promptID), which is not a prompt of task \(taskID.hex): responses belong to another task",
                         type: "BadResponses")
                 }
-                if let claimed = response["instance_id"]?.objectIDValue?.hex, claimed != instance {
+                if let claimed = Self.key(response["instance_id"]), claimed != instance {
+                    let responseID = Self.key(response["_id"]) ?? "?"
                     throw EvaluatorError("response \(responseID) names instance \(claimed) but its prompt \(promptID) belongs to instance \(instance)",
                                          type: "BadResponses")
                 }
@@ -205,7 +207,7 @@ public enum TaskEvaluation {
             order.sort { ($0.docID, $0.idx) < ($1.docID, $1.idx) }
             var docOrder: [Int] = []
             for (docID, _, instance) in order {
-                let id = instance["_id"]?.objectIDValue?.hex ?? ""
+                let id = Self.key(instance["_id"]) ?? ""
                 let entry = Instance(responses: (promptsByInstance[id] ?? []).map { chosen[$0] })
                 if byDoc[docID] == nil {
                     guard case let .object(doc)? = instance["doc"] else {
@@ -217,6 +219,14 @@ public enum TaskEvaluation {
                 byDoc[docID]?.instances.append(entry)
             }
             documents = docOrder.compactMap { byDoc[$0] }
+        }
+
+        /// An ObjectId's hex as stored (`{"$oid": "<hex>"}`), lowercased, without decoding it.
+        static func key(_ value: JSONValue?) -> String? {
+            guard case let .object(object)? = value, object.count == 1, case let .string(hex)? = object["$oid"], hex.utf8.count == 24 else {
+                return nil
+            }
+            return hex.utf8.contains { (65...70).contains($0) } ? hex.lowercased() : hex
         }
     }
 }

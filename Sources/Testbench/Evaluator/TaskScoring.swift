@@ -31,14 +31,21 @@ public struct TaskScoring: Sendable {
     public let task: ResolvedTask
     public let scorer: TaskScorer
     public let selection: ScoreSelection
+    /// `doc_to_target`/`doc_to_choice` over documents with the given features.
+    private let fields: DocumentFields
+    /// The field a `doc_to_target` of the form `{{ name }}` prints, when rendering can be skipped.
+    private let targetField: String?
 
     /// Builds the scorer; every unknown filter, metric or `process_results`, and a
     /// `testbench_score` naming a filter or metric the task does not have, is an error here.
     /// - Parameters:
     ///   - root: the task folder `!function`s are taken relative to (for native `process_results`).
     ///   - firstDocument: lm-eval's first evaluation document, which decides whether targets are lists.
+    ///   - features: the evaluation documents' column names (a `doc_to_*` naming one returns its raw value).
     public init(task: ResolvedTask, root: String?, firstDocument: JSONObject?, features: Set<String>) throws(EvaluatorError) {
         self.task = task
+        fields = DocumentFields(task: task, features: features)
+        targetField = Self.plainField(task)
         let config = task.config
         let fail = { (message: String) in EvaluatorError("task \(task.name): \(message)", type: "LMEH") }
         var processResults: FunctionRef?
@@ -49,7 +56,7 @@ public struct TaskScoring: Sendable {
         var multipleTarget: Bool?
         if let firstDocument {
             do {
-                multipleTarget = try DocumentFields(task: task, features: features).target(firstDocument).arrayValue != nil
+                multipleTarget = try fields.target(firstDocument).arrayValue != nil
             } catch {
                 throw fail("doc_to_target of the first document: \(error)")
             }
@@ -90,6 +97,18 @@ public struct TaskScoring: Sendable {
         return selected
     }
 
+    /// `name` when `doc_to_target` is exactly `{{ name }}` and the task has no `doc_to_choice`: a
+    /// string field then renders as itself, so scoring need not run the template for every document.
+    static func plainField(_ task: ResolvedTask) -> String? {
+        guard task.config.docToChoice == nil, case let .text(source, _, _) = task.docToTarget,
+              source.hasPrefix("{{"), source.hasSuffix("}}"), source.count > 4 else { return nil }
+        let name = source.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces)
+        guard let first = name.unicodeScalars.first, first == "_" || (first.properties.isAlphabetic && first.isASCII),
+              name.unicodeScalars.allSatisfy({ $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+        else { return nil }
+        return name
+    }
+
     /// The folder of `yamlFile` relative to `root` ("leaderboard/math"), as `ProcessResultsRegistry` keys it.
     static func relativeDirectory(of yamlFile: String, root: String?) -> String {
         let directory = (yamlFile as NSString).deletingLastPathComponent
@@ -100,10 +119,15 @@ public struct TaskScoring: Sendable {
     }
 
     /// The sample lm-eval's `process_results` would see for `doc` (after `process_docs`).
-    public func sample(docID: Int, doc: JSONObject, responses: [String], features: Set<String>) throws(EvaluatorError) -> ScoringSample {
-        let fields = DocumentFields(task: task, features: features)
+    public func sample(docID: Int, doc: JSONObject, responses: [String]) throws(EvaluatorError) -> ScoringSample {
         do {
-            let target = try fields.target(doc)
+            let target: JSONValue
+            // A string that reads as a list literal goes through lm-eval's parsing in DocumentFields.
+            if let name = targetField, case let .string(text)? = doc[name], !text.hasPrefix("[") {
+                target = .string(text)
+            } else {
+                target = try fields.target(doc)
+            }
             var choices: [String]?
             if let value = try fields.choices(doc) {
                 guard case let .array(items) = value else {

@@ -256,7 +256,7 @@ public struct ReferenceRunner: Sendable {
                 continue
             }
             do {
-                let sample = try task.scoring.sample(docID: document.docID, doc: document.doc, responses: [text], features: task.features)
+                let sample = try task.scoring.sample(docID: document.docID, doc: document.doc, responses: [text])
                 let score = try task.scoring.scorer.score(sample)
                 scores.append(score)
                 for filter in score.filters {
