@@ -273,3 +273,28 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
         }
     }
 }
+
+/// The Evaluator against a live MongoDB (set TESTBENCH_MONGODB_URI, a replica set for transactions).
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["TESTBENCH_MONGODB_URI"].map { !$0.isEmpty } ?? false))
+struct EvaluatorMongoTests {
+    @Test func evaluatesAndRetriesOnMongoDB() async throws {
+        let uri = try #require(ProcessInfo.processInfo.environment["TESTBENCH_MONGODB_URI"])
+        let world = try await SamplerWorld.make(mongoURI: uri)
+        defer { Task { await world.close() } }
+        try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+        let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1, 2]))
+        try await writeResponses(world, taskID: sampled.taskID) { docID, target, _ in
+            docID == 2 ? .failure(code: 3, error: "out of session") : .text(" " + target)
+        }
+        for _ in 0..<2 {
+            let outcome = try await EvaluatorTests.evaluate(world, sampled.taskID)
+            #expect(outcome.scored == 2 && outcome.failed == 1)
+        }
+        let store = world.services.documents
+        let result = try #require(try await store.result(taskID: sampled.taskID))
+        #expect(result["result_data"]?.objectValue?.keys == ["_id", "task_id", "num_samples", "status", "result_height", "result_time"])
+        #expect(result["scores"]?.arrayValue?.map { $0["status_code"] } == [0, 0, 3])
+        #expect(try await store.allResults().count == 1)
+        #expect(try await store.task(id: sampled.taskID)?["evaluated"] == true)
+    }
+}
