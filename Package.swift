@@ -33,19 +33,19 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [
-            "JSON", "Postgres", "Mongo", "LMEval", "Datasets", "WorkflowQueue",
+            "JSON", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowQueue",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // CLI.
         .executableTarget(name: "testbench", dependencies: [
-            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Postgres", "Mongo", "JSON",
+            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "Mongo", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Benchmarks (not tests): `swift run -c release testbench-bench queue`.
         .executableTarget(name: "testbench-bench", dependencies: [
-            "WorkflowQueue", "Postgres", "JSON",
+            "WorkflowQueue", "Postgres", "JSON", "Testbench", "LMEval", "Scoring", "Mongo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -129,9 +129,26 @@ public enum DocumentCollection: String, Sendable, CaseIterable {
     }
 
     /// `document` with its known fields first, in the original's order, then any others as they came.
+    /// A result's `result_data` and `scores` entries are ordered too (the manager reads them).
     public func ordered(_ document: JSONObject) -> JSONObject {
+        var out = Self.ordered(document, fieldOrder)
+        if self == .results {
+            if case let .object(data)? = out["result_data"] {
+                out["result_data"] = .object(Self.ordered(data, ["_id", "task_id", "num_samples", "status", "result_height", "result_time"]))
+            }
+            if case let .array(scores)? = out["scores"] {
+                out["scores"] = .array(scores.map { score in
+                    guard case let .object(fields) = score else { return score }
+                    return .object(Self.ordered(fields, ["score", "id", "run_time", "status_code", "error_str"]))
+                })
+            }
+        }
+        return out
+    }
+
+    private static func ordered(_ document: JSONObject, _ order: [String]) -> JSONObject {
         var out = JSONObject()
-        for key in fieldOrder { if let value = document[key] { out[key] = value } }
+        for key in order { if let value = document[key] { out[key] = value } }
         for (key, value) in document where out[key] == nil { out[key] = value }
         return out
     }

@@ -20,7 +20,7 @@ public enum TestbenchWorkflows {
         retryPolicy: RetryPolicy(maximumAttempts: 2), startToCloseTimeout: .seconds(300), heartbeatTimeout: .seconds(60),
         taskQueue: evaluatorQueue)
 
-    /// Activities by type; a missing one means this build cannot run that type yet.
+    /// The activity behind each product workflow type.
     public struct Activities: Sendable {
         public var register: any WorkflowActivity
         public var sampler: any WorkflowActivity
@@ -32,14 +32,14 @@ public enum TestbenchWorkflows {
         Activities(
             register: RegisterActivity(registrar: TaskRegistrar(services: services)),
             sampler: SamplerActivity(services: services),
-            evaluator: UnavailableActivity(type: "Evaluator"))
+            evaluator: EvaluatorActivity(services: services))
     }
 
     /// What a client needs to validate inputs before queueing; these never run.
     public static let validators = Activities(
         register: ValidatingActivity(type: "Register") { input throws(ApplicationError) in _ = try RegisterInput(input) },
         sampler: ValidatingActivity(type: "Sampler") { input throws(ApplicationError) in try SamplerActivity.validateInput(input) },
-        evaluator: ValidatingActivity(type: "Evaluator") { _ throws(ApplicationError) in })
+        evaluator: ValidatingActivity(type: "Evaluator") { input throws(ApplicationError) in _ = try EvaluatorActivity.validateInput(input) })
 
     /// A registry with the three product types plus the built-in Noop and Sleep.
     public static func registry(_ activities: Activities) throws(WorkflowQueueError) -> WorkflowRegistry {
@@ -61,14 +61,5 @@ struct ValidatingActivity: WorkflowActivity {
 
     func run(_ input: JSONValue, context: ActivityContext) async throws -> JSONValue {
         throw ApplicationError(message: "\(type) cannot run in a client process", type: "Internal", nonRetryable: true)
-    }
-}
-
-/// A type this build does not run yet: fails the run at once, without retries.
-struct UnavailableActivity: WorkflowActivity {
-    let type: String
-
-    func run(_ input: JSONValue, context: ActivityContext) async throws -> JSONValue {
-        throw ApplicationError(message: "\(type) is not available in this build", type: "NotImplemented", nonRetryable: true)
     }
 }

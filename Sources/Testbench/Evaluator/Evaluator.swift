@@ -1,0 +1,112 @@
+import Foundation
+import JSON
+import LMEval
+import Logging
+import Mongo
+
+/// What an evaluation wrote, as the workflow result.
+public struct EvaluatorOutcome: Sendable, Equatable {
+    public var taskID: ObjectID
+    public var taskName: String
+    public var status: Int
+    public var numSamples: Int
+    public var scored: Int
+    public var failed: Int
+    public var unanswered: Int
+    public var selection: ScoreSelection?
+    public var meanScore: Double?
+
+    /// `{"task_id", "task", "status", "num_samples", "scored", "failed", "unanswered", "filter", "metric", "mean_score"}`.
+    public var json: JSONValue {
+        .object(JSONObject([
+            ("task_id", .string(taskID.hex)), ("task", .string(taskName)), ("status", .int(status)),
+            ("num_samples", .int(numSamples)), ("scored", .int(scored)), ("failed", .int(failed)),
+            ("unanswered", .int(unanswered)), ("filter", selection.map { .string($0.filter) } ?? .null),
+            ("metric", selection.map { .string($0.metric) } ?? .null), ("mean_score", meanScore.map(JSONValue.double) ?? .null),
+        ]))
+    }
+}
+
+/// The Evaluator's work, independent of the workflow queue: load the task tree and its responses,
+/// score natively, then write the `results` document and mark the task evaluated in one atomic
+/// step (a retry replaces the result). Nothing is written when the input or the task is bad.
+public struct Evaluator: Sendable {
+    public let services: TestbenchServices
+
+    public init(services: TestbenchServices) {
+        self.services = services
+    }
+
+    /// Evaluates the task `input` names.
+    /// `progress` receives phase updates (the activity turns them into heartbeats).
+    public func evaluate(
+        _ input: EvaluatorInput, logger: Logger, now: @Sendable () -> Date = Date.init,
+        progress: @Sendable (JSONValue) async -> Void = { _ in }
+    ) async throws(EvaluatorError) -> EvaluatorOutcome {
+        let store = services.documents
+        let taskID = input.taskID
+        guard let task = try await read({ () async throws(DocumentStoreError) in try await store.task(id: taskID) }) else {
+            throw EvaluatorError("task \(taskID.hex) does not exist in the \(store.kind) document store", type: "TaskNotFound")
+        }
+        let framework = task["framework"]?.stringValue ?? ""
+        guard framework.contains("lmeh") else {
+            throw EvaluatorError("task \(taskID.hex) was sampled by framework '\(framework)'; this evaluator scores lmeh tasks only")
+        }
+        let path = task["requester_args"]?["path"]?.stringValue ?? CompletionAPI.chatCompletions.rawValue
+        guard let api = CompletionAPI(path: path) else {
+            throw EvaluatorError("Unsupported path for LLM API: task \(taskID.hex) has requester_args.path '\(path)' (expected /v1/completions or /v1/chat/completions)",
+                                 type: "UnsupportedPath")
+        }
+        if task["done"]?.boolValue != true {
+            logger.warning("Evaluator: task is not done; evaluating the responses there are", metadata: ["task_id": "\(taskID.hex)"])
+        }
+        let instances = try await read { () async throws(DocumentStoreError) in try await store.instances(taskID: taskID) }
+        let prompts = try await read { () async throws(DocumentStoreError) in try await store.prompts(taskID: taskID) }
+        let responses = try await read { () async throws(DocumentStoreError) in try await store.responses(taskID: taskID) }
+        guard let taskName = instances.first?["task_name"]?.stringValue ?? task["tasks"]?.stringValue else {
+            throw EvaluatorError("task \(taskID.hex) has no instances to evaluate", type: "LMEH")
+        }
+        await progress(["phase": "scoring", "instances": .int(instances.count), "responses": .int(responses.count)])
+        let (resolved, root) = try resolve(taskName)
+        let result = try TaskEvaluation.run(taskID: taskID, api: api, task: resolved, root: root, instances: instances,
+                                            prompts: prompts, responses: responses, resultTime: now())
+        do {
+            try await store.saveResult(result.document, taskID: taskID)
+        } catch {
+            throw EvaluatorError("Failed to save the result to \(store.kind): \(error.message)", type: "DocumentStore", nonRetryable: !error.isRetryable)
+        }
+        logger.info("Evaluator wrote result", metadata: [
+            "task_id": "\(taskID.hex)", "task": "\(taskName)", "status": "\(result.status)", "scored": "\(result.scored)",
+            "failed": "\(result.failed)", "unanswered": "\(result.unanswered)", "score": "\(result.selection?.description ?? "-")",
+        ])
+        let numSamples = result.document["result_data"]?["num_samples"]?.intValue ?? 0
+        return EvaluatorOutcome(taskID: taskID, taskName: taskName, status: result.status, numSamples: numSamples, scored: result.scored,
+                                failed: result.failed, unanswered: result.unanswered, selection: result.selection, meanScore: result.meanScore)
+    }
+
+    /// The lm-eval task the instances were built from, and the task folder it was indexed under.
+    func resolve(_ name: String) throws(EvaluatorError) -> (ResolvedTask, String?) {
+        do {
+            let index = try services.taskIndex()
+            let references = try index.expand([name])
+            guard references.count == 1, let reference = references.first else {
+                throw EvaluatorError("task '\(name)' names \(references.count) tasks; an evaluation scores one", type: "LMEH")
+            }
+            let root = reference.file.flatMap { file in index.folders.first { file.hasPrefix($0 + "/") } } ?? index.folders.first
+            return (try index.resolve(reference), root)
+        } catch let error as EvaluatorError {
+            throw error
+        } catch {
+            throw EvaluatorError("task '\(name)' cannot be loaded for scoring: \(error)", type: "LMEH")
+        }
+    }
+
+    private func read<T: Sendable>(_ body: () async throws(DocumentStoreError) -> T) async throws(EvaluatorError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw EvaluatorError("reading from the \(services.documents.kind) document store: \(error.message)", type: "DocumentStore",
+                                 nonRetryable: !error.isRetryable)
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import JSON
+import WorkflowQueue
+
+/// The `Evaluator` workflow type: `{"framework": "lmeh", "task_id": "<hex>"}` in, the
+/// evaluation's counts out. Bad input fails at once (non-retryable); an unreachable store is retried.
+public struct EvaluatorActivity: WorkflowActivity {
+    public let services: TestbenchServices
+
+    public init(services: TestbenchServices) {
+        self.services = services
+    }
+
+    public func validate(_ input: JSONValue) throws(ApplicationError) {
+        _ = try Self.validateInput(input)
+    }
+
+    /// The parsed input, or the non-retryable error a client reports before queueing.
+    public static func validateInput(_ input: JSONValue) throws(ApplicationError) -> EvaluatorInput {
+        do { return try EvaluatorInput(input) } catch { throw error.applicationError }
+    }
+
+    public func run(_ input: JSONValue, context: ActivityContext) async throws -> JSONValue {
+        do {
+            let parsed = try EvaluatorInput(input)
+            return try await Evaluator(services: services).evaluate(parsed, logger: context.logger, progress: { progress in
+                try? await context.heartbeat(progress: progress)
+            }).json
+        } catch {
+            context.logger.error("Evaluator failed", metadata: ["type": "\(error.type)", "error": "\(error.message)"])
+            throw error.applicationError
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Datasets
+import Foundation
+import LMEval
+
+/// Where a reference run reads a task's documents.
+///
+/// `--data DIR` is a datasets folder laid out like the repository's `datasets/`:
+/// `DIR/<dataset_path>/<dataset_name>/<split>.jsonl` (`DIR/<dataset_path>/` when the task has no
+/// `dataset_name`); without `--data`, the configured `datasets_dir` (else the bundled
+/// `datasets/`). When exactly one task runs, `DIR` may instead be that task's own folder of
+/// `<split>.jsonl` files: it is used as such when it holds the task's evaluation split.
+public enum ReferenceData {
+    /// The documents of `task`.
+    public static func documents(for task: ResolvedTask, data: String?, datasetsDir: String, singleTask: Bool) throws(ReferenceRunError) -> LocalDocuments {
+        if let data, singleTask, let split = TaskRenderer.evaluationSplit(of: task), holdsSplit(data, split) {
+            do { return try LocalDocuments(folder: data) } catch { throw ReferenceRunError("--data \(data): \(error)") }
+        }
+        let root = data ?? datasetsDir
+        guard let path = task.config.datasetPath, !path.isEmpty else {
+            throw ReferenceRunError("task \(task.name) has no dataset_path, so its folder under \(root) is unknown")
+        }
+        do {
+            let folder = try LocalFolderSource.folder(datasetsDir: root, path: path, name: task.config.datasetName)
+            return try LocalDocuments(folder: folder)
+        } catch {
+            let origin = data == nil ? "datasets_dir" : "--data"
+            throw ReferenceRunError("task \(task.name): \(origin) \(root): \(error) (expected \(root)/\(path)\(task.config.datasetName.map { "/" + $0 } ?? "")/<split>.jsonl)")
+        }
+    }
+
+    static func holdsSplit(_ folder: String, _ split: String) -> Bool {
+        ["jsonl", "json", "csv"].contains { FileManager.default.fileExists(atPath: "\(folder)/\(split).\($0)") }
+    }
+
+    /// The bundled `datasets/` folder: in the working directory, else beside an ancestor of the executable.
+    public static func bundledDatasetsFolder() -> String? {
+        var candidates = [FileManager.default.currentDirectoryPath]
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(directory.path)
+            directory = directory.deletingLastPathComponent()
+        }
+        for candidate in candidates {
+            let folder = URL(fileURLWithPath: candidate).appendingPathComponent("datasets").path
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue { return folder }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,281 @@
+import Foundation
+import JSON
+import LMEval
+import Scoring
+
+/// Why a reference run could not run: bad options, tasks, data or responses file.
+public struct ReferenceRunError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// How a reference run builds prompts.
+public struct ReferenceRunOptions: Sendable {
+    /// Task, group or tag names (expanded to tasks).
+    public var tasks: [String]
+    /// `--data`: see `ReferenceData`.
+    public var data: String?
+    /// Used when `data` is nil.
+    public var datasetsDir: String
+    /// At most this many documents per task.
+    public var limit: Int?
+    /// Chat form (`/v1/chat/completions`), lm-eval's `apply_chat_template`.
+    public var chat: Bool
+    public var fewshotAsMultiturn: Bool
+    public var systemInstruction: String?
+    public var numFewshot: Int?
+    /// Replaces the task's `max_gen_toks` (lm-eval's `--gen_kwargs max_gen_toks=N`).
+    public var maxGenToks: Int?
+    /// The `model` field of request bodies.
+    public var model: String
+
+    public init(tasks: [String], data: String? = nil, datasetsDir: String = "datasets", limit: Int? = nil, chat: Bool = false,
+                fewshotAsMultiturn: Bool = false, systemInstruction: String? = nil, numFewshot: Int? = nil,
+                maxGenToks: Int? = nil, model: String = "testbench-model") {
+        self.tasks = tasks
+        self.data = data
+        self.datasetsDir = datasetsDir
+        self.limit = limit
+        self.chat = chat
+        self.fewshotAsMultiturn = fewshotAsMultiturn
+        self.systemInstruction = systemInstruction
+        self.numFewshot = numFewshot
+        self.maxGenToks = maxGenToks
+        self.model = model
+    }
+
+    /// The API the prompts are built for.
+    public var api: CompletionAPI { chat ? .chatCompletions : .completions }
+}
+
+/// Where generations come from.
+public enum ReferenceResponses: Sendable {
+    /// Recorded responses; the documents run are those the file answers (first `limit` by doc id).
+    case file(ResponsesFile)
+    /// A live server; the documents run are the first `limit` of the evaluation split.
+    case endpoint(OpenAIClient.Options)
+}
+
+/// One document under one filter pipeline.
+public struct ReferenceSample: Sendable {
+    public var task: String
+    public var docID: Int
+    public var filter: String
+    public var response: String
+    public var filtered: JSONValue
+    public var metrics: [(name: String, value: JSONValue)]
+}
+
+/// A document that got no score: the request failed or the scorer rejected it.
+public struct ReferenceFailure: Error, Sendable, Equatable {
+    public var task: String
+    public var docID: Int
+    /// The original's status code for such a sample.
+    public var statusCode: Int
+    public var message: String
+}
+
+/// One task's outcome.
+public struct ReferenceTaskResult: Sendable {
+    public var task: String
+    /// As lm-eval's table shows it (alias, else name).
+    public var displayName: String
+    public var version: JSONValue?
+    public var numFewshot: Int
+    public var selection: ScoreSelection
+    public var rows: [ResultRow]
+    public var samples: [ReferenceSample]
+    public var failures: [ReferenceFailure]
+}
+
+/// Every task's outcome, with the printed table and the `--output` JSON.
+public struct ReferenceRunReport: Sendable {
+    public var tasks: [ReferenceTaskResult]
+
+    /// lm-eval's results table (`make_table`).
+    public var table: String {
+        ResultTable.render(tasks.map { ResultTable.Task(name: $0.displayName, version: $0.version, nShot: String($0.numFewshot), rows: $0.rows) })
+    }
+
+    /// `{"results": [{task, filter, metric, value, stderr, n}], "samples": [{task, doc_id, filter, response, filtered, metrics}],
+    /// "failures": [{task, doc_id, status_code, error}]}`.
+    public var json: JSONValue {
+        var results: [JSONValue] = []
+        var samples: [JSONValue] = []
+        var failures: [JSONValue] = []
+        for task in tasks {
+            for row in task.rows {
+                results.append(.object(JSONObject([
+                    ("task", .string(task.task)), ("filter", .string(row.filter)), ("metric", .string(row.metric)),
+                    ("value", .double(row.value)), ("stderr", row.stderr.map(JSONValue.double) ?? .null), ("n", .int(row.n)),
+                ])))
+            }
+            for sample in task.samples {
+                samples.append(.object(JSONObject([
+                    ("task", .string(sample.task)), ("doc_id", .int(sample.docID)), ("filter", .string(sample.filter)),
+                    ("response", .string(sample.response)), ("filtered", sample.filtered),
+                    ("metrics", .object(JSONObject(sample.metrics.map { ($0.name, $0.value) }))),
+                ])))
+            }
+            for failure in task.failures {
+                failures.append(.object(JSONObject([
+                    ("task", .string(failure.task)), ("doc_id", .int(failure.docID)), ("status_code", .int(failure.statusCode)),
+                    ("error", .string(failure.message)),
+                ])))
+            }
+        }
+        return .object(JSONObject([("results", .array(results)), ("samples", .array(samples)), ("failures", .array(failures))]))
+    }
+
+    /// Failed documents across tasks.
+    public var failureCount: Int { tasks.reduce(0) { $0 + $1.failures.count } }
+}
+
+/// Runs tasks locally: builds lm-eval's prompts from local documents, takes generations from a
+/// responses file or a live OpenAI-compatible server, and scores them with the task's filters and metrics.
+public struct ReferenceRunner: Sendable {
+    public let index: TaskIndex
+    public let options: ReferenceRunOptions
+
+    public init(index: TaskIndex, options: ReferenceRunOptions) {
+        self.index = index
+        self.options = options
+    }
+
+    struct Prepared {
+        var task: ResolvedTask
+        var scoring: TaskScoring
+        var renderer: TaskRenderer
+        var features: Set<String>
+        var documents: [RenderedDocument]
+        /// Recorded responses by doc id (file mode).
+        var recorded: [Int: String]?
+    }
+
+    /// Runs every task. Everything that can be checked (tasks, data, responses file) is checked
+    /// before the first request; a failed request is a failed document, not an error.
+    public func run(_ responses: ReferenceResponses, progress: @Sendable (String, Int) -> ProgressReporter? = { _, _ in nil }) async throws(ReferenceRunError) -> ReferenceRunReport {
+        let references: [TaskReference]
+        do { references = try index.expand(options.tasks) } catch { throw ReferenceRunError("\(error)") }
+        guard !references.isEmpty else { throw ReferenceRunError("no tasks named") }
+        if case let .file(file) = responses {
+            let known = Set(references.map(\.name))
+            if let stray = file.taskNames.first(where: { !known.contains($0) }) {
+                throw ReferenceRunError("--responses \(file.path) has responses for task \(stray), which is not among the tasks run (\(known.sorted().joined(separator: ", ")))")
+            }
+        }
+        var prepared: [Prepared] = []
+        for reference in references {
+            prepared.append(try prepare(reference, responses: responses, singleTask: references.count == 1))
+        }
+        var results: [ReferenceTaskResult] = []
+        for task in prepared {
+            var replies: [Int: Result<String, ReferenceFailure>] = [:]
+            switch responses {
+            case .file:
+                for document in task.documents { replies[document.docID] = task.recorded?[document.docID].map { .success($0) } }
+            case let .endpoint(clientOptions):
+                let client = OpenAIClient(options: clientOptions)
+                var bodies: [JSONObject] = []
+                for document in task.documents {
+                    var body = document.request
+                    body["model"] = .string(options.model)
+                    bodies.append(body)
+                }
+                let answers = await client.complete(bodies, progress: progress(task.task.name, bodies.count))
+                for (document, answer) in zip(task.documents, answers) {
+                    switch answer {
+                    case let .success(reply): replies[document.docID] = .success(reply.text)
+                    case let .failure(failure):
+                        replies[document.docID] = .failure(ReferenceFailure(task: task.task.name, docID: document.docID,
+                                                                            statusCode: failure.statusCode, message: failure.description))
+                    }
+                }
+            }
+            results.append(try score(task, replies: replies))
+        }
+        return ReferenceRunReport(tasks: results)
+    }
+
+    private func prepare(_ reference: TaskReference, responses: ReferenceResponses, singleTask: Bool) throws(ReferenceRunError) -> Prepared {
+        let task: ResolvedTask
+        do { task = try index.resolve(reference) } catch { throw ReferenceRunError("\(error)") }
+        let documents = try ReferenceData.documents(for: task, data: options.data, datasetsDir: options.datasetsDir, singleTask: singleTask)
+        let promptOptions = PromptOptions(numFewshot: options.numFewshot, applyChatTemplate: options.chat,
+                                          fewshotAsMultiturn: options.fewshotAsMultiturn, systemInstruction: options.systemInstruction)
+        let renderer: TaskRenderer
+        do {
+            renderer = try TaskRenderer(task: task, documents: documents, options: promptOptions, model: APIModelOptions(model: options.model),
+                                        genKwargsOverride: options.maxGenToks.map { ["max_gen_toks": .int($0)] })
+        } catch {
+            throw ReferenceRunError("\(error)")
+        }
+        var features = Set<String>()
+        for doc in renderer.evaluationDocuments { features.formUnion(doc.keys) }
+        let root = reference.file.flatMap { file in index.folders.first { file.hasPrefix($0 + "/") } } ?? index.folders.first
+        let scoring: TaskScoring
+        do {
+            scoring = try TaskScoring(task: task, root: root, firstDocument: renderer.evaluationDocuments.first, features: features)
+        } catch {
+            throw ReferenceRunError(error.message)
+        }
+        let count = renderer.evaluationDocuments.count
+        var ids: [Int]
+        var recorded: [Int: String]?
+        switch responses {
+        case let .file(file):
+            let answers = try file.responses(for: task.name, singleTask: singleTask)
+            guard !answers.isEmpty else { throw ReferenceRunError("--responses \(file.path) has no responses for task \(task.name)") }
+            if let outside = answers.keys.sorted().first(where: { $0 >= count }) {
+                throw ReferenceRunError("--responses \(file.path): doc \(outside) of \(task.name) is outside its \(count) documents (split \(renderer.evaluationSplit))")
+            }
+            ids = answers.keys.sorted()
+            recorded = answers
+        case .endpoint:
+            ids = Array(0..<count)
+        }
+        if let limit = options.limit { ids = Array(ids.prefix(max(0, limit))) }
+        let rendered: [RenderedDocument]
+        do { rendered = try renderer.render(docIDs: ids) } catch { throw ReferenceRunError("\(error)") }
+        return Prepared(task: task, scoring: scoring, renderer: renderer, features: features, documents: rendered, recorded: recorded)
+    }
+
+    private func score(_ task: Prepared, replies: [Int: Result<String, ReferenceFailure>]) throws(ReferenceRunError) -> ReferenceTaskResult {
+        var scores: [SampleScore] = []
+        var samples: [ReferenceSample] = []
+        var failures: [ReferenceFailure] = []
+        let name = task.task.name
+        for document in task.documents {
+            guard let reply = replies[document.docID] else { continue }
+            let text: String
+            switch reply {
+            case let .success(value): text = value
+            case let .failure(failure):
+                failures.append(failure)
+                continue
+            }
+            do {
+                let sample = try task.scoring.sample(docID: document.docID, doc: document.doc, responses: [text])
+                let score = try task.scoring.scorer.score(sample)
+                scores.append(score)
+                for filter in score.filters {
+                    samples.append(ReferenceSample(task: name, docID: document.docID, filter: filter.filter, response: text,
+                                                   filtered: filter.filtered, metrics: filter.metrics))
+                }
+            } catch let error as ScoringError where error.kind == .configuration {
+                throw ReferenceRunError(error.description)
+            } catch let error as ScoringError {
+                failures.append(ReferenceFailure(task: name, docID: document.docID, statusCode: CompletionBody.Code.evaluation, message: error.message))
+            } catch {
+                failures.append(ReferenceFailure(task: name, docID: document.docID, statusCode: CompletionBody.Code.evaluation, message: "\(error)"))
+            }
+        }
+        let rows: [ResultRow]
+        do { rows = try task.scoring.scorer.aggregate(scores) } catch { throw ReferenceRunError(error.description) }
+        let config = task.task.config
+        return ReferenceTaskResult(
+            task: name, displayName: config.taskAlias ?? name, version: config.metadata?["version"]?.json,
+            numFewshot: task.renderer.numFewshot, selection: task.scoring.selection, rows: rows, samples: samples, failures: failures)
+    }
+}

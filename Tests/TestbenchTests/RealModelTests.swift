@@ -1,0 +1,170 @@
+import Foundation
+import JSON
+import LMEval
+import Mongo
+import Testing
+@testable import Testbench
+
+/// The llama.cpp server the real-model tests talk to: `$TESTBENCH_LLAMA_ENDPOINT` when set (left
+/// running), else started with `scripts/llama-server.sh start` and stopped when the last test is done.
+actor LlamaServer {
+    static let shared = LlamaServer()
+    static let variable = "TESTBENCH_LLAMA_ENDPOINT"
+
+    private var endpoint: String?
+    private var startedHere = false
+    private var users = 0
+
+    func acquire() async throws -> String {
+        users += 1
+        if let endpoint { return endpoint }
+        if let given = ProcessInfo.processInfo.environment[Self.variable], !given.isEmpty {
+            endpoint = given
+            return given
+        }
+        let script = PackagePaths.root.appendingPathComponent("scripts/llama-server.sh").path
+        guard FileManager.default.isExecutableFile(atPath: script) else {
+            users -= 1
+            throw TestSetupError("no model server: set \(Self.variable)=http://127.0.0.1:PORT (llama.cpp's OpenAI-compatible server) or provide scripts/llama-server.sh")
+        }
+        let output = try Self.run(script, "start")
+        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("LLAMA_ENDPOINT=") }) else {
+            users -= 1
+            throw TestSetupError("scripts/llama-server.sh start printed no LLAMA_ENDPOINT=… line: \(output)")
+        }
+        let started = String(line.dropFirst("LLAMA_ENDPOINT=".count))
+        endpoint = started
+        startedHere = true
+        return started
+    }
+
+    func release() {
+        users -= 1
+        guard users == 0, startedHere else { return }
+        let script = PackagePaths.root.appendingPathComponent("scripts/llama-server.sh").path
+        _ = try? Self.run(script, "stop")
+        endpoint = nil
+        startedHere = false
+    }
+
+    private static func run(_ script: String, _ argument: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = [argument]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestSetupError("\(script) \(argument) exited with \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Runs `body` with the server's address.
+    static func with<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
+        let endpoint = try await shared.acquire()
+        do {
+            let value = try await body(endpoint)
+            await shared.release()
+            return value
+        } catch {
+            await shared.release()
+            throw error
+        }
+    }
+}
+
+/// Real generations from SmolLM2-135M-Instruct (llama.cpp server) through lm-eval's filters and
+/// metrics: reference runs on both APIs, and Sampler → requester → Evaluator on PostgreSQL.
+/// Few documents and short generations: the model is small and the machine has two cores.
+@Suite(.serialized, .timeLimit(.minutes(10))) struct RealModelTests {
+    static let model = "SmolLM2-135M-Instruct"
+
+    /// What the bundled direct-answer filter keeps: the first line after leading blanks, stripped.
+    static func firstLine(_ text: String) -> String {
+        let trimmed = text.drop { $0.isWhitespace }
+        return String(trimmed.prefix { $0 != "\n" && $0 != "\r" }).trimmingCharacters(in: .whitespaces)
+    }
+
+    static func clientOptions(_ endpoint: String, api: CompletionAPI) throws -> OpenAIClient.Options {
+        OpenAIClient.Options(url: try #require(OpenAIClient.url(endpoint: endpoint, api: api)), api: api, timeout: 240, retries: 2, concurrency: 1)
+    }
+
+    @Test(arguments: [false, true])
+    func referenceRunScoresRealGenerations(chat: Bool) async throws {
+        try await LlamaServer.with { endpoint in
+            let options = ReferenceRunOptions(tasks: ["bigbench_boolean_expressions"], datasetsDir: PackagePaths.datasets, limit: 4,
+                                              chat: chat, maxGenToks: 16, model: Self.model)
+            let runner = ReferenceRunner(index: try TaskIndex(folders: [PackagePaths.tasks]), options: options)
+            let report = try await runner.run(.endpoint(try Self.clientOptions(endpoint, api: options.api)))
+            let task = try #require(report.tasks.first)
+            #expect(task.failures.isEmpty, "\(task.failures)")
+            #expect(task.samples.map(\.docID) == [0, 1, 2, 3])
+            let targets = try ReferenceRunTests.targets("boolean_expressions")
+            for sample in task.samples {
+                #expect(!sample.response.isEmpty)
+                let expected = sample.response == CompletionBody.emptyAnswer ? sample.response : Self.firstLine(sample.response)
+                #expect(sample.filtered == .string(expected), "response \(sample.response.debugDescription)")
+                let right = expected.lowercased() == targets[sample.docID].lowercased()
+                #expect(sample.metrics.first?.name == "exact_match")
+                #expect(sample.metrics.first?.value == .double(right ? 1 : 0), "filtered \(expected) vs target \(targets[sample.docID])")
+                print("real model (\(chat ? "chat" : "completions")) doc \(sample.docID): response \(sample.response.debugDescription) → \(sample.filtered) target \(targets[sample.docID]) exact_match \(sample.metrics.first?.value ?? .null)")
+            }
+            let row = try #require(task.rows.first)
+            #expect(row.n == 4)
+            #expect(row.value == task.samples.compactMap { $0.metrics.first?.value.doubleValue }.reduce(0, +) / 4)
+            print(report.table)
+        }
+    }
+
+    @Test(arguments: ["/v1/completions", "/v1/chat/completions"])
+    func samplerRequesterEvaluatorWithRealGenerations(path: String) async throws {
+        try await LlamaServer.with { endpoint in
+            let world = try await SamplerWorld.make()
+            defer { Task { await world.close() } }
+            try await world.register("bigbench_boolean_expressions", dataset: "boolean_expressions")
+            let sampled = try await world.sample(samplerInput(task: "bigbench_boolean_expressions", docIDs: [0, 1, 2, 3], path: path,
+                                                              extra: [("llm_args", ["model": .string(Self.model)])]))
+            let store = world.services.documents
+            let api = try #require(CompletionAPI(path: path))
+            let client = OpenAIClient(options: try Self.clientOptions(endpoint, api: api))
+            // The requester: POST each prompt's `data` verbatim, store the raw body and latency.
+            var responses: [JSONObject] = []
+            for prompt in try await store.prompts(taskID: sampled.taskID) {
+                let text = try #require(prompt["data"]?.stringValue)
+                let data = try #require(try JSONValue.parse(text).objectValue)
+                let reply = try await client.complete(data).get()
+                responses.append(JSONObject([
+                    ("_id", .objectID(ObjectID())), ("ok", true), ("error_code", 0), ("ms", .int(reply.milliseconds)),
+                    ("response", .string(reply.body)), ("error", ""), ("height", 7), ("session_height", 7),
+                    ("task_id", .objectID(sampled.taskID)), ("instance_id", prompt["instance_id"] ?? .null), ("prompt_id", prompt["_id"] ?? .null),
+                ]))
+                print("real model (\(path)) prompt \(prompt["_id"]?.objectIDValue?.hex ?? "?"): \(reply.text.debugDescription)")
+            }
+            try await store.insertResponses(responses)
+            let outcome = try await Evaluator(services: world.services).evaluate(EvaluatorInput(taskID: sampled.taskID), logger: EvaluatorTests.logger)
+            #expect(outcome.status == 0 && outcome.scored == 4 && outcome.failed == 0)
+            let result = try #require(try await store.result(taskID: sampled.taskID))
+            let scores = try #require(result["scores"]?.arrayValue)
+            #expect(scores.map { $0["id"] } == [0, 1, 2, 3])
+            #expect(scores.allSatisfy { $0["status_code"] == 0 && ($0["run_time"]?.doubleValue ?? 0) > 0 })
+            #expect(scores.allSatisfy { [0.0, 1.0].contains($0["score"]?.doubleValue ?? -1) })
+            #expect(result["result_data"]?["result_height"] == 7)
+
+            // The same generations scored by a reference run agree with the stored scores.
+            let instances = try await store.instances(taskID: sampled.taskID)
+            let texts = zip(instances, responses).map { instance, response -> (Int, String) in
+                let text = TaskEvaluation.parse(response, api: api)
+                guard case let .text(generation) = text else { return (instance["doc_id"]?.intValue ?? -1, "") }
+                return (instance["doc_id"]?.intValue ?? -1, generation)
+            }
+            let file = try ReferenceRunTests.temporaryFile(texts.map { ReferenceRunTests.line($0.0, $0.1) })
+            let runner = ReferenceRunner(index: try TaskIndex(folders: [PackagePaths.tasks]),
+                                         options: ReferenceRunOptions(tasks: ["bigbench_boolean_expressions"], datasetsDir: PackagePaths.datasets,
+                                                                      chat: api == .chatCompletions))
+            let report = try await runner.run(.file(try ResponsesFile(path: file)))
+            #expect(report.tasks.first?.samples.map { $0.metrics.first?.value } == scores.map { $0["score"] })
+            print("real model (\(path)) scores: \(scores.map { $0["score"]?.doubleValue ?? -1 }), run_time ms: \(scores.map { $0["run_time"]?.doubleValue ?? -1 })")
+        }
+    }
+}
