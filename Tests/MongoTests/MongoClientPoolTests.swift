@@ -45,7 +45,7 @@ import Testing
     static let uri = "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=300&connectTimeoutMS=300"
     /// Far below libmongoc's 30 s default server selection timeout, so a hang is caught, yet loose
     /// enough for a loaded 2-core machine (or valgrind) where each attempt takes a few 300 ms rounds.
-    static let limit = Duration.seconds(15)
+    static let limit = Duration.seconds(25)
 
     private func expectConnectionError(within limit: Duration = limit, _ operation: () async throws(MongoError) -> Void) async {
         let clock = ContinuousClock()

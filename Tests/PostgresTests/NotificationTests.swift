@@ -50,7 +50,9 @@ import Testing
             let started = clock.now
             let spinner = Task.detached { (0..<1000).reduce(0, +) }
             #expect(await spinner.value == 499_500)
-            #expect(started.duration(to: clock.now) < .seconds(1), "a cooperative task stalled behind blocking waits")
+            // Blocked pool threads would hold the spinner until the 2 s waits end; anything clearly
+            // shorter proves it ran beside them, even on a loaded machine.
+            #expect(started.duration(to: clock.now) < .milliseconds(1800), "a cooperative task stalled behind blocking waits")
             try await group.waitForAll()
         }
     }

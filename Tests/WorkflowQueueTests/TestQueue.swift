@@ -20,10 +20,12 @@ struct TestQueue {
             "TESTBENCH_TEST_POSTGRES_URI is not set; run: scripts/with-test-postgres.sh swift test --filter WorkflowQueueTests")
     }
 
-    /// Fast options for tests: 3 attempts, 20 ms first retry, 1 s heartbeat timeout.
+    /// Fast options for tests: 3 attempts, 20 ms first retry. The heartbeat timeout stays well above
+    /// what a loaded 2-core machine needs for a heartbeat round trip, so no lease lapses by accident;
+    /// tests of lapsed leases set `lease_expires_at` themselves.
     static let fastOptions = WorkflowOptions(
         retryPolicy: RetryPolicy(maximumAttempts: 3, initialInterval: .milliseconds(20), backoffCoefficient: 2),
-        startToCloseTimeout: .seconds(30), heartbeatTimeout: .seconds(1))
+        startToCloseTimeout: .seconds(30), heartbeatTimeout: .seconds(10))
 
     /// Runs `body` against a fresh schema, dropped afterwards.
     static func with(
