@@ -9,7 +9,7 @@ build: deps
 	swift build
 
 test: deps
-	scripts/with-test-postgres.sh swift test
+	scripts/test.sh
 
 demo: build
 	swift run testbench --help

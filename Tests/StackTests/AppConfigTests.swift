@@ -83,7 +83,7 @@ struct AppConfigTests {
     @Test("testbench config check accepts every config file", arguments: containerConfigs + hostConfigs)
     func configCheckAccepts(file: String) throws {
         let binary = try BuiltBinary.path()
-        let result = try ProcessResult.run(binary, ["config", "check", "--config", RepositoryFiles.path(file)])
+        let result = try ProcessResult.runBlocking(binary, ["config", "check", "--config", RepositoryFiles.path(file)])
         #expect(result.status == 0, "testbench config check \(file): \(result.stderr)")
     }
 

@@ -133,7 +133,7 @@ struct Linkage {
     let neededByToolchainLibraries: [String]
 
     static func of(_ binary: String) throws -> Linkage {
-        let ldd = try ProcessResult.run(try tool("ldd"), [binary])
+        let ldd = try ProcessResult.runBlocking(try tool("ldd"), [binary])
         try #require(ldd.status == 0, "ldd \(binary): \(ldd.stderr)")
         var resolved: [String: String] = [:]
         for line in ldd.stdout.split(separator: "\n") {
@@ -162,7 +162,7 @@ struct Linkage {
     }
 
     private static func needed(_ file: String) throws -> [String] {
-        let readelf = try ProcessResult.run(try tool("readelf"), ["-d", file])
+        let readelf = try ProcessResult.runBlocking(try tool("readelf"), ["-d", file])
         try #require(readelf.status == 0, "readelf -d \(file): \(readelf.stderr)")
         return readelf.stdout.split(separator: "\n").compactMap { line in
             guard line.contains("(NEEDED)"), let match = line.firstMatch(of: /\[([^\]]+)\]/) else { return nil }
@@ -179,7 +179,7 @@ struct Linkage {
             else if candidate.hasPrefix("/lib/") { candidates.append("/usr" + candidate) }
         }
         for candidate in candidates {
-            let dpkg = try ProcessResult.run(try tool("dpkg"), ["-S", candidate])
+            let dpkg = try ProcessResult.runBlocking(try tool("dpkg"), ["-S", candidate])
             guard dpkg.status == 0, let line = dpkg.stdout.split(separator: "\n").first,
                   let colon = line.range(of: ": ") else { continue }
             // "libpq5:amd64: /usr/lib/x86_64-linux-gnu/libpq.so.5" → "libpq5"

@@ -76,7 +76,18 @@ struct ProcessResult {
     let stdout: String
     let stderr: String
 
-    static func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil) throws -> ProcessResult {
+    /// Runs a program to completion on a thread of its own, so its blocking wait never holds one of
+    /// the few cooperative threads other tests need.
+    static func run(_ executable: String, _ arguments: [String], currentDirectory: String? = nil) async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try runBlocking(executable, arguments, currentDirectory: currentDirectory) })
+            }
+        }
+    }
+
+    /// Runs a short-lived program, blocking the calling thread until it exits.
+    static func runBlocking(_ executable: String, _ arguments: [String], currentDirectory: String? = nil) throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

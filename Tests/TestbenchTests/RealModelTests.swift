@@ -5,72 +5,22 @@ import Mongo
 import Testing
 @testable import Testbench
 
-/// The llama.cpp server the real-model tests talk to: `$TESTBENCH_LLAMA_ENDPOINT` when set (left
-/// running), else started with `scripts/llama-server.sh start` and stopped when the last test is done.
-actor LlamaServer {
-    static let shared = LlamaServer()
+/// The llama.cpp server the real-model tests talk to, from `$TESTBENCH_LLAMA_ENDPOINT`. `make test`
+/// starts it (scripts/llama-server.sh) before the tests: starting it from a test would hold one of
+/// the two cooperative threads for the minutes a first install takes.
+enum LlamaServer {
     static let variable = "TESTBENCH_LLAMA_ENDPOINT"
 
-    private var endpoint: String?
-    private var startedHere = false
-    private var users = 0
-
-    func acquire() async throws -> String {
-        users += 1
-        if let endpoint { return endpoint }
-        if let given = ProcessInfo.processInfo.environment[Self.variable], !given.isEmpty {
-            endpoint = given
-            return given
+    static func endpoint() throws -> String {
+        guard let given = ProcessInfo.processInfo.environment[variable], !given.isEmpty else {
+            throw TestSetupError("no model server: run the tests with `make test`, or start one with `eval \"$(scripts/llama-server.sh start)\"` and set \(variable)=$LLAMA_ENDPOINT")
         }
-        let script = PackagePaths.root.appendingPathComponent("scripts/llama-server.sh").path
-        guard FileManager.default.isExecutableFile(atPath: script) else {
-            users -= 1
-            throw TestSetupError("no model server: set \(Self.variable)=http://127.0.0.1:PORT (llama.cpp's OpenAI-compatible server) or provide scripts/llama-server.sh")
-        }
-        let output = try Self.run(script, "start")
-        guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("LLAMA_ENDPOINT=") }) else {
-            users -= 1
-            throw TestSetupError("scripts/llama-server.sh start printed no LLAMA_ENDPOINT=… line: \(output)")
-        }
-        let started = String(line.dropFirst("LLAMA_ENDPOINT=".count))
-        endpoint = started
-        startedHere = true
-        return started
-    }
-
-    func release() {
-        users -= 1
-        guard users == 0, startedHere else { return }
-        let script = PackagePaths.root.appendingPathComponent("scripts/llama-server.sh").path
-        _ = try? Self.run(script, "stop")
-        endpoint = nil
-        startedHere = false
-    }
-
-    private static func run(_ script: String, _ argument: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = [argument]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestSetupError("\(script) \(argument) exited with \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
+        return given
     }
 
     /// Runs `body` with the server's address.
     static func with<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
-        let endpoint = try await shared.acquire()
-        do {
-            let value = try await body(endpoint)
-            await shared.release()
-            return value
-        } catch {
-            await shared.release()
-            throw error
-        }
+        try await body(try endpoint())
     }
 }
 

@@ -125,6 +125,7 @@ struct FailingDocumentStore: DocumentStore {
     func prompts(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject] { try await base.prompts(taskID: taskID) }
     func responses(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject] { try await base.responses(taskID: taskID) }
     func insertResponses(_ responses: [JSONObject]) async throws(DocumentStoreError) { try await base.insertResponses(responses) }
+    func markDone(taskID: ObjectID, promptIDs: [ObjectID]) async throws(DocumentStoreError) { try await base.markDone(taskID: taskID, promptIDs: promptIDs) }
     func saveResult(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) { try await base.saveResult(result, taskID: taskID) }
     func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject? { try await base.result(taskID: taskID) }
     func allResults() async throws(DocumentStoreError) -> [JSONObject] { try await base.allResults() }

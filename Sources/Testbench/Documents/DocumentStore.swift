@@ -90,6 +90,10 @@ public protocol DocumentStore: Sendable {
     /// Stores responses as the requester would (used by tests and reference runs).
     func insertResponses(_ responses: [JSONObject]) async throws(DocumentStoreError)
 
+    /// Marks prompts answered, as the requester does: the prompts and their instances `done`, and the
+    /// task `done` once none of its prompts is left.
+    func markDone(taskID: ObjectID, promptIDs: [ObjectID]) async throws(DocumentStoreError)
+
     /// Upserts the task's `results` document (keyed by `result_data.task_id`) and sets the task's
     /// `evaluated` to true, in one atomic step.
     func saveResult(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError)

@@ -88,6 +88,20 @@ public struct MongoDocumentStore: DocumentStore {
         try await run { try await collection(.responses).insertMany(responses, ordered: false) }
     }
 
+    public func markDone(taskID: ObjectID, promptIDs: [ObjectID]) async throws(DocumentStoreError) {
+        let prompts = collection(.prompts), instances = collection(.instances), tasks = collection(.tasks)
+        let ids = JSONValue.array(promptIDs.map { .objectID($0) })
+        try await atomically { session in
+            let marked = try await prompts.find(["_id": ["$in": ids], "task_id": .objectID(taskID)], projection: ["instance_id": 1], session: session)
+            try await prompts.updateMany(filter: ["_id": ["$in": ids]], update: ["$set": ["done": true]], session: session)
+            let instanceIDs = JSONValue.array(marked.compactMap { $0["instance_id"] })
+            try await instances.updateMany(filter: ["_id": ["$in": instanceIDs]], update: ["$set": ["done": true]], session: session)
+            if try await prompts.countDocuments(["task_id": .objectID(taskID), "done": false], session: session) == 0 {
+                try await tasks.updateOne(filter: ["_id": .objectID(taskID)], update: ["$set": ["done": true]], session: session)
+            }
+        }
+    }
+
     public func saveResult(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) {
         var fields = result
         fields["_id"] = nil

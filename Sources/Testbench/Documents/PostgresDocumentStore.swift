@@ -139,6 +139,26 @@ public struct PostgresDocumentStore: DocumentStore {
         }
     }
 
+    public func markDone(taskID: ObjectID, promptIDs: [ObjectID]) async throws(DocumentStoreError) {
+        let prompts = table(.prompts), instances = table(.instances), tasks = table(.tasks)
+        let ids = PostgresValue.stringArray(promptIDs.map(\.hex)), task = PostgresValue.string(taskID.hex)
+        try await run { connection in
+            try await connection.transaction { connection in
+                try connection.execute("""
+                    UPDATE \(prompts) SET doc = jsonb_set(doc, '{done}', 'true') WHERE task_id = $1 AND id = ANY($2::text[])
+                    """, [task, ids])
+                try connection.execute("""
+                    UPDATE \(instances) SET doc = jsonb_set(doc, '{done}', 'true')
+                    WHERE task_id = $1 AND id IN (SELECT doc->'instance_id'->>'$oid' FROM \(prompts) WHERE task_id = $1 AND id = ANY($2::text[]))
+                    """, [task, ids])
+                try connection.execute("""
+                    UPDATE \(tasks) SET doc = jsonb_set(doc, '{done}', 'true')
+                    WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM \(prompts) WHERE task_id = $1 AND doc->>'done' = 'false')
+                    """, [task])
+            }
+        }
+    }
+
     public func saveResult(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) {
         let id = taskID.hex
         let results = table(.results), tasks = table(.tasks)
