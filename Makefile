@@ -11,5 +11,5 @@ build: deps
 test: deps
 	scripts/test.sh
 
-demo: build
-	swift run testbench --help
+demo: deps
+	scripts/demo.sh

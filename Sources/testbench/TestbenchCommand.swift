@@ -8,7 +8,7 @@ struct TestbenchCommand: AsyncParsableCommand {
         commandName: "testbench",
         abstract: "Pocket ML test-bench sampler and evaluator: lm-eval tasks, datasets in PostgreSQL, prompts and scores.",
         version: TestbenchVersion.current,
-        subcommands: [ConfigCommand.self, WorkerCommand.self, WorkflowCommand.self, TasksCommand.self, DatasetsCommand.self, DocumentsCommand.self, RunCommand.self, LeaderboardCommand.self]
+        subcommands: [ConfigCommand.self, WorkerCommand.self, WorkflowCommand.self, TasksCommand.self, DatasetsCommand.self, DocumentsCommand.self, RunCommand.self, RequesterCommand.self, LeaderboardCommand.self]
     )
 }
 

@@ -41,6 +41,8 @@ public struct PostgresDocumentStore: DocumentStore {
             """
         try await run { connection in
             try await connection.transaction { connection in
+                // IF NOT EXISTS on every start would otherwise print a NOTICE per object.
+                try connection.execute("SET LOCAL client_min_messages = warning")
                 try connection.execute("SELECT pg_advisory_xact_lock(hashtext($1))", [.string("testbench.documents." + schema)])
                 try connection.executeScript(ddl)
             }
