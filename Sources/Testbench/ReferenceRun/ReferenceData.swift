@@ -34,17 +34,6 @@ public enum ReferenceData {
 
     /// The bundled `datasets/` folder: in the working directory, else beside an ancestor of the executable.
     public static func bundledDatasetsFolder() -> String? {
-        var candidates = [FileManager.default.currentDirectoryPath]
-        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            candidates.append(directory.path)
-            directory = directory.deletingLastPathComponent()
-        }
-        for candidate in candidates {
-            let folder = URL(fileURLWithPath: candidate).appendingPathComponent("datasets").path
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue { return folder }
-        }
-        return nil
+        TaskCatalog.repositoryFolder("datasets")
     }
 }

@@ -11,6 +11,12 @@ public enum TaskCatalog {
     /// else `tasks/` beside an ancestor of the executable (covers `.build/<config>/testbench`).
     public static func bundledTasksFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let explicit = environment[tasksDirectoryVariable], !explicit.isEmpty { return explicit }
+        return repositoryFolder("tasks")
+    }
+
+    /// A folder shipped with the repository (`tasks`, `datasets`): in the working directory, else
+    /// beside an ancestor of the executable (covers `.build/<config>/testbench`).
+    public static func repositoryFolder(_ name: String) -> String? {
         var candidates = [FileManager.default.currentDirectoryPath]
         var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
@@ -18,7 +24,7 @@ public enum TaskCatalog {
             directory = directory.deletingLastPathComponent()
         }
         for candidate in candidates {
-            let folder = URL(fileURLWithPath: candidate).appendingPathComponent("tasks").path
+            let folder = URL(fileURLWithPath: candidate).appendingPathComponent(name).path
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue { return folder }
         }
