@@ -9,8 +9,12 @@ final class ConnectionThreadExecutor: SerialExecutor, @unchecked Sendable {
     private var isShutDown = false
 
     init(name: String) {
-        let thread = Thread { [self] in runLoop() }
-        thread.name = name
+        // Named from inside: on Linux a name given before start() never reaches the OS thread,
+        // which would keep the name of the thread that created it.
+        let thread = Thread { [self] in
+            Thread.current.name = name
+            runLoop()
+        }
         thread.start()
     }
 

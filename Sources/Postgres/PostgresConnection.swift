@@ -1,3 +1,4 @@
+import Foundation
 import CLibPQ
 import JSON
 
@@ -16,10 +17,13 @@ public actor PostgresConnection {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     private init() {
-        executor = ConnectionThreadExecutor(name: "postgres-connection")
+        executor = ConnectionThreadExecutor(name: "pg-connection")  // Linux thread names hold 15 bytes
     }
 
     deinit { executor.shutDown() }
+
+    /// The thread the connection's work runs on (for tests that check it is not a cooperative one).
+    func executingThreadName() -> String? { Thread.current.name }
 
     /// Connects with a `postgresql://user:pass@host:port/db?…` URI or a `host=… dbname=…` keyword string.
     public static func connect(uri: String) async throws(PostgresError) -> PostgresConnection {
