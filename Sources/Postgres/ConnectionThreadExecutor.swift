@@ -9,8 +9,7 @@ final class ConnectionThreadExecutor: SerialExecutor, @unchecked Sendable {
     private var isShutDown = false
 
     init(name: String) {
-        // Named from inside: on Linux a name given before start() never reaches the OS thread,
-        // which would keep the name of the thread that created it.
+        // Named from inside the thread: on Linux a name set before start() does not reach the OS thread.
         let thread = Thread { [self] in
             Thread.current.name = name
             runLoop()

@@ -22,8 +22,6 @@ public actor PostgresConnection {
 
     deinit { executor.shutDown() }
 
-    /// The thread the connection's work runs on (for tests that check it is not a cooperative one).
-    func executingThreadName() -> String? { Thread.current.name }
 
     /// Connects with a `postgresql://user:pass@host:port/db?…` URI or a `host=… dbname=…` keyword string.
     public static func connect(uri: String) async throws(PostgresError) -> PostgresConnection {

@@ -1,4 +1,4 @@
-@testable import Postgres
+import Postgres
 import Testing
 
 @Suite struct NotificationTests {
@@ -38,19 +38,27 @@ import Testing
         #expect(try await listener.waitForNotification(timeout: .milliseconds(200)) == nil)
     }
 
-    @Test func blockingWorkRunsOnTheConnectionsOwnThreadNotTheCooperativePool() async throws {
-        // libpq calls block; on the cooperative pool (2 threads here) a few LISTEN waits would stall
-        // every other task. They run on the connection's dedicated thread instead, while waiting too.
+    @Test func waitingConnectionsLeaveTheCooperativePoolFree() async throws {
+        // More simultaneous LISTEN waits than this machine has cooperative threads. If the waits held
+        // pool threads, the notifier below could not run until they timed out and each wait would
+        // return nil; on the connections' own threads, every listener gets its payload.
         let listeners = try await [TestDatabase.connect(), TestDatabase.connect(), TestDatabase.connect()]
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let channels = listeners.indices.map { _ in TestDatabase.uniqueName("free") }
+        for (listener, channel) in zip(listeners, channels) { try await listener.listen(channel) }
+        let notifier = try await TestDatabase.connect()
+        let received = try await withThrowingTaskGroup(of: String?.self) { group in
             for listener in listeners {
-                group.addTask { _ = try await listener.waitForNotification(timeout: .milliseconds(500)) }
+                group.addTask { try await listener.waitForNotification(timeout: .seconds(10))?.payload }
             }
-            for listener in listeners {
-                let name = await listener.executingThreadName()
-                #expect(name == "pg-connection", "ran on \(name ?? "an unnamed thread")")
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(100))
+                for channel in channels { try await notifier.notify(channel, payload: "woke") }
+                return nil
             }
-            try await group.waitForAll()
+            var payloads: [String] = []
+            for try await payload in group { if let payload { payloads.append(payload) } }
+            return payloads
         }
+        #expect(received == ["woke", "woke", "woke"])
     }
 }
