@@ -346,18 +346,11 @@ struct Lexer {
             }
             let e = raw[k + 1]
             k += 2
+            if let simple = PythonEscapes.simple(e) {
+                out.append(contentsOf: simple)
+                continue
+            }
             switch e {
-            case "\n": break
-            case "\\": out.append("\\")
-            case "'": out.append("'")
-            case "\"": out.append("\"")
-            case "a": out.append("\u{07}")
-            case "b": out.append("\u{08}")
-            case "f": out.append("\u{0C}")
-            case "n": out.append("\n")
-            case "r": out.append("\r")
-            case "t": out.append("\t")
-            case "v": out.append("\u{0B}")
             case "x", "u", "U":
                 let count = e == "x" ? 2 : e == "u" ? 4 : 8
                 guard let value = hexValue(count), let scalar = Unicode.Scalar(value) else {

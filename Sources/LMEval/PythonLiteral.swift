@@ -1,4 +1,5 @@
 import JSON
+import Jinja
 
 /// Python's `ast.literal_eval` for the literals lm-eval's templates render: strings (all quote
 /// styles and prefixes, implicit concatenation), ints, floats, True/False/None, lists,
@@ -229,18 +230,11 @@ public enum PythonLiteral {
         }
 
         mutating func appendEscape(_ e: Unicode.Scalar, to out: inout String.UnicodeScalarView) throws(ParseError) {
+            if let simple = PythonEscapes.simple(e) {
+                out.append(contentsOf: simple)
+                return
+            }
             switch e {
-            case "\n": break
-            case "\\": out.append("\\")
-            case "'": out.append("'")
-            case "\"": out.append("\"")
-            case "a": out.append("\u{07}")
-            case "b": out.append("\u{08}")
-            case "f": out.append("\u{0C}")
-            case "n": out.append("\n")
-            case "r": out.append("\r")
-            case "t": out.append("\t")
-            case "v": out.append("\u{0B}")
             case "0"..."7":
                 var value = e.value - 0x30
                 var count = 1
