@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 
 /// Owns one PGconn and closes it in `deinit`. Not Sendable: only the owning
 /// `PostgresConnection` actor touches it, on that actor's dedicated thread.
@@ -11,7 +12,7 @@ final class LibPQConnection {
 
     /// Opens a connection from a `postgresql://` URI or a `key=value` string (blocking).
     static func open(_ conninfo: String) throws(PostgresError) -> LibPQConnection {
-        guard let raw = PQconnectdb(conninfo) else {
+        guard let raw = connect(conninfo, defaults: defaultOptions(for: conninfo)) else {
             throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection (out of memory)")
         }
         let connection = LibPQConnection(conn: raw)
@@ -27,6 +28,73 @@ final class LibPQConnection {
     }
 
     var isOK: Bool { PQstatus(conn) == CONNECTION_OK }
+
+    /// Options the product sets when neither the connection string nor the environment does.
+    ///
+    /// GSS encryption is off by default, as with asyncpg (the original's driver, which has none):
+    /// libpq's default `prefer` probes krb5 on every TCP connect, and krb5 aborts the process when
+    /// that probe runs on one thread while another is exiting. `gssencmode=prefer` in the URI or
+    /// `PGGSSENCMODE` brings it back.
+    static func defaultOptions(for conninfo: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> [(keyword: String, value: String)]
+    {
+        if environment["PGGSSENCMODE"] != nil || explicitOptions(in: conninfo).contains("gssencmode") { return [] }
+        return [("gssencmode", "disable")]
+    }
+
+    /// Keywords the connection string sets itself (empty when libpq cannot parse it; connecting then reports why).
+    static func explicitOptions(in conninfo: String) -> Set<String> {
+        Set(explicitOptionValues(in: conninfo).keys)
+    }
+
+    /// The options the connection string sets, by keyword, as libpq parses it.
+    static func explicitOptionValues(in conninfo: String) -> [String: String] {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &error) else {
+            if let error { PQfreemem(error) }
+            return [:]
+        }
+        defer { PQconninfoFree(options) }
+        var values: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        return values
+    }
+
+    /// `PQconnectdbParams` with `defaults` first and the connection string expanded after them, so it wins.
+    private static func connect(_ conninfo: String, defaults: [(keyword: String, value: String)]) -> OpaquePointer? {
+        let pairs = defaults + [("dbname", conninfo)]
+        // One buffer of NUL-terminated strings, so every pointer handed to libpq stays inside one closure.
+        var arena: [CChar] = []
+        var offsets: [(keyword: Int, value: Int)] = []
+        for (keyword, value) in pairs {
+            let keywordOffset = arena.count
+            arena.append(contentsOf: keyword.utf8CString)
+            offsets.append((keywordOffset, arena.count))
+            arena.append(contentsOf: value.utf8CString)
+        }
+        return arena.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            guard let base = buffer.baseAddress else { return nil }
+            let keywords: [UnsafePointer<CChar>?] = offsets.map { base + $0.keyword } + [nil]
+            let values: [UnsafePointer<CChar>?] = offsets.map { base + $0.value } + [nil]
+            return PQconnectdbParams(keywords, values, 1)
+        }
+    }
+
+    /// The value libpq uses for one connection option (e.g. `gssencmode`).
+    func option(named name: String) -> String? {
+        guard let options = PQconninfo(conn) else { return nil }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == name { return option.pointee.val.map { String(cString: $0) } }
+            option += 1
+        }
+        return nil
+    }
 
     var lastErrorMessage: String {
         let text = PQerrorMessage(conn).map { String(cString: $0) } ?? ""

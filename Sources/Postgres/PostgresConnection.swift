@@ -56,6 +56,11 @@ public actor PostgresConnection {
         return connection.isOK
     }
 
+    /// The value libpq uses for one connection option of this connection (tests, diagnostics).
+    func connectionOption(_ name: String) -> String? {
+        connection?.option(named: name)
+    }
+
     /// The server process id of this connection (for `pg_terminate_backend`, logs).
     public var backendPID: Int32 {
         connection.map { PQbackendPID($0.conn) } ?? 0
