@@ -7,26 +7,27 @@ import Testing
 @Suite struct ProductCommandTests {
     @Test func registerThroughTheQueueWithAWorkerProcess() async throws {
         let database = try await CLIHarness.createDatabase()
-        defer { Task { await CLIHarness.dropDatabase(database.name) } }
-        let config = try CLIHarness.writeConfig(postgresURI: database.uri)
-        let start = try await CLIHarness.run(
-            ["workflow", "start", "--type", "Register", "--input", #"{"framework": "lmeh", "tasks": "bigbench_navigate,bigbench_word_sorting"}"#,
-             "--workflow-id", "register-demo"], config: config)
-        #expect(start.status == 0, "stderr: \(start.stderr)")
-        let worker = try Spawned(["worker"], config: config)
-        let result = try await CLIHarness.run(["workflow", "result", "register-demo", "--wait", "--timeout", "60"], config: config)
-        worker.signal(SIGTERM)
-        _ = try await worker.wait(timeout: .seconds(15))
-        #expect(result.status == 0, "stderr: \(result.stderr)\nworker: \(worker.stderr)")
-        let output = try JSONValue.parse(result.stdout)
-        #expect(output["tasks"]?.arrayValue?.compactMap { $0["table"]?.stringValue } == ["bigbench--navigate", "bigbench--word_sorting"])
-        #expect(output["tasks"]?.arrayValue?.compactMap { $0["rows_copied"]?.intValue } == [255, 255])
+        try await withCleanup({ await CLIHarness.dropDatabase(database.name) }) {
+            let config = try CLIHarness.writeConfig(postgresURI: database.uri)
+            let start = try await CLIHarness.run(
+                ["workflow", "start", "--type", "Register", "--input", #"{"framework": "lmeh", "tasks": "bigbench_navigate,bigbench_word_sorting"}"#,
+                 "--workflow-id", "register-demo"], config: config)
+            #expect(start.status == 0, "stderr: \(start.stderr)")
+            let worker = try Spawned(["worker"], config: config)
+            let result = try await CLIHarness.run(["workflow", "result", "register-demo", "--wait", "--timeout", "60"], config: config)
+            worker.signal(SIGTERM)
+            _ = try await worker.wait(timeout: .seconds(15))
+            #expect(result.status == 0, "stderr: \(result.stderr)\nworker: \(worker.stderr)")
+            let output = try JSONValue.parse(result.stdout)
+            #expect(output["tasks"]?.arrayValue?.compactMap { $0["table"]?.stringValue } == ["bigbench--navigate", "bigbench--word_sorting"])
+            #expect(output["tasks"]?.arrayValue?.compactMap { $0["rows_copied"]?.intValue } == [255, 255])
 
-        let listing = try await CLIHarness.run(["datasets", "list", "--json"], config: config)
-        #expect(listing.status == 0, "stderr: \(listing.stderr)")
-        let tables = try JSONValue.parse(listing.stdout).arrayValue ?? []
-        #expect(tables.count == 2)
-        #expect(listing.stdout.contains("bigbench_navigate"))
+            let listing = try await CLIHarness.run(["datasets", "list", "--json"], config: config)
+            #expect(listing.status == 0, "stderr: \(listing.stderr)")
+            let tables = try JSONValue.parse(listing.stdout).arrayValue ?? []
+            #expect(tables.count == 2)
+            #expect(listing.stdout.contains("bigbench_navigate"))
+        }
     }
 
     @Test func tasksRenderJSONEqualsTheLMEvalParityFixture() async throws {

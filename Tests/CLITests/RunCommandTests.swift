@@ -87,13 +87,14 @@ import Testing
 
     @Test func leaderboardOfAnEmptyStore() async throws {
         let database = try await CLIHarness.createDatabase()
-        defer { Task { await CLIHarness.dropDatabase(database.name) } }
-        let config = try CLIHarness.writeConfig(postgresURI: database.uri)
-        let table = try await CLIHarness.run(["leaderboard"], config: config)
-        #expect(table.status == 0, "stderr: \(table.stderr)")
-        #expect(table.stdout == "no results in the postgres document store\n")
-        let json = try await CLIHarness.run(["leaderboard", "--task", "bigbench_navigate", "--json"], config: config)
-        #expect(json.status == 0)
-        #expect(try JSONValue.parse(json.stdout) == [])
+        try await withCleanup({ await CLIHarness.dropDatabase(database.name) }) {
+            let config = try CLIHarness.writeConfig(postgresURI: database.uri)
+            let table = try await CLIHarness.run(["leaderboard"], config: config)
+            #expect(table.status == 0, "stderr: \(table.stderr)")
+            #expect(table.stdout == "no results in the postgres document store\n")
+            let json = try await CLIHarness.run(["leaderboard", "--task", "bigbench_navigate", "--json"], config: config)
+            #expect(json.status == 0)
+            #expect(try JSONValue.parse(json.stdout) == [])
+        }
     }
 }

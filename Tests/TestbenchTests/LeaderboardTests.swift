@@ -52,21 +52,22 @@ import Testing
     /// Two suppliers sampled and evaluated through the real Sampler and Evaluator, ranked from the store.
     @Test func ranksStoredResults() async throws {
         let world = try await SamplerWorld.make()
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_word_sorting", dataset: "word_sorting")
-        for (address, right) in [("pokt1good", 2), ("pokt1bad", 0)] {
-            let input = samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1], extra: [
-                ("requester_args", ["address": .string(address), "service": "A100", "path": "/v1/completions"]),
-            ])
-            let sampled = try await world.sample(input)
-            try await writeResponses(world, taskID: sampled.taskID) { docID, target, _ in docID < right ? .text(" " + target) : .text(" no") }
-            _ = try await Evaluator(services: world.services).evaluate(EvaluatorInput(taskID: sampled.taskID), logger: EvaluatorTests.logger)
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            for (address, right) in [("pokt1good", 2), ("pokt1bad", 0)] {
+                let input = samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1], extra: [
+                    ("requester_args", ["address": .string(address), "service": "A100", "path": "/v1/completions"]),
+                ])
+                let sampled = try await world.sample(input)
+                try await writeResponses(world, taskID: sampled.taskID) { docID, target, _ in docID < right ? .text(" " + target) : .text(" no") }
+                _ = try await Evaluator(services: world.services).evaluate(EvaluatorInput(taskID: sampled.taskID), logger: EvaluatorTests.logger)
+            }
+            let entries = try await Leaderboard.load(from: world.services.documents, task: "bigbench_word_sorting")
+            #expect(entries.map(\.address) == ["pokt1good", "pokt1bad"])
+            #expect(entries.map(\.meanScore) == [1.0, 0.0])
+            #expect(entries.map(\.samples) == [2, 2])
+            #expect(entries.first?.meanResponseMilliseconds == 100.5)
+            #expect(try await Leaderboard.load(from: world.services.documents, task: "other").isEmpty)
         }
-        let entries = try await Leaderboard.load(from: world.services.documents, task: "bigbench_word_sorting")
-        #expect(entries.map(\.address) == ["pokt1good", "pokt1bad"])
-        #expect(entries.map(\.meanScore) == [1.0, 0.0])
-        #expect(entries.map(\.samples) == [2, 2])
-        #expect(entries.first?.meanResponseMilliseconds == 100.5)
-        #expect(try await Leaderboard.load(from: world.services.documents, task: "other").isEmpty)
     }
 }

@@ -71,50 +71,51 @@ enum LlamaServer {
     func samplerRequesterEvaluatorWithRealGenerations(path: String) async throws {
         try await LlamaServer.with { endpoint in
             let world = try await SamplerWorld.make()
-            defer { Task { await world.close() } }
-            try await world.register("bigbench_boolean_expressions", dataset: "boolean_expressions")
-            let sampled = try await world.sample(samplerInput(task: "bigbench_boolean_expressions", docIDs: [0, 1, 2, 3], path: path,
-                                                              extra: [("llm_args", ["model": .string(Self.model)])]))
-            let store = world.services.documents
-            let api = try #require(CompletionAPI(path: path))
-            let client = OpenAIClient(options: try Self.clientOptions(endpoint, api: api))
-            // The requester: POST each prompt's `data` verbatim, store the raw body and latency.
-            var responses: [JSONObject] = []
-            for prompt in try await store.prompts(taskID: sampled.taskID) {
-                let text = try #require(prompt["data"]?.stringValue)
-                let data = try #require(try JSONValue.parse(text).objectValue)
-                let reply = try await client.complete(data).get()
-                responses.append(JSONObject([
-                    ("_id", .objectID(ObjectID())), ("ok", true), ("error_code", 0), ("ms", .int(reply.milliseconds)),
-                    ("response", .string(reply.body)), ("error", ""), ("height", 7), ("session_height", 7),
-                    ("task_id", .objectID(sampled.taskID)), ("instance_id", prompt["instance_id"] ?? .null), ("prompt_id", prompt["_id"] ?? .null),
-                ]))
-                print("real model (\(path)) prompt \(prompt["_id"]?.objectIDValue?.hex ?? "?"): \(reply.text.debugDescription)")
-            }
-            try await store.insertResponses(responses)
-            let outcome = try await Evaluator(services: world.services).evaluate(EvaluatorInput(taskID: sampled.taskID), logger: EvaluatorTests.logger)
-            #expect(outcome.status == 0 && outcome.scored == 4 && outcome.failed == 0)
-            let result = try #require(try await store.result(taskID: sampled.taskID))
-            let scores = try #require(result["scores"]?.arrayValue)
-            #expect(scores.map { $0["id"] } == [0, 1, 2, 3])
-            #expect(scores.allSatisfy { $0["status_code"] == 0 && ($0["run_time"]?.doubleValue ?? 0) > 0 })
-            #expect(scores.allSatisfy { [0.0, 1.0].contains($0["score"]?.doubleValue ?? -1) })
-            #expect(result["result_data"]?["result_height"] == 7)
+            try await withCleanup({ await world.close() }) {
+                try await world.register("bigbench_boolean_expressions", dataset: "boolean_expressions")
+                let sampled = try await world.sample(samplerInput(task: "bigbench_boolean_expressions", docIDs: [0, 1, 2, 3], path: path,
+                                                                  extra: [("llm_args", ["model": .string(Self.model)])]))
+                let store = world.services.documents
+                let api = try #require(CompletionAPI(path: path))
+                let client = OpenAIClient(options: try Self.clientOptions(endpoint, api: api))
+                // The requester: POST each prompt's `data` verbatim, store the raw body and latency.
+                var responses: [JSONObject] = []
+                for prompt in try await store.prompts(taskID: sampled.taskID) {
+                    let text = try #require(prompt["data"]?.stringValue)
+                    let data = try #require(try JSONValue.parse(text).objectValue)
+                    let reply = try await client.complete(data).get()
+                    responses.append(JSONObject([
+                        ("_id", .objectID(ObjectID())), ("ok", true), ("error_code", 0), ("ms", .int(reply.milliseconds)),
+                        ("response", .string(reply.body)), ("error", ""), ("height", 7), ("session_height", 7),
+                        ("task_id", .objectID(sampled.taskID)), ("instance_id", prompt["instance_id"] ?? .null), ("prompt_id", prompt["_id"] ?? .null),
+                    ]))
+                    print("real model (\(path)) prompt \(prompt["_id"]?.objectIDValue?.hex ?? "?"): \(reply.text.debugDescription)")
+                }
+                try await store.insertResponses(responses)
+                let outcome = try await Evaluator(services: world.services).evaluate(EvaluatorInput(taskID: sampled.taskID), logger: EvaluatorTests.logger)
+                #expect(outcome.status == 0 && outcome.scored == 4 && outcome.failed == 0)
+                let result = try #require(try await store.result(taskID: sampled.taskID))
+                let scores = try #require(result["scores"]?.arrayValue)
+                #expect(scores.map { $0["id"] } == [0, 1, 2, 3])
+                #expect(scores.allSatisfy { $0["status_code"] == 0 && ($0["run_time"]?.doubleValue ?? 0) > 0 })
+                #expect(scores.allSatisfy { [0.0, 1.0].contains($0["score"]?.doubleValue ?? -1) })
+                #expect(result["result_data"]?["result_height"] == 7)
 
-            // The same generations scored by a reference run agree with the stored scores.
-            let instances = try await store.instances(taskID: sampled.taskID)
-            let texts = zip(instances, responses).map { instance, response -> (Int, String) in
-                let text = TaskEvaluation.parse(response, api: api)
-                guard case let .text(generation) = text else { return (instance["doc_id"]?.intValue ?? -1, "") }
-                return (instance["doc_id"]?.intValue ?? -1, generation)
+                // The same generations scored by a reference run agree with the stored scores.
+                let instances = try await store.instances(taskID: sampled.taskID)
+                let texts = zip(instances, responses).map { instance, response -> (Int, String) in
+                    let text = TaskEvaluation.parse(response, api: api)
+                    guard case let .text(generation) = text else { return (instance["doc_id"]?.intValue ?? -1, "") }
+                    return (instance["doc_id"]?.intValue ?? -1, generation)
+                }
+                let file = try ReferenceRunTests.temporaryFile(texts.map { ReferenceRunTests.line($0.0, $0.1) })
+                let runner = ReferenceRunner(index: try TaskIndex(folders: [PackagePaths.tasks]),
+                                             options: ReferenceRunOptions(tasks: ["bigbench_boolean_expressions"], datasetsDir: PackagePaths.datasets,
+                                                                          chat: api == .chatCompletions))
+                let report = try await runner.run(.file(try ResponsesFile(path: file)))
+                #expect(report.tasks.first?.samples.map { $0.metrics.first?.value } == scores.map { $0["score"] })
+                print("real model (\(path)) scores: \(scores.map { $0["score"]?.doubleValue ?? -1 }), run_time ms: \(scores.map { $0["run_time"]?.doubleValue ?? -1 })")
             }
-            let file = try ReferenceRunTests.temporaryFile(texts.map { ReferenceRunTests.line($0.0, $0.1) })
-            let runner = ReferenceRunner(index: try TaskIndex(folders: [PackagePaths.tasks]),
-                                         options: ReferenceRunOptions(tasks: ["bigbench_boolean_expressions"], datasetsDir: PackagePaths.datasets,
-                                                                      chat: api == .chatCompletions))
-            let report = try await runner.run(.file(try ResponsesFile(path: file)))
-            #expect(report.tasks.first?.samples.map { $0.metrics.first?.value } == scores.map { $0["score"] })
-            print("real model (\(path)) scores: \(scores.map { $0["score"]?.doubleValue ?? -1 }), run_time ms: \(scores.map { $0["run_time"]?.doubleValue ?? -1 })")
         }
     }
 }

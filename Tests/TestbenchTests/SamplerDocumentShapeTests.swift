@@ -93,34 +93,36 @@ struct SamplerMongoIntegrationTests {
 
     @Test func writesAndReadsBackTheTreeWithBSONTypes() async throws {
         let world = try await SamplerWorld.make(mongoURI: Self.uri)
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_navigate", dataset: "navigate")
-        let outcome = try await world.sample(samplerInput(task: "bigbench_navigate", qty: 10, extra: [("seed", 3)]), runID: "mongo-run")
-        let store = world.services.documents
-        #expect(store.kind == "mongodb")
-        let task = try #require(try await store.task(id: outcome.taskID))
-        #expect(task["_id"]?.objectIDValue == outcome.taskID)
-        #expect(task["creation_date"]?.dateValue != nil)
-        let instances = try await store.instances(taskID: outcome.taskID)
-        #expect(instances.map { $0["doc_id"]?.intValue ?? -1 } == outcome.docIDs)
-        #expect(instances.allSatisfy { $0["task_id"]?.objectIDValue == outcome.taskID })
-        let prompts = try await store.prompts(taskID: outcome.taskID)
-        #expect(prompts.count == 10)
-        #expect(prompts.map { $0["instance_id"] } == instances.map { $0["_id"] })
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let outcome = try await world.sample(samplerInput(task: "bigbench_navigate", qty: 10, extra: [("seed", 3)]), runID: "mongo-run")
+            let store = world.services.documents
+            #expect(store.kind == "mongodb")
+            let task = try #require(try await store.task(id: outcome.taskID))
+            #expect(task["_id"]?.objectIDValue == outcome.taskID)
+            #expect(task["creation_date"]?.dateValue != nil)
+            let instances = try await store.instances(taskID: outcome.taskID)
+            #expect(instances.map { $0["doc_id"]?.intValue ?? -1 } == outcome.docIDs)
+            #expect(instances.allSatisfy { $0["task_id"]?.objectIDValue == outcome.taskID })
+            let prompts = try await store.prompts(taskID: outcome.taskID)
+            #expect(prompts.count == 10)
+            #expect(prompts.map { $0["instance_id"] } == instances.map { $0["_id"] })
 
-        // A retry of the same run replaces the tree.
-        let again = try await world.sample(samplerInput(task: "bigbench_navigate", qty: 4, extra: [("seed", 3)]), runID: "mongo-run")
-        #expect(again.taskID == outcome.taskID)
-        #expect(try await store.prompts(taskID: outcome.taskID).count == 4)
-        #expect(try await store.tasks(matching: TaskQuery()).count == 1)
+            // A retry of the same run replaces the tree.
+            let again = try await world.sample(samplerInput(task: "bigbench_navigate", qty: 4, extra: [("seed", 3)]), runID: "mongo-run")
+            #expect(again.taskID == outcome.taskID)
+            #expect(try await store.prompts(taskID: outcome.taskID).count == 4)
+            #expect(try await store.tasks(matching: TaskQuery()).count == 1)
+        }
     }
 
     @Test func aDocumentMongoRejectsIsNotRetried() async throws {
         let world = try await SamplerWorld.make(mongoURI: Self.uri, wrap: { FailingDocumentStore(base: $0, mode: .duplicatePromptID) })
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_navigate", dataset: "navigate")
-        let error = await #expect(throws: SamplerError.self) { try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5), runID: "m2") }
-        #expect(error?.nonRetryable == true)
-        #expect(try await world.services.documents.task(id: SamplerIDs.taskID(runID: "m2")) == nil)
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let error = await #expect(throws: SamplerError.self) { try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5), runID: "m2") }
+            #expect(error?.nonRetryable == true)
+            #expect(try await world.services.documents.task(id: SamplerIDs.taskID(runID: "m2")) == nil)
+        }
     }
 }

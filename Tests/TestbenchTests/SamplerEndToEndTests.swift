@@ -11,54 +11,55 @@ import WorkflowQueue
 @Suite struct SamplerEndToEndTests {
     @Test func registerThenSampleWritesATreeThatReadsBack() async throws {
         let world = try await SamplerWorld.make()
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_word_sorting", dataset: "word_sorting")
-        let range = try await world.testRange("word_sorting")
-        let outcome = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [11, 0, 7, 3]), runID: "run-e2e")
-        #expect(outcome.taskID == SamplerIDs.taskID(runID: "run-e2e"))
-        #expect(outcome.docIDs == [0, 3, 7, 11])
-        #expect(outcome.prompts == 4)
-        #expect(outcome.json["task_id"] == .string(outcome.taskID.hex))
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let range = try await world.testRange("word_sorting")
+            let outcome = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [11, 0, 7, 3]), runID: "run-e2e")
+            #expect(outcome.taskID == SamplerIDs.taskID(runID: "run-e2e"))
+            #expect(outcome.docIDs == [0, 3, 7, 11])
+            #expect(outcome.prompts == 4)
+            #expect(outcome.json["task_id"] == .string(outcome.taskID.hex))
 
-        let store = world.services.documents
-        let task = try #require(try await store.task(id: outcome.taskID))
-        #expect(task.keys == ["_id", "framework", "requester_args", "blacklist", "llm_args", "num_fewshot", "gen_kwargs",
-                              "bootstrap_iters", "system_instruction", "apply_chat_template", "fewshot_as_multiturn",
-                              "confirm_run_unsafe_code", "qty", "random_seed", "tasks", "total_instances", "request_type", "done",
-                              "evaluated", "drop", "creation_date"])
-        #expect(task["framework"] == "lmeh")
-        #expect(task["requester_args"] == ["address": "pokt1supplier", "service": "A100", "method": "POST", "path": "/v1/completions",
-                                           "headers": ["Content-Type": "application/json"]])
-        #expect(task["llm_args"] == ["model": "testbench-model", "trust_remote_code": true, "tokenized_requests": false, "tokenizer_backend": nil])
-        #expect(task["num_fewshot"] == 3)
-        #expect(task["apply_chat_template"] == false)
-        #expect(task["fewshot_as_multiturn"] == false)
-        #expect(task["qty"] == 4)
-        #expect(task["total_instances"] == 4)
-        #expect(task["random_seed"] == .null)
-        #expect(task["tasks"] == "bigbench_word_sorting")
-        #expect(task["request_type"] == "generate_until")
-        #expect(task["done"] == false && task["evaluated"] == false && task["drop"] == false)
-        #expect(task["creation_date"]?.dateValue != nil)
+            let store = world.services.documents
+            let task = try #require(try await store.task(id: outcome.taskID))
+            #expect(task.keys == ["_id", "framework", "requester_args", "blacklist", "llm_args", "num_fewshot", "gen_kwargs",
+                                  "bootstrap_iters", "system_instruction", "apply_chat_template", "fewshot_as_multiturn",
+                                  "confirm_run_unsafe_code", "qty", "random_seed", "tasks", "total_instances", "request_type", "done",
+                                  "evaluated", "drop", "creation_date"])
+            #expect(task["framework"] == "lmeh")
+            #expect(task["requester_args"] == ["address": "pokt1supplier", "service": "A100", "method": "POST", "path": "/v1/completions",
+                                               "headers": ["Content-Type": "application/json"]])
+            #expect(task["llm_args"] == ["model": "testbench-model", "trust_remote_code": true, "tokenized_requests": false, "tokenizer_backend": nil])
+            #expect(task["num_fewshot"] == 3)
+            #expect(task["apply_chat_template"] == false)
+            #expect(task["fewshot_as_multiturn"] == false)
+            #expect(task["qty"] == 4)
+            #expect(task["total_instances"] == 4)
+            #expect(task["random_seed"] == .null)
+            #expect(task["tasks"] == "bigbench_word_sorting")
+            #expect(task["request_type"] == "generate_until")
+            #expect(task["done"] == false && task["evaluated"] == false && task["drop"] == false)
+            #expect(task["creation_date"]?.dateValue != nil)
 
-        let instances = try await store.instances(taskID: outcome.taskID)
-        #expect(instances.map { $0["doc_id"] } == [0, 3, 7, 11])
-        let first = try #require(instances.first)
-        #expect(first.keys == DocumentCollection.instances.fieldOrder)
-        #expect(first["task_id"]?.objectIDValue == outcome.taskID)
-        #expect(first["metadata"] == ["bigbench_word_sorting", 0, 1])
-        #expect(first["doc"]?["__id"] == .int(range.minID))
-        #expect(first["doc"]?["task"] == "bigbench_word_sorting")
-        #expect(first["arguments"]?.arrayValue?.last == ["until": ["\n\n", "Q:", "</s>"], "do_sample": false, "temperature": 0.0, "max_gen_toks": 32])
+            let instances = try await store.instances(taskID: outcome.taskID)
+            #expect(instances.map { $0["doc_id"] } == [0, 3, 7, 11])
+            let first = try #require(instances.first)
+            #expect(first.keys == DocumentCollection.instances.fieldOrder)
+            #expect(first["task_id"]?.objectIDValue == outcome.taskID)
+            #expect(first["metadata"] == ["bigbench_word_sorting", 0, 1])
+            #expect(first["doc"]?["__id"] == .int(range.minID))
+            #expect(first["doc"]?["task"] == "bigbench_word_sorting")
+            #expect(first["arguments"]?.arrayValue?.last == ["until": ["\n\n", "Q:", "</s>"], "do_sample": false, "temperature": 0.0, "max_gen_toks": 32])
 
-        let prompts = try await store.prompts(taskID: outcome.taskID)
-        #expect(prompts.count == 4)
-        #expect(prompts.map { $0["instance_id"] } == instances.map { $0["_id"] })
-        #expect(prompts.allSatisfy { $0["timeout"] == 60 && $0["done"] == false && $0["trigger_session"] == 0 })
-        #expect(prompts.first?.keys == DocumentCollection.prompts.fieldOrder)
+            let prompts = try await store.prompts(taskID: outcome.taskID)
+            #expect(prompts.count == 4)
+            #expect(prompts.map { $0["instance_id"] } == instances.map { $0["_id"] })
+            #expect(prompts.allSatisfy { $0["timeout"] == 60 && $0["done"] == false && $0["trigger_session"] == 0 })
+            #expect(prompts.first?.keys == DocumentCollection.prompts.fieldOrder)
 
-        let listed = try await store.tasks(matching: TaskQuery(supplierAddress: "pokt1supplier", taskName: "bigbench_word_sorting"))
-        #expect(listed.map { $0["_id"] } == [.objectID(outcome.taskID)])
+            let listed = try await store.tasks(matching: TaskQuery(supplierAddress: "pokt1supplier", taskName: "bigbench_word_sorting"))
+            #expect(listed.map { $0["_id"] } == [.objectID(outcome.taskID)])
+        }
     }
 
     struct ParityCase: CustomStringConvertible, Sendable {
@@ -87,123 +88,130 @@ import WorkflowQueue
     @Test("prompts equal lm-eval's parity fixtures for the same doc ids", arguments: parityCases)
     func promptsMatchTheParityFixtures(_ testCase: ParityCase) async throws {
         let world = try await SamplerWorld.make()
-        defer { Task { await world.close() } }
-        try await world.register(testCase.task, dataset: testCase.dataset)
-        let expected = try PackagePaths.parityLines(testCase.fixture)
-        let ids = [1, 4, 5, 10]
-        let outcome = try await world.sample(samplerInput(task: testCase.task, docIDs: ids, path: testCase.path, extra: testCase.extra))
-        let prompts = try await world.services.documents.prompts(taskID: outcome.taskID)
-        let instances = try await world.services.documents.instances(taskID: outcome.taskID)
-        #expect(prompts.count == ids.count)
-        for (id, (prompt, instance)) in zip(ids, zip(prompts, instances)) {
-            let want = try #require(expected.first { $0["doc_id"] == .int(id) })
-            let data = try #require(prompt["data"]?.stringValue)
-            let request = try JSONValue.parse(data)
-            #expect(request == want["request"], "\(testCase.fixture) doc \(id): request differs")
-            #expect(request.objectValue?.keys == want["request"]?.objectValue?.keys, "\(testCase.fixture) doc \(id): key order differs")
-            // `data` is the body as lm-eval POSTs it (requests' json.dumps: ", "/": " separators, ASCII).
-            #expect(data == (want["request"] ?? .null).serialized(.python))
-            if case let .string(text)? = want["prompt"] {
-                #expect(instance["arguments"]?.arrayValue?.first == .string(text))
-                #expect(prompt["ctxlen"] == .int(ContextLength.estimate(.text(text))))
+        try await withCleanup({ await world.close() }) {
+            try await world.register(testCase.task, dataset: testCase.dataset)
+            let expected = try PackagePaths.parityLines(testCase.fixture)
+            let ids = [1, 4, 5, 10]
+            let outcome = try await world.sample(samplerInput(task: testCase.task, docIDs: ids, path: testCase.path, extra: testCase.extra))
+            let prompts = try await world.services.documents.prompts(taskID: outcome.taskID)
+            let instances = try await world.services.documents.instances(taskID: outcome.taskID)
+            #expect(prompts.count == ids.count)
+            for (id, (prompt, instance)) in zip(ids, zip(prompts, instances)) {
+                let want = try #require(expected.first { $0["doc_id"] == .int(id) })
+                let data = try #require(prompt["data"]?.stringValue)
+                let request = try JSONValue.parse(data)
+                #expect(request == want["request"], "\(testCase.fixture) doc \(id): request differs")
+                #expect(request.objectValue?.keys == want["request"]?.objectValue?.keys, "\(testCase.fixture) doc \(id): key order differs")
+                // `data` is the body as lm-eval POSTs it (requests' json.dumps: ", "/": " separators, ASCII).
+                #expect(data == (want["request"] ?? .null).serialized(.python))
+                if case let .string(text)? = want["prompt"] {
+                    #expect(instance["arguments"]?.arrayValue?.first == .string(text))
+                    #expect(prompt["ctxlen"] == .int(ContextLength.estimate(.text(text))))
+                }
             }
         }
     }
 
     @Test func qtyBelowZeroSamplesEveryDocument() async throws {
         let world = try await SamplerWorld.make()
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_navigate", dataset: "navigate")
-        let range = try await world.testRange("navigate")
-        let outcome = try await world.sample(samplerInput(task: "bigbench_navigate", qty: -1, blacklist: [1, 2]))
-        #expect(outcome.docIDs == Array(0..<range.count))
-        let instances = try await world.services.documents.instances(taskID: outcome.taskID)
-        #expect(instances.map { $0["doc_id"]?.intValue ?? -1 } == Array(0..<range.count))
-        #expect(instances.map { $0["doc"]?["__id"]?.intValue ?? -1 } == Array(range.minID...range.maxID))
-        let task = try await world.services.documents.task(id: outcome.taskID)
-        #expect(task?["blacklist"] == [], "qty < 0 clears the blacklist, as the original")
-        #expect(task?["qty"] == .int(range.count))
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let range = try await world.testRange("navigate")
+            let outcome = try await world.sample(samplerInput(task: "bigbench_navigate", qty: -1, blacklist: [1, 2]))
+            #expect(outcome.docIDs == Array(0..<range.count))
+            let instances = try await world.services.documents.instances(taskID: outcome.taskID)
+            #expect(instances.map { $0["doc_id"]?.intValue ?? -1 } == Array(0..<range.count))
+            #expect(instances.map { $0["doc"]?["__id"]?.intValue ?? -1 } == Array(range.minID...range.maxID))
+            let task = try await world.services.documents.task(id: outcome.taskID)
+            #expect(task?["blacklist"] == [], "qty < 0 clears the blacklist, as the original")
+            #expect(task?["qty"] == .int(range.count))
+        }
     }
 
     @Test func aSeededDrawSkipsTheBlacklistAndIsReproducible() async throws {
         let world = try await SamplerWorld.make()
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_navigate", dataset: "navigate")
-        let range = try await world.testRange("navigate")
-        let blacklist = [0, 5, 17, 99, range.count - 1]
-        let input = samplerInput(task: "bigbench_navigate", qty: 40, blacklist: blacklist, extra: [("random_seed", 2024)])
-        let first = try await world.sample(input)
-        let second = try await world.sample(input)
-        #expect(first.docIDs == second.docIDs)
-        #expect(first.taskID != second.taskID)
-        #expect(Set(first.docIDs).isDisjoint(with: blacklist))
-        #expect(first.seed == 2024)
-        #expect(try await world.services.documents.task(id: first.taskID)?["random_seed"] == 2024)
-        // Every document outside the blacklist: exactly the complement.
-        let all = try await world.sample(samplerInput(task: "bigbench_navigate", qty: range.count - blacklist.count, blacklist: blacklist))
-        #expect(all.docIDs == Array(Set(0..<range.count).subtracting(blacklist)).sorted())
-        let unseeded = try await world.services.documents.task(id: all.taskID)
-        #expect(unseeded?["random_seed"]?.intValue == all.seed, "a drawn seed is stored so the run can be reproduced")
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let range = try await world.testRange("navigate")
+            let blacklist = [0, 5, 17, 99, range.count - 1]
+            let input = samplerInput(task: "bigbench_navigate", qty: 40, blacklist: blacklist, extra: [("random_seed", 2024)])
+            let first = try await world.sample(input)
+            let second = try await world.sample(input)
+            #expect(first.docIDs == second.docIDs)
+            #expect(first.taskID != second.taskID)
+            #expect(Set(first.docIDs).isDisjoint(with: blacklist))
+            #expect(first.seed == 2024)
+            #expect(try await world.services.documents.task(id: first.taskID)?["random_seed"] == 2024)
+            // Every document outside the blacklist: exactly the complement.
+            let all = try await world.sample(samplerInput(task: "bigbench_navigate", qty: range.count - blacklist.count, blacklist: blacklist))
+            #expect(all.docIDs == Array(Set(0..<range.count).subtracting(blacklist)).sorted())
+            let unseeded = try await world.services.documents.task(id: all.taskID)
+            #expect(unseeded?["random_seed"]?.intValue == all.seed, "a drawn seed is stored so the run can be reproduced")
+        }
     }
 
     @Test func promptTimeoutsFollowTheServiceConfig() async throws {
         let tilt = ServiceTimeouts(promptLength: [0, 8192, 32768], slaTime: [0, 2, 10], tpot: 1.0, queue: 180)
         let world = try await SamplerWorld.make(timeouts: ["default": tilt])
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_word_sorting", dataset: "word_sorting")
-        let outcome = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1, 2]))
-        let prompts = try await world.services.documents.prompts(taskID: outcome.taskID)
-        for prompt in prompts {
-            let ctxlen = try #require(prompt["ctxlen"]?.intValue)
-            // max_gen_toks 32 from the task; ttft(ctxlen) is below one second for these short prompts.
-            #expect(prompt["timeout"] == .int(PromptTimeout(tilt).seconds(ctxlen: ctxlen, maxTokens: 32)))
-            #expect(prompt["timeout"] == 212)
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let outcome = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1, 2]))
+            let prompts = try await world.services.documents.prompts(taskID: outcome.taskID)
+            for prompt in prompts {
+                let ctxlen = try #require(prompt["ctxlen"]?.intValue)
+                // max_gen_toks 32 from the task; ttft(ctxlen) is below one second for these short prompts.
+                #expect(prompt["timeout"] == .int(PromptTimeout(tilt).seconds(ctxlen: ctxlen, maxTokens: 32)))
+                #expect(prompt["timeout"] == 212)
+            }
         }
     }
 
     @Test func aRetryReplacesWhatACrashedAttemptLeft() async throws {
         let world = try await SamplerWorld.make()
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_navigate", dataset: "navigate")
-        let runID = "run-crashed"
-        let taskID = SamplerIDs.taskID(runID: runID)
-        // What a crashed attempt may leave without a transaction: prompts and instances, no task.
-        let stale = DocumentStoreTests.tree(taskID: taskID, count: 7)
-        try await world.services.documents.replaceTaskTree(stale)
-        _ = try await world.pool.withConnection { connection in
-            try await connection.execute("DELETE FROM \(Postgres.quoteIdentifier(schema: world.schema, "tasks"))")
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let runID = "run-crashed"
+            let taskID = SamplerIDs.taskID(runID: runID)
+            // What a crashed attempt may leave without a transaction: prompts and instances, no task.
+            let stale = DocumentStoreTests.tree(taskID: taskID, count: 7)
+            try await world.services.documents.replaceTaskTree(stale)
+            _ = try await world.pool.withConnection { connection in
+                try await connection.execute("DELETE FROM \(Postgres.quoteIdentifier(schema: world.schema, "tasks"))")
+            }
+            let outcome = try await world.sample(samplerInput(task: "bigbench_navigate", docIDs: [2, 3]), runID: runID)
+            #expect(outcome.taskID == taskID)
+            let prompts = try await world.services.documents.prompts(taskID: taskID)
+            #expect(prompts.count == 2)
+            #expect(try await world.services.documents.instances(taskID: taskID).map { $0["doc_id"] } == [2, 3])
+            #expect(try await world.allTasks().count == 1)
         }
-        let outcome = try await world.sample(samplerInput(task: "bigbench_navigate", docIDs: [2, 3]), runID: runID)
-        #expect(outcome.taskID == taskID)
-        let prompts = try await world.services.documents.prompts(taskID: taskID)
-        #expect(prompts.count == 2)
-        #expect(try await world.services.documents.instances(taskID: taskID).map { $0["doc_id"] } == [2, 3])
-        #expect(try await world.allTasks().count == 1)
     }
 
     @Test func aWriteThatFailsHalfWayLeavesNoPartialTree() async throws {
         let world = try await SamplerWorld.make(wrap: { FailingDocumentStore(base: $0, mode: .duplicatePromptID) })
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_navigate", dataset: "navigate")
-        let error = await #expect(throws: SamplerError.self) {
-            try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5), runID: "run-half")
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let error = await #expect(throws: SamplerError.self) {
+                try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5), runID: "run-half")
+            }
+            #expect(error?.nonRetryable == true, "a document the store rejects is not retried")
+            let taskID = SamplerIDs.taskID(runID: "run-half")
+            #expect(try await world.services.documents.task(id: taskID) == nil)
+            #expect(try await world.services.documents.instances(taskID: taskID).isEmpty)
+            #expect(try await world.services.documents.prompts(taskID: taskID).isEmpty)
         }
-        #expect(error?.nonRetryable == true, "a document the store rejects is not retried")
-        let taskID = SamplerIDs.taskID(runID: "run-half")
-        #expect(try await world.services.documents.task(id: taskID) == nil)
-        #expect(try await world.services.documents.instances(taskID: taskID).isEmpty)
-        #expect(try await world.services.documents.prompts(taskID: taskID).isEmpty)
     }
 
     @Test func anUnavailableStoreIsRetryable() async throws {
         let world = try await SamplerWorld.make(wrap: { FailingDocumentStore(base: $0, mode: .unavailable) })
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_navigate", dataset: "navigate")
-        let error = await #expect(throws: SamplerError.self) {
-            try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5))
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let error = await #expect(throws: SamplerError.self) {
+                try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5))
+            }
+            #expect(error?.nonRetryable == false)
+            #expect(error?.type == "DocumentStore")
         }
-        #expect(error?.nonRetryable == false)
-        #expect(error?.type == "DocumentStore")
     }
 
     struct BadRun: CustomStringConvertible, Sendable {
@@ -238,13 +246,14 @@ import WorkflowQueue
     @Test("bad input: a non-retryable error, nothing written", arguments: badRuns)
     func badInputWritesNothing(_ bad: BadRun) async throws {
         let world = try await SamplerWorld.make()
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_navigate", dataset: "navigate")
-        let error = await #expect(throws: SamplerError.self) { try await world.sample(bad.input) }
-        #expect(error?.message.contains(bad.message) == true, "\(error?.message ?? "")")
-        #expect(error?.type == bad.type)
-        #expect(error?.nonRetryable == true)
-        #expect(try await world.allTasks().isEmpty)
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let error = await #expect(throws: SamplerError.self) { try await world.sample(bad.input) }
+            #expect(error?.message.contains(bad.message) == true, "\(error?.message ?? "")")
+            #expect(error?.type == bad.type)
+            #expect(error?.nonRetryable == true)
+            #expect(try await world.allTasks().isEmpty)
+        }
     }
 
     @Test func anUnreachableDatabaseIsRetryable() async throws {
@@ -262,34 +271,36 @@ import WorkflowQueue
     @Test func anUnreachableMongoDBIsRetryable() async throws {
         let unreachable = "mongodb://127.0.0.1:1/pocket?serverSelectionTimeoutMS=300&connectTimeoutMS=300"
         let world = try await SamplerWorld.make(wrap: { _ in MongoDocumentStore(pool: try! MongoClientPool(uri: unreachable)) })
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_navigate", dataset: "navigate")
-        let error = await #expect(throws: SamplerError.self) { try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5)) }
-        #expect(error?.nonRetryable == false, "\(error?.message ?? "")")
-        #expect(error?.message.contains("mongodb") == true)
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let error = await #expect(throws: SamplerError.self) { try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5)) }
+            #expect(error?.nonRetryable == false, "\(error?.message ?? "")")
+            #expect(error?.message.contains("mongodb") == true)
+        }
     }
 
     @Test func theActivityReturnsTheTaskIDAndFailsBadInputNonRetryably() async throws {
         let world = try await SamplerWorld.make()
-        defer { Task { await world.close() } }
-        try await world.register("bigbench_navigate", dataset: "navigate")
-        let activity = SamplerActivity(services: world.services)
-        // The original's README example shape (its MMLU task replaced by a bundled one).
-        let input = try JSONValue.parse(
-            #"{"framework": "lmeh","tasks": "bigbench_navigate", "requester_args": {"address": "SUPPLIER_ADDRESS", "service": "SERVICE_CODE"}, "blacklist": [11, 12], "qty": 15}"#)
-        try activity.validate(input)
-        let result = try await activity.run(input, context: activityContext(runID: "run-activity"))
-        let taskID = try #require(result["task_id"]?.stringValue)
-        #expect(taskID == SamplerIDs.taskID(runID: "run-activity").hex)
-        #expect(result["instances"] == 15)
-        let prompts = try await world.services.documents.prompts(taskID: try #require(ObjectID(hex: taskID)))
-        // The chat path is the default: messages, as lm-eval's chat model sends them.
-        #expect(try JSONValue.parse(prompts.first?["data"]?.stringValue ?? "")["messages"] != nil)
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let activity = SamplerActivity(services: world.services)
+            // The original's README example shape (its MMLU task replaced by a bundled one).
+            let input = try JSONValue.parse(
+                #"{"framework": "lmeh","tasks": "bigbench_navigate", "requester_args": {"address": "SUPPLIER_ADDRESS", "service": "SERVICE_CODE"}, "blacklist": [11, 12], "qty": 15}"#)
+            try activity.validate(input)
+            let result = try await activity.run(input, context: activityContext(runID: "run-activity"))
+            let taskID = try #require(result["task_id"]?.stringValue)
+            #expect(taskID == SamplerIDs.taskID(runID: "run-activity").hex)
+            #expect(result["instances"] == 15)
+            let prompts = try await world.services.documents.prompts(taskID: try #require(ObjectID(hex: taskID)))
+            // The chat path is the default: messages, as lm-eval's chat model sends them.
+            #expect(try JSONValue.parse(prompts.first?["data"]?.stringValue ?? "")["messages"] != nil)
 
-        let bad = samplerInput(task: "bigbench_navigate", qty: 3, path: "/v1/embeddings")
-        #expect(throws: ApplicationError.self) { try activity.validate(bad) }
-        let error = await #expect(throws: ApplicationError.self) { try await activity.run(bad, context: activityContext(runID: "run-bad")) }
-        #expect(error?.nonRetryable == true)
-        #expect(error?.type == "UnsupportedPath")
+            let bad = samplerInput(task: "bigbench_navigate", qty: 3, path: "/v1/embeddings")
+            #expect(throws: ApplicationError.self) { try activity.validate(bad) }
+            let error = await #expect(throws: ApplicationError.self) { try await activity.run(bad, context: activityContext(runID: "run-bad")) }
+            #expect(error?.nonRetryable == true)
+            #expect(error?.type == "UnsupportedPath")
+        }
     }
 }
