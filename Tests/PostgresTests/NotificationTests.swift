@@ -26,7 +26,7 @@ import Testing
         let notification = try await listener.waitForNotification(timeout: .milliseconds(400))
         let elapsed = started.duration(to: clock.now)
         #expect(notification == nil)
-        #expect(elapsed >= .milliseconds(390) && elapsed < .seconds(3), "waited \(elapsed)")
+        #expect(elapsed >= .milliseconds(390) && elapsed < .seconds(10), "waited \(elapsed)")
     }
 
     @Test func unlistenStopsDelivery() async throws {

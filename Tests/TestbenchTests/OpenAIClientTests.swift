@@ -93,7 +93,8 @@ import Testing
         #expect(failure.attempts == 2)
         // Generous: under a loaded two-core test run the deadline task can be scheduled late; a hang would never end.
         #expect(elapsed < .seconds(60), "the deadline bounds each attempt (took \(elapsed))")
-        #expect(server.requests.count == 2)
+        // The client counts its attempts; under load the second one can time out before its request reaches the server's thread.
+        #expect((1...2).contains(server.requests.count))
     }
 
     @Test func aSlowAnswerWithinTheTimeoutIsKept() async throws {

@@ -35,7 +35,7 @@ import Testing
             try await queue.stop(worker, task)
             #expect(done.status == .canceled)
             #expect(done.cancelRequested)
-            #expect(took < .seconds(3), "cancel took \(took)")
+            #expect(took < .seconds(15), "cancel took \(took); the 60 s activity was not stopped")
         }
     }
 
