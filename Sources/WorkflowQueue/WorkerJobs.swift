@@ -116,7 +116,7 @@ extension WorkflowWorker {
         func failOrRetry(_ failure: WorkflowFailure, finalStatus: WorkflowStatus) {
             var metadata = job.logMetadata
             metadata["error"] = .string(failure.description)
-            if failure.nonRetryable || job.retryPolicy.isExhausted(afterAttempt: job.attempt) {
+            if failure.nonRetryable || !job.retryPolicy.allowsRetry(of: failure.type) || job.retryPolicy.isExhausted(afterAttempt: job.attempt) {
                 complete(finalStatus, error: failure)
                 logger.warning(finalStatus == .timedOut ? "timed out" : "failed", metadata: metadata)
             } else {

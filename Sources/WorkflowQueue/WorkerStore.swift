@@ -81,7 +81,8 @@ struct WorkerStore: Sendable {
                     maximumAttempts: try row.decode(Int.self, at: 6),
                     initialInterval: .seconds(try row.decode(Double.self, at: 9)),
                     backoffCoefficient: try row.decode(Double.self, at: 10),
-                    maximumInterval: .seconds(maximumSeconds)),
+                    maximumInterval: .seconds(maximumSeconds),
+                    nonRetryableErrorTypes: try row.decode([String].self, at: 13)),
                 progress: try row.optionalJSON(at: 12)))
         }
         return jobs

@@ -54,7 +54,7 @@ public struct WorkflowClient: Sendable {
                 INSERT INTO \(schema.runsTable) (workflow_id, workflow_type, task_queue, input, \(Self.optionColumns))
                 VALUES ($1, $2, $3, $4, \(Self.optionValues(from: 5)))
                 RETURNING run_id::text, task_queue)
-            SELECT inserted.run_id, pg_notify($11, inserted.task_queue) FROM inserted
+            SELECT inserted.run_id, pg_notify($\(5 + Self.optionCount), inserted.task_queue) FROM inserted
             """
         let params: [PostgresValue] = [.string(id), .string(type), .string(queue), .json(input)] + Self.optionParameters(options) + [.string(schema.wakeChannel)]
         do {
@@ -80,7 +80,7 @@ public struct WorkflowClient: Sendable {
                 SELECT u.workflow_id, $2, $3, u.input::jsonb, \(Self.optionValues(from: 5))
                 FROM unnest($1::text[], $4::text[]) AS u(workflow_id, input)
                 RETURNING run_id::text, workflow_id)
-            SELECT inserted.run_id, inserted.workflow_id, n.sent FROM inserted, (SELECT pg_notify($11, $3) AS sent) AS n
+            SELECT inserted.run_id, inserted.workflow_id, n.sent FROM inserted, (SELECT pg_notify($\(5 + Self.optionCount), $3) AS sent) AS n
             """
         let params: [PostgresValue] = [.stringArray(ids), .string(type), .string(queue), .stringArray(inputs.map { $0.serialized(.compact) })]
             + Self.optionParameters(options) + [.string(schema.wakeChannel)]
@@ -185,13 +185,17 @@ public struct WorkflowClient: Sendable {
     // MARK: - Helpers
 
     static let optionColumns = """
-        max_attempts, retry_initial_interval, retry_backoff_coefficient, retry_maximum_interval, start_to_close_timeout, heartbeat_timeout
+        max_attempts, retry_initial_interval, retry_backoff_coefficient, retry_maximum_interval, start_to_close_timeout, heartbeat_timeout,
+        retry_non_retryable_error_types
         """
 
-    /// SQL for the six option values bound from `$first` on.
+    /// How many parameters `optionParameters` binds.
+    static let optionCount = 7
+
+    /// SQL for the option values bound from `$first` on.
     static func optionValues(from first: Int) -> String {
         "$\(first), make_interval(secs => $\(first + 1)), $\(first + 2), make_interval(secs => $\(first + 3)), "
-            + "make_interval(secs => $\(first + 4)), make_interval(secs => $\(first + 5))"
+            + "make_interval(secs => $\(first + 4)), make_interval(secs => $\(first + 5)), $\(first + 6)::text[]"
     }
 
     static func optionParameters(_ options: WorkflowOptions) -> [PostgresValue] {
@@ -199,7 +203,7 @@ public struct WorkflowClient: Sendable {
         return [
             .int(retry.maximumAttempts), .double(retry.initialInterval.inSeconds), .double(retry.backoffCoefficient),
             .double(retry.effectiveMaximumInterval.inSeconds), .double(options.startToCloseTimeout.inSeconds),
-            .double(options.heartbeatTimeout.inSeconds),
+            .double(options.heartbeatTimeout.inSeconds), .stringArray(retry.nonRetryableErrorTypes),
         ]
     }
 

@@ -19,7 +19,7 @@ enum WorkflowMigrations {
         extract(epoch FROM r.retry_initial_interval)::double precision,
         r.retry_backoff_coefficient,
         extract(epoch FROM r.retry_maximum_interval)::double precision,
-        r.progress
+        r.progress, r.retry_non_retryable_error_types
         """
 
     private static func version1(_ schema: WorkflowQueueSchema) -> String {
@@ -40,6 +40,7 @@ enum WorkflowMigrations {
                 retry_initial_interval interval NOT NULL,
                 retry_backoff_coefficient double precision NOT NULL,
                 retry_maximum_interval interval NOT NULL,
+                retry_non_retryable_error_types text[] NOT NULL DEFAULT '{}',
                 start_to_close_timeout interval NOT NULL,
                 heartbeat_timeout interval NOT NULL,
                 scheduled_at timestamptz NOT NULL DEFAULT now(),
@@ -76,7 +77,7 @@ enum WorkflowMigrations {
                 run_id uuid, workflow_id text, workflow_type text, task_queue text, input jsonb, attempt integer,
                 max_attempts integer, start_to_close_seconds double precision, heartbeat_seconds double precision,
                 retry_initial_seconds double precision, retry_backoff_coefficient double precision,
-                retry_maximum_seconds double precision, progress jsonb)
+                retry_maximum_seconds double precision, progress jsonb, non_retryable_error_types text[])
             -- Generic plans: PL/pgSQL otherwise re-plans these statements on every call (a third of the
             -- server's time per batch). The claims select ids into an array so that the generic plan,
             -- which cannot see how small p_limit is, still updates by primary key instead of hashing the table.

@@ -10,13 +10,24 @@ public struct RetryPolicy: Sendable, Hashable {
     public var backoffCoefficient: Double
     /// Cap on the wait; nil means 100 × `initialInterval` (Temporal's default).
     public var maximumInterval: Duration?
+    /// Failure types (`ApplicationError.type`, or a Swift error's type name) that end the run at once, as in Temporal.
+    public var nonRetryableErrorTypes: [String]
 
-    /// A retry policy; the defaults are Temporal's (unlimited attempts, 1 s, ×2, 100 s cap).
-    public init(maximumAttempts: Int = 0, initialInterval: Duration = .seconds(1), backoffCoefficient: Double = 2, maximumInterval: Duration? = nil) {
+    /// A retry policy; the defaults are Temporal's (unlimited attempts, 1 s, ×2, 100 s cap, every type retried).
+    public init(
+        maximumAttempts: Int = 0, initialInterval: Duration = .seconds(1), backoffCoefficient: Double = 2, maximumInterval: Duration? = nil,
+        nonRetryableErrorTypes: [String] = []
+    ) {
         self.maximumAttempts = maximumAttempts
         self.initialInterval = initialInterval
         self.backoffCoefficient = backoffCoefficient
         self.maximumInterval = maximumInterval
+        self.nonRetryableErrorTypes = nonRetryableErrorTypes
+    }
+
+    /// True when a failure of this type may be retried at all (attempts aside).
+    public func allowsRetry(of failureType: String) -> Bool {
+        !nonRetryableErrorTypes.contains(failureType)
     }
 
     /// The cap actually applied.
@@ -44,6 +55,9 @@ public struct RetryPolicy: Sendable, Hashable {
         }
         if let maximumInterval, maximumInterval < initialInterval {
             throw .invalidArgument("retry policy: maximum interval must not be shorter than the initial interval")
+        }
+        if nonRetryableErrorTypes.contains(where: \.isEmpty) {
+            throw .invalidArgument("retry policy: non-retryable error types must not be empty strings")
         }
     }
 }

@@ -33,6 +33,30 @@ import Testing
         }
     }
 
+    @Test(arguments: [(["SleepFailure"], 1, WorkflowStatus.failed), (["SomethingElse"], 2, .completed)])
+    func nonRetryableErrorTypesOfThePolicyEndTheRunAtOnce(types: [String], attempts: Int, status: WorkflowStatus) async throws {
+        let options = WorkflowOptions(
+            retryPolicy: RetryPolicy(maximumAttempts: 5, initialInterval: .milliseconds(10), nonRetryableErrorTypes: types),
+            startToCloseTimeout: .seconds(30), heartbeatTimeout: .seconds(10))
+        try await TestQueue.with(registry: { try $0.register("Picky", options: options, activity: SleepActivity()) }) { queue in
+            _ = try await queue.client.start(type: "Picky", input: ["seconds": 0, "fail_times": 1], workflowID: "picky")
+            let worker = try queue.worker()
+            let task = queue.launch(worker)
+            let done = try await queue.finished("picky")
+            try await queue.stop(worker, task)
+            #expect(done.status == status)
+            #expect(done.attempt == attempts)
+            #expect(done.lastError?.type == "SleepFailure")
+            #expect(done.lastError?.nonRetryable == false, "the activity did not mark it; the policy stopped the retry")
+        }
+    }
+
+    @Test func anEmptyNonRetryableTypeIsRefused() {
+        #expect(throws: WorkflowQueueError.self) {
+            try WorkflowOptions(retryPolicy: RetryPolicy(nonRetryableErrorTypes: [""])).validate()
+        }
+    }
+
     @Test func exhaustedAttemptsFailWithTheLastError() async throws {
         try await TestQueue.with { queue in
             _ = try await queue.client.start(type: "Sleep", input: ["seconds": 0, "fail_times": 9], workflowID: "exhausted")
