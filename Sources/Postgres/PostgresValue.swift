@@ -76,12 +76,21 @@ public enum PostgresValue: Sendable, Hashable {
 
     // libpq passes text parameters as C strings; PostgreSQL text cannot hold NUL either.
     private static func checkedText(_ text: String) throws(PostgresError) -> String {
-        if text.utf8.contains(0) {
+        if containsNUL(text) {
             throw PostgresError(
                 code: .invalidArgument,
                 message: "a string value contains a NUL byte (\\0), which PostgreSQL text cannot store; strip it or bind it as bytes")
         }
         return text
+    }
+
+    /// memchr over the contiguous UTF-8: the generic `utf8.contains` walked prompts byte by byte.
+    private static func containsNUL(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, 0, bytes.count) != nil
+        }
     }
 
     private static func hexBytea(_ bytes: [UInt8]) -> String {
