@@ -36,7 +36,8 @@ import WorkflowQueue
             let config = try CLIHarness.writeConfig(postgresURI: database.uri)
             let (client, pool) = try Self.client(database.uri)
             try await client.migrate()
-            _ = try await client.start(type: "Sleep", input: ["seconds": 2], workflowID: "crash")
+            // Long enough to still be running when the test, polling on a loaded machine, acts on it.
+            _ = try await client.start(type: "Sleep", input: ["seconds": 8], workflowID: "crash")
             let first = try Spawned(["worker"], config: config)
             let running = try await Self.waitUntil(client, "crash") { $0.status == .running }
             let firstWorkerID = try #require(running.workerID)
@@ -81,7 +82,8 @@ import WorkflowQueue
             let config = try CLIHarness.writeConfig(postgresURI: database.uri)
             let (client, pool) = try Self.client(database.uri)
             try await client.migrate()
-            _ = try await client.start(type: "Sleep", input: ["seconds": 2], workflowID: "handover")
+            // Long enough to still be running when the test, polling on a loaded machine, acts on it.
+            _ = try await client.start(type: "Sleep", input: ["seconds": 8], workflowID: "handover")
             let first = try Spawned(["worker", "--grace-period", "0.2"], config: config)
             _ = try await Self.waitUntil(client, "handover") { $0.status == .running }
             first.signal(SIGTERM)

@@ -41,7 +41,7 @@ import Testing
 
     @Test func gracefulShutdownLetsRunningJobFinishWithinGrace() async throws {
         try await TestQueue.with { queue in
-            _ = try await queue.client.start(type: "Sleep", input: ["seconds": 0.5], workflowID: "finishes")
+            _ = try await queue.client.start(type: "Sleep", input: ["seconds": 3], workflowID: "finishes")
             let worker = try queue.worker(grace: .seconds(10))
             let task = queue.launch(worker)
             _ = try await queue.waitUntil("finishes") { $0.status == .running }
@@ -54,7 +54,7 @@ import Testing
 
     @Test func shutdownPastGraceReleasesJobForAnotherWorkerWithoutCountingTheAttempt() async throws {
         try await TestQueue.with { queue in
-            _ = try await queue.client.start(type: "Sleep", input: ["seconds": 1.5], workflowID: "released")
+            _ = try await queue.client.start(type: "Sleep", input: ["seconds": 8], workflowID: "released")
             let first = try queue.worker(grace: .milliseconds(200), id: "first")
             let firstTask = queue.launch(first)
             _ = try await queue.waitUntil("released") { $0.status == .running }
