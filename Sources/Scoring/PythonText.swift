@@ -20,15 +20,24 @@ enum PythonText {
 
     /// `s.strip()`.
     static func strip(_ s: String) -> String {
-        let scalars = Array(s.unicodeScalars)
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }),
-              let last = scalars.lastIndex(where: { !isSpace($0) }) else { return "" }
-        return string(scalars[first...last])
+        // Indices into the string's own scalars: no copy when there is nothing to strip (the usual case).
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        var end = scalars.endIndex
+        while end > first {
+            let previous = scalars.index(before: end)
+            if !isSpace(scalars[previous]) { break }
+            end = previous
+        }
+        if first == scalars.startIndex && end == scalars.endIndex { return s }
+        return String(Substring(scalars[first..<end]))
     }
 
     /// `s.lstrip()`.
     static func lstrip(_ s: String) -> String {
-        string(s.unicodeScalars.drop(while: isSpace))
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }) else { return "" }
+        return first == scalars.startIndex ? s : String(Substring(scalars[first...]))
     }
 
     /// `s.isdigit()`: non-empty and every character has Numeric_Type Decimal or Digit.
@@ -43,7 +52,10 @@ enum PythonText {
 
     /// `s.translate(table)` that deletes every character `drop` accepts.
     static func removing(_ s: String, where drop: (Unicode.Scalar) -> Bool) -> String {
-        string(s.unicodeScalars.filter { !drop($0) })
+        guard s.unicodeScalars.contains(where: drop) else { return s }
+        var view = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars where !drop(scalar) { view.append(scalar) }
+        return String(view)
     }
 
     /// `string.punctuation`.
