@@ -192,17 +192,17 @@ public struct PostgresDocumentStore: DocumentStore {
     private static func rows(_ documents: [JSONObject], collection: DocumentCollection) throws(DocumentStoreError) -> (ids: [String?], documents: String) {
         var ids: [String?] = []
         ids.reserveCapacity(documents.count)
-        var text = "["
+        var text: [UInt8] = [0x5B]
         for (index, document) in documents.enumerated() {
             guard let id = document["_id"]?.objectIDValue else {
                 throw DocumentStoreError(.rejected, "a document of \(collection.rawValue) has no ObjectId _id")
             }
             ids.append(id.hex)
-            if index > 0 { text += "," }
+            if index > 0 { text.append(0x2C) }
             JSONValue.object(document).write(to: &text)
         }
-        text += "]"
-        return (ids, text)
+        text.append(0x5D)
+        return (ids, String(decoding: text, as: UTF8.self))
     }
 
     private func documents(_ collection: DocumentCollection, _ sql: String, _ parameters: [PostgresValue]) async throws(DocumentStoreError) -> [JSONObject] {
