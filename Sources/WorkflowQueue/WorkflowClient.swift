@@ -157,7 +157,7 @@ public struct WorkflowClient: Sendable {
             try await pool.withConnection { connection in
                 try await connection.transaction { connection in
                     let rows = try connection.query(
-                        "SELECT run_id::text, status FROM \(schema.runsTable) WHERE workflow_id = $1 ORDER BY seq DESC LIMIT 1 FOR UPDATE",
+                        "SELECT r.run_id::text, r.status FROM \(schema.runsTable) AS r WHERE r.run_id = \(Self.latestRunID(schema)) FOR UPDATE",
                         [.string(workflowID)])
                     guard let row = rows.first else { throw WorkflowQueueError.workflowNotFound(workflowID) }
                     let runID = try row.decode(String.self, at: 0)
@@ -207,9 +207,20 @@ public struct WorkflowClient: Sendable {
         ]
     }
 
+    /// SQL for the id of the latest run of workflow id `$1`: its open run, else its newest finished one.
+    /// Each half has its own partial index, so claiming and finishing a run touch one index fewer.
+    static func latestRunID(_ schema: WorkflowQueueSchema) -> String {
+        """
+        COALESCE(
+            (SELECT o.run_id FROM \(schema.runsTable) AS o WHERE o.workflow_id = $1 AND o.status IN ('queued', 'running')),
+            (SELECT f.run_id FROM \(schema.runsTable) AS f WHERE f.workflow_id = $1 AND f.status NOT IN ('queued', 'running')
+                ORDER BY f.seq DESC LIMIT 1))
+        """
+    }
+
     static func latest(_ workflowID: String, schema: WorkflowQueueSchema, on connection: PostgresConnection) async throws -> WorkflowExecution {
         let rows = try await connection.query(
-            "SELECT \(WorkflowExecution.selectColumns) FROM \(schema.runsTable) AS r WHERE r.workflow_id = $1 ORDER BY r.seq DESC LIMIT 1",
+            "SELECT \(WorkflowExecution.selectColumns) FROM \(schema.runsTable) AS r WHERE r.run_id = \(latestRunID(schema))",
             [.string(workflowID)])
         guard let row = rows.first else { throw WorkflowQueueError.workflowNotFound(workflowID) }
         return try WorkflowExecution(row: row)

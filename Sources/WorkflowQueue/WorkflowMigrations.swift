@@ -64,7 +64,9 @@ enum WorkflowMigrations {
             -- Only running rows hold a lease. The predicate is deliberately not "status = 'running'": the
             -- worker's fenced updates filter on that status and must use the primary key, not this index.
             CREATE INDEX workflow_runs_lease ON \(runs) (lease_expires_at) WHERE lease_expires_at IS NOT NULL;
-            CREATE INDEX workflow_runs_latest ON \(runs) (workflow_id, seq DESC);
+            -- Finished runs only: the open run of an id is found through workflow_runs_open_id, so a
+            -- claim (queued -> running) adds no entry here.
+            CREATE INDEX workflow_runs_latest ON \(runs) (workflow_id, seq DESC) WHERE status NOT IN ('queued', 'running');
 
             -- The worker's hot path in one round trip: store finished attempts, then claim up to
             -- p_limit runs (runs with lapsed leases first when p_reclaim_lapsed, then each queue in

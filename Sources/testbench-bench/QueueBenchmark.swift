@@ -15,6 +15,8 @@ struct QueueBenchmark: AsyncParsableCommand {
     var jobs: Int = 10_000
     @Option(name: .customLong("slots"), help: "Worker slot counts to measure (repeatable).")
     var slotCounts: [Int] = [1, 4]
+    @Option(name: .long, help: "Workers sharing the throughput runs, each with the given slots (separate connections).")
+    var workers: Int = 1
     @Option(name: .long, help: "Latency samples (enqueued one at a time).")
     var samples: Int = 300
     @Option(name: .customLong("spacing-ms"), help: "Pause between latency samples, so the worker is idle on LISTEN each time.")
@@ -26,8 +28,8 @@ struct QueueBenchmark: AsyncParsableCommand {
         guard let uri = postgresURI ?? ProcessInfo.processInfo.environment["TESTBENCH_TEST_POSTGRES_URI"] else {
             throw ValidationError("give --postgres-uri or set TESTBENCH_TEST_POSTGRES_URI (scripts/with-test-postgres.sh sets it)")
         }
-        guard jobs > 0, samples > 0, !slotCounts.isEmpty, slotCounts.allSatisfy({ $0 > 0 }) else {
-            throw ValidationError("--jobs, --samples and --slots must be positive")
+        guard jobs > 0, samples > 0, workers > 0, !slotCounts.isEmpty, slotCounts.allSatisfy({ $0 > 0 }) else {
+            throw ValidationError("--jobs, --samples, --workers and --slots must be positive")
         }
         let schema = try WorkflowQueueSchema("bench_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
         let admin = try await PostgresConnection.connect(uri: uri)
@@ -61,16 +63,18 @@ struct QueueBenchmark: AsyncParsableCommand {
             try await admin.execute("ANALYZE \(Postgres.quoteIdentifier(schema: schema.name, "workflow_runs"))")
             print("  enqueue (bulk, ≤5000 per statement): \(jobs) jobs in \(Self.seconds(enqueueTime)) = \(Self.rate(jobs, enqueueTime)) jobs/s")
 
-            let worker = try WorkflowWorker(
-                uri: uri, registry: registry,
-                configuration: WorkflowWorkerConfiguration(maxConcurrentJobs: slots, pollInterval: .seconds(1), schema: schema), logger: quiet)
+            let runners = try (0..<workers).map { _ in
+                try WorkflowWorker(
+                    uri: uri, registry: registry,
+                    configuration: WorkflowWorkerConfiguration(maxConcurrentJobs: slots, pollInterval: .seconds(1), schema: schema), logger: quiet)
+            }
             let started = clock.now
-            let task = Task { try await worker.run() }
+            let tasks = runners.map { worker in Task { try await worker.run() } }
             await counter.waitFor(jobs)
             // A graceful shutdown stores the outcomes still buffered, so the clock stops once the last one
             // is in the table, without a second connection polling the table on the same two cores.
-            worker.beginGracefulShutdown()
-            try await task.value
+            for worker in runners { worker.beginGracefulShutdown() }
+            for task in tasks { try await task.value }
             let elapsed = started.duration(to: clock.now)
             let completed = try await admin.query(
                 "SELECT count(*) FROM \(Postgres.quoteIdentifier(schema: schema.name, "workflow_runs")) WHERE status = 'completed'"
@@ -80,7 +84,7 @@ struct QueueBenchmark: AsyncParsableCommand {
             let batch = try await admin.query(
                 "SELECT avg(n)::double precision FROM (SELECT count(*) AS n FROM \(Postgres.quoteIdentifier(schema: schema.name, "workflow_runs")) GROUP BY started_at) AS b"
             ).scalar(Double.self)
-            print("  throughput, \(slots) slot\(slots == 1 ? "" : "s"): \(jobs) jobs in \(Self.seconds(elapsed)) = \(Self.rate(jobs, elapsed)) jobs/s"
+            print("  throughput, \(workers == 1 ? "" : "\(workers) workers × ")\(slots) slot\(slots == 1 ? "" : "s"): \(jobs) jobs in \(Self.seconds(elapsed)) = \(Self.rate(jobs, elapsed)) jobs/s"
                 + String(format: " (mean claim batch %.2f)", batch))
         }
 
