@@ -5,6 +5,8 @@ import Foundation
 /// `PostgresConnection` actor touches it, on that actor's dedicated thread.
 final class LibPQConnection {
     let conn: OpaquePointer
+    /// Statements prepared on this connection: name → SQL.
+    private var preparedStatements: [String: String] = [:]
 
     private init(conn: OpaquePointer) { self.conn = conn }
 
@@ -110,6 +112,35 @@ final class LibPQConnection {
 
     /// Runs one statement with `$n` parameters bound out of line (text format; bytea binary).
     func exec(_ sql: String, _ params: [PostgresValue]) throws(PostgresError) -> PostgresRows {
+        let result = try withBoundParameters(params) { types, values, lengths, formats in
+            PQexecParams(conn, sql, Int32(params.count), types, values, lengths, formats, 0)
+        }
+        return try check(result, statement: sql)
+    }
+
+    /// Runs `sql` as the server-side prepared statement `name`, preparing it on first use, so the
+    /// server parses and plans it once per connection.
+    func exec(prepared name: String, _ sql: String, _ params: [PostgresValue]) throws(PostgresError) -> PostgresRows {
+        if let known = preparedStatements[name] {
+            guard known == sql else {
+                throw PostgresError(code: .invalidArgument, message: "prepared statement '\(name)' already stands for other SQL on this connection", statement: sql)
+            }
+        } else {
+            let types = params.map(\.parameterType.rawValue)
+            _ = try check(PQprepare(conn, name, sql, Int32(params.count), types), statement: sql)
+            preparedStatements[name] = sql
+        }
+        let result = try withBoundParameters(params) { _, values, lengths, formats in
+            PQexecPrepared(conn, name, Int32(params.count), values, lengths, formats, 0)
+        }
+        return try check(result, statement: sql)
+    }
+
+    /// Calls `body` with libpq's parallel parameter arrays; every pointer lives only inside the call.
+    private func withBoundParameters(
+        _ params: [PostgresValue],
+        _ body: ([UInt32], [UnsafePointer<CChar>?], [Int32], [Int32]) -> OpaquePointer?
+    ) throws(PostgresError) -> OpaquePointer? {
         var types: [UInt32] = []
         var offsets: [Int?] = []
         var lengths: [Int32] = []
@@ -136,14 +167,13 @@ final class LibPQConnection {
             }
         }
         arena.append(0)  // keeps the base address valid when every parameter is NULL or empty
-        let result = arena.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+        return arena.withUnsafeBufferPointer { buffer -> OpaquePointer? in
             let base = UnsafeRawPointer(buffer.baseAddress)
             let values: [UnsafePointer<CChar>?] = offsets.map { offset in
                 offset.flatMap { base?.advanced(by: $0).assumingMemoryBound(to: CChar.self) }
             }
-            return PQexecParams(conn, sql, Int32(params.count), types, values, lengths, formats, 0)
+            return body(types, values, lengths, formats)
         }
-        return try check(result, statement: sql)
     }
 
     /// Turns a PGresult into rows, or into an error (freeing it either way).

@@ -84,6 +84,12 @@ public actor PostgresConnection {
         try usableConnection().exec(sql, params)
     }
 
+    /// Runs one statement prepared on this connection as `name` on first use (parsed and planned
+    /// once, for statements run many times); a name stands for one SQL text per connection.
+    public func query(prepared name: String, _ sql: String, _ params: [PostgresValue] = []) throws(PostgresError) -> PostgresRows {
+        try usableConnection().exec(prepared: name, sql, params)
+    }
+
     /// Runs a script of several `;`-separated statements without parameters (e.g. a migration),
     /// as one implicit transaction unless it has its own BEGIN/COMMIT.
     public func executeScript(_ sql: String) throws(PostgresError) {

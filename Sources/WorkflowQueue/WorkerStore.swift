@@ -62,7 +62,7 @@ struct WorkerStore: Sendable {
             .stringArray(completions.map { $0.progress?.serialized(.compact) }),
             .bool(reclaimLapsed),
         ]
-        let rows = try await connection.query(sql, params)
+        let rows = try await connection.query(prepared: "workflow_complete_and_claim:\(schema.name)", sql, params)
         var jobs: [ClaimedJob] = []
         jobs.reserveCapacity(rows.count)
         for row in rows {

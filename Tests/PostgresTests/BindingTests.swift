@@ -157,3 +157,36 @@ private func decodeSameKind(as sent: PostgresValue, from row: PostgresRow) throw
         #expect(try await connection.query("SELECT count(*) FROM \(table)").scalar(Int.self) == 3)
     }
 }
+
+@Suite struct PreparedStatementTests {
+    @Test func aPreparedStatementRunsManyTimesWithItsOwnParameters() async throws {
+        let connection = try await TestDatabase.connect()
+        let sql = "SELECT $1::int + $2::int, $3::text[]"
+        for n in 0..<3 {
+            let row = try #require(try await connection.query(prepared: "sum", sql, [.int(n), .int(10), .stringArray(["a", nil])]).first)
+            #expect(try row.decode(Int.self, at: 0) == n + 10)
+            #expect(try row.decode([String?].self, at: 1) == ["a", nil])
+        }
+        let prepared = try await connection.query("SELECT count(*) FROM pg_prepared_statements WHERE name = 'sum'").scalar(Int.self)
+        #expect(prepared == 1)
+        await connection.close()
+    }
+
+    @Test func oneNameStandsForOneStatement() async throws {
+        let connection = try await TestDatabase.connect()
+        _ = try await connection.query(prepared: "one", "SELECT 1")
+        let error = try await #require(throws: PostgresError.self) { try await connection.query(prepared: "one", "SELECT 2") }
+        #expect(error.code == .invalidArgument)
+        #expect(try await connection.query(prepared: "one", "SELECT 1").scalar(Int.self) == 1)
+        await connection.close()
+    }
+
+    @Test func aStatementThatCannotBePreparedIsAnErrorAndNotRemembered() async throws {
+        let connection = try await TestDatabase.connect()
+        let error = try await #require(throws: PostgresError.self) { try await connection.query(prepared: "bad", "SELECT * FROM no_such_table_here") }
+        #expect(error.sqlState == "42P01")
+        // Not remembered as prepared: the same name can be prepared with working SQL.
+        #expect(try await connection.query(prepared: "bad", "SELECT 7").scalar(Int.self) == 7)
+        await connection.close()
+    }
+}
