@@ -74,7 +74,9 @@ echo "== Requester: real generations from $endpoint"
 
 echo "== Evaluator"
 for id in "${task_ids[@]}"; do
-  result "$("$bin" workflow start --type Evaluator --input "{\"framework\": \"lmeh\", \"task_id\": \"$id\"}")"
+  run_id="$("$bin" workflow start --type Evaluator --input "{\"framework\": \"lmeh\", \"task_id\": \"$id\"}")"
+  result "$run_id" >/dev/null
+  "$bin" workflow result "$run_id" --table
 done
 
 echo "== Leaderboard"

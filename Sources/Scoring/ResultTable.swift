@@ -13,7 +13,7 @@ import JSON
 /// centres headers, and marks numeric columns `---:`.
 public enum ResultTable {
     /// One task's block of rows.
-    public struct Task: Sendable {
+    public struct Task: Sendable, Equatable {
         /// The name shown: the task's `alias` if it has one, else its name.
         public var name: String
         /// `metadata.version` as lm-eval reports it (usually a float such as 3.0); nil prints "N/A".

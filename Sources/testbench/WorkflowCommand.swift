@@ -108,6 +108,8 @@ struct WorkflowCommand: AsyncParsableCommand {
         var wait = false
         @Option(name: .long, help: "Seconds to wait at most (implies --wait; default: no limit).")
         var timeout: Double?
+        @Flag(name: .long, help: "Print an Evaluator result as lm-eval's score table instead of JSON.")
+        var table = false
 
         func run() async throws {
             try await reportingUsageFailures {
@@ -116,6 +118,12 @@ struct WorkflowCommand: AsyncParsableCommand {
                 let waitFor: Duration? = timeout.map { .seconds($0) } ?? (wait ? .seconds(100 * 365 * 86_400) : nil)
                 let execution = try await session.perform { client throws(WorkflowQueueError) in try await client.result(workflowID, wait: waitFor) }
                 switch execution.status {
+                case .completed where table:
+                    do throws(EvaluatorError) {
+                        print(try EvaluatorOutcome.renderTable([execution.result ?? .null]), terminator: "")
+                    } catch {
+                        throw UsageFailure(message: "workflow \(workflowID): --table needs an Evaluator result; \(error.message)")
+                    }
                 case .completed:
                     print((execution.result ?? .null).serialized(WorkflowSession.readableJSON))
                 case .failed, .canceled, .timedOut:

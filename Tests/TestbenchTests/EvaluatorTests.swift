@@ -87,6 +87,16 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             #expect(outcome.numSamples == 5)
             #expect(outcome.selection == ScoreSelection(filter: "direct-answer", metric: "exact_match", configured: true))
             #expect(outcome.meanScore == 2.0 / 3.0)
+            // lm-eval's aggregate rows over the three scored documents: the selected one agrees with mean_score.
+            let rows = try #require(outcome.json["results"]?.arrayValue)
+            let selected = try #require(rows.first { $0["filter"] == "direct-answer" && $0["metric"] == "exact_match" })
+            #expect(selected["value"]?.doubleValue == 2.0 / 3.0)
+            #expect(selected["n"] == 3)
+            let stderr = try #require(selected["stderr"]?.doubleValue)
+            #expect(abs(stderr - (1.0 / 3.0).squareRoot() / 3.0.squareRoot()) < 1e-12, "sample std of [1,0,1] is √(1/3); over √3")
+            let table = try EvaluatorOutcome.renderTable([outcome.json])
+            #expect(table.contains("bigbench_word_sorting") && table.contains("direct-answer") && table.contains("exact_match"))
+            #expect(table.contains("0.6667") && table.contains("0.3333"), "\(table)")
 
             let store = world.services.documents
             let result = try #require(try await store.result(taskID: sampled.taskID))
@@ -110,6 +120,10 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             #expect(scores[4]["error_str"] == "Bad JSON data format (response): upstream <b>502</b>")
             #expect(try await store.task(id: sampled.taskID)?["evaluated"] == true)
         }
+    }
+
+    @Test func aTableNeedsEvaluatorResults() {
+        #expect(throws: EvaluatorError.self) { try EvaluatorOutcome.renderTable([["qty": 3]]) }
     }
 
     @Test func aRetryReplacesTheResult() async throws {

@@ -3,6 +3,7 @@ import JSON
 import LMEval
 import Logging
 import Mongo
+import Scoring
 
 /// What an evaluation wrote, as the workflow result.
 public struct EvaluatorOutcome: Sendable, Equatable {
@@ -15,15 +16,43 @@ public struct EvaluatorOutcome: Sendable, Equatable {
     public var unanswered: Int
     public var selection: ScoreSelection?
     public var meanScore: Double?
+    /// lm-eval's score table for the scored documents: every filter × metric, with stderr.
+    public var table: ResultTable.Task?
 
-    /// `{"task_id", "task", "status", "num_samples", "scored", "failed", "unanswered", "filter", "metric", "mean_score"}`.
+    /// `{"task_id", "task", "status", "num_samples", "scored", "failed", "unanswered", "filter", "metric", "mean_score",
+    /// "results": [{"filter", "metric", "value", "stderr", "n"}], "n_shot", "version"}`.
     public var json: JSONValue {
         .object(JSONObject([
             ("task_id", .string(taskID.hex)), ("task", .string(taskName)), ("status", .int(status)),
             ("num_samples", .int(numSamples)), ("scored", .int(scored)), ("failed", .int(failed)),
             ("unanswered", .int(unanswered)), ("filter", selection.map { .string($0.filter) } ?? .null),
             ("metric", selection.map { .string($0.metric) } ?? .null), ("mean_score", meanScore.map(JSONValue.double) ?? .null),
+            ("results", .array((table?.rows ?? []).map { row in
+                .object(JSONObject([
+                    ("filter", .string(row.filter)), ("metric", .string(row.metric)), ("value", .double(row.value)),
+                    ("stderr", row.stderr.map(JSONValue.double) ?? .null), ("n", .int(row.n)),
+                ]))
+            })),
+            ("n_shot", table.map { .string($0.nShot) } ?? .null), ("version", table?.version ?? .null),
         ]))
+    }
+
+    /// lm-eval's table for evaluations given as `json` (workflow results), in order; an error names what is not one.
+    public static func renderTable(_ results: [JSONValue]) throws(EvaluatorError) -> String {
+        var tasks: [ResultTable.Task] = []
+        for result in results {
+            guard let name = result["task"]?.stringValue, let rows = result["results"]?.arrayValue else {
+                throw EvaluatorError("not an Evaluator result (no \"task\" and \"results\"): \(result.serialized())", type: "BadParams")
+            }
+            tasks.append(ResultTable.Task(
+                name: name, version: result["version"].flatMap { $0 == .null ? nil : $0 }, nShot: result["n_shot"]?.stringValue ?? "",
+                rows: rows.compactMap { row in
+                    guard let filter = row["filter"]?.stringValue, let metric = row["metric"]?.stringValue,
+                          let value = row["value"]?.doubleValue, let n = row["n"]?.intValue else { return nil }
+                    return ResultRow(filter: filter, metric: metric, value: value, stderr: row["stderr"]?.doubleValue, n: n, higherIsBetter: nil)
+                }))
+        }
+        return ResultTable.render(tasks)
     }
 }
 
@@ -80,8 +109,12 @@ public struct Evaluator: Sendable {
             "failed": "\(result.failed)", "unanswered": "\(result.unanswered)", "score": "\(result.selection?.description ?? "-")",
         ])
         let numSamples = result.document["result_data"]?["num_samples"]?.intValue ?? 0
+        let nShot = task["num_fewshot"]?.intValue ?? resolved.config.numFewshot ?? 0
+        let table = result.rows.isEmpty ? nil : ResultTable.Task(
+            name: resolved.config.taskAlias ?? taskName, version: resolved.config.metadata?["version"]?.json, nShot: String(nShot), rows: result.rows)
         return EvaluatorOutcome(taskID: taskID, taskName: taskName, status: result.status, numSamples: numSamples, scored: result.scored,
-                                failed: result.failed, unanswered: result.unanswered, selection: result.selection, meanScore: result.meanScore)
+                                failed: result.failed, unanswered: result.unanswered, selection: result.selection, meanScore: result.meanScore,
+                                table: table)
     }
 
     /// The lm-eval task the instances were built from, and the task folder it was indexed under.

@@ -19,6 +19,8 @@ public struct EvaluationResult: Sendable {
     /// Mean of the selected score over the scored documents (nil when none).
     public var meanScore: Double?
     public var selection: ScoreSelection?
+    /// lm-eval's aggregate rows (every filter × metric, with stderr) over the scored documents.
+    public var rows: [ResultRow]
 }
 
 /// The Evaluator's computation without any store: joins instances, prompts and responses the way
@@ -79,6 +81,8 @@ public enum TaskEvaluation {
         var scores: [JSONObject] = []
         var selection: ScoreSelection?
         var values: [Double] = []
+        var sampleScores: [SampleScore] = []
+        var rows: [ResultRow] = []
         if let first = answered.first {
             let scoring = try TaskScoring(task: task, root: root, firstDocument: first.doc, features: features)
             selection = scoring.selection
@@ -86,7 +90,9 @@ public enum TaskEvaluation {
                 let outcome: Result<Double, EvaluatorError>
                 do {
                     let sample = try scoring.sample(docID: document.docID, doc: document.doc, responses: document.texts)
-                    outcome = scoring.selectedScore(try scoring.scorer.score(sample))
+                    let score = try scoring.scorer.score(sample)
+                    outcome = scoring.selectedScore(score)
+                    if case .success = outcome { sampleScores.append(score) }
                 } catch let error as ScoringError where error.kind == .configuration {
                     throw EvaluatorError(error.description, type: "LMEH")
                 } catch let error as ScoringError {
@@ -104,6 +110,13 @@ public enum TaskEvaluation {
                     failures.append(scoreEntry(score: 0, docID: document.docID, runTime: 0, code: CompletionBody.Code.evaluation, error: error.message))
                 }
             }
+            if !sampleScores.isEmpty {
+                do {
+                    rows = try scoring.scorer.aggregate(sampleScores)
+                } catch {
+                    throw EvaluatorError(error.description, type: "LMEH")
+                }
+            }
         }
         scores += failures
         let status = scores.isEmpty ? 1 : 0
@@ -118,7 +131,7 @@ public enum TaskEvaluation {
         ])
         return EvaluationResult(
             document: document, status: status, scored: values.count, failed: failures.count, unanswered: unanswered,
-            meanScore: values.isEmpty ? nil : values.reduce(0, +) / Double(values.count), selection: selection)
+            meanScore: values.isEmpty ? nil : values.reduce(0, +) / Double(values.count), selection: selection, rows: rows)
     }
 
     /// One `scores` entry, fields in the original's order.
