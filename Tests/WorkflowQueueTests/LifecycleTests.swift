@@ -132,3 +132,39 @@ import Testing
         }
     }
 }
+
+@Suite struct ReconnectTests {
+    /// Terminates this queue's worker backends whose last statement matches `pattern`; returns how many.
+    static func terminate(_ queue: TestQueue, matching pattern: String) async throws -> Int {
+        try await queue.pool.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity
+                WHERE pid <> pg_backend_pid() AND datname = current_database() AND query LIKE $1 AND strpos(query, $2) > 0
+                """, [.string(pattern), .string(queue.schema.name)]
+            ).scalar(Int.self)
+        }
+    }
+
+    @Test func theWorkerReconnectsAndPreparesAgainAfterItsConnectionsAreKilled() async throws {
+        try await TestQueue.with { queue in
+            _ = try await queue.client.start(type: "Noop", input: ["n": 1], workflowID: "before")
+            let worker = try queue.worker(poll: .milliseconds(100))
+            let task = queue.launch(worker)
+            _ = try await queue.finished("before")
+            // The claim connection polls every 100 ms, so its last statement is soon the prepared claim.
+            var killed = 0
+            for _ in 0..<100 where killed == 0 {
+                killed = try await Self.terminate(queue, matching: "%workflow_complete_and_claim%")
+                if killed == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(killed == 1, "the worker's claim connection was found and terminated")
+            #expect(try await Self.terminate(queue, matching: "LISTEN%") == 1, "and its listener")
+            _ = try await queue.client.start(type: "Noop", input: ["n": 2], workflowID: "after")
+            let done = try await queue.finished("after", timeout: .seconds(30))
+            try await queue.stop(worker, task)
+            #expect(done.status == .completed)
+            #expect(done.result == ["n": 2])
+        }
+    }
+}
