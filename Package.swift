@@ -29,7 +29,7 @@ let package = Package(
 
         // Domain.
         .target(name: "LMEval", dependencies: ["JSON", "YAML", "Jinja"]),
-        .target(name: "Scoring", dependencies: ["JSON", "PythonRegex"]),
+        .target(name: "Scoring", dependencies: ["JSON", "PythonRegex", "Jinja"]),
         .target(name: "Datasets", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [

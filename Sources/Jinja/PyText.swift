@@ -1,10 +1,12 @@
-/// Python `str` algorithms over Unicode code points (not grapheme clusters, unlike `String`).
-enum PyText {
+/// Python `str` algorithms over Unicode code points (not grapheme clusters, unlike `String`);
+/// public for the other modules that follow Python's string rules (Scoring, LMEval).
+public enum PyText {
     typealias Scalars = [Unicode.Scalar]
 
     static func scalars(_ s: String) -> Scalars { Array(s.unicodeScalars) }
 
-    static func string<S: Sequence>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
+    /// A string of these code points.
+    public static func string<S: Sequence>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars)
         return String(view)
@@ -13,7 +15,7 @@ enum PyText {
     static func length(_ s: String) -> Int { s.unicodeScalars.count }
 
     /// Python code-point equality (Swift's `==` would equate canonically equivalent strings).
-    static func equal(_ a: String, _ b: String) -> Bool { a.unicodeScalars.elementsEqual(b.unicodeScalars) }
+    public static func equal(_ a: String, _ b: String) -> Bool { a.unicodeScalars.elementsEqual(b.unicodeScalars) }
 
     /// Code-point order, as Python compares strings.
     static func less(_ a: String, _ b: String) -> Bool {
@@ -21,7 +23,7 @@ enum PyText {
     }
 
     /// Python's `str.isspace()` for one character.
-    static func isSpace(_ c: Unicode.Scalar) -> Bool {
+    public static func isSpace(_ c: Unicode.Scalar) -> Bool {
         switch c.value {
         case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
             return true
@@ -39,7 +41,8 @@ enum PyText {
     }
 
     static func isDecimal(_ c: Unicode.Scalar) -> Bool { c.properties.numericType == .decimal }
-    static func isDigit(_ c: Unicode.Scalar) -> Bool {
+    /// Python's `str.isdigit()` for one character (Numeric_Type Decimal or Digit).
+    public static func isDigit(_ c: Unicode.Scalar) -> Bool {
         c.properties.numericType == .decimal || c.properties.numericType == .digit
     }
     static func isNumeric(_ c: Unicode.Scalar) -> Bool { c.properties.numericType != nil }
@@ -52,17 +55,27 @@ enum PyText {
 
     // MARK: - strip / split
 
-    static func strip(_ s: String, chars: String?, left: Bool, right: Bool) -> String {
+    /// `str.strip(chars)`, `lstrip` or `rstrip`; `chars == nil` strips whitespace.
+    public static func strip(_ s: String, chars: String?, left: Bool, right: Bool) -> String {
         let set = chars.map { Set($0.unicodeScalars) }
         let drop: (Unicode.Scalar) -> Bool = { c in set.map { $0.contains(c) } ?? isSpace(c) }
-        var slice = Substring(s).unicodeScalars[...]
+        let all = Substring(s).unicodeScalars
+        var slice = all[...]
         if left { while let c = slice.first, drop(c) { slice = slice.dropFirst() } }
         if right { while let c = slice.last, drop(c) { slice = slice.dropLast() } }
-        return string(slice)
+        // No copy when nothing was stripped, the usual case when scoring responses.
+        if slice.startIndex == all.startIndex && slice.endIndex == all.endIndex { return s }
+        return String(Substring(slice))
     }
 
+    /// `s.strip()`.
+    public static func strip(_ s: String) -> String { strip(s, chars: nil, left: true, right: true) }
+
+    /// `s.lstrip()`.
+    public static func lstrip(_ s: String) -> String { strip(s, chars: nil, left: true, right: false) }
+
     /// `str.split(sep, maxsplit)`; `sep == nil` splits on runs of whitespace.
-    static func split(_ s: String, sep: String?, maxSplit: Int) -> [String] {
+    public static func split(_ s: String, sep: String?, maxSplit: Int) -> [String] {
         let text = scalars(s)
         guard let sep else { return whitespaceSplit(text, maxSplit: maxSplit, reverse: false) }
         let needle = scalars(sep)
@@ -198,7 +211,7 @@ enum PyText {
     }
 
     /// `str.replace(old, new, count)`; count < 0 replaces all.
-    static func replace(_ s: String, _ old: String, _ new: String, count: Int = -1) -> String {
+    public static func replace(_ s: String, _ old: String, _ new: String, count: Int = -1) -> String {
         let text = scalars(s)
         let needle = scalars(old)
         let replacement = scalars(new)

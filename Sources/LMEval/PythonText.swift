@@ -17,14 +17,6 @@ public enum PythonText {
 
     /// `str.isspace()`.
     static func isSpace(_ s: String) -> Bool {
-        !s.isEmpty && s.unicodeScalars.allSatisfy(isPythonWhitespace)
-    }
-
-    static func isPythonWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0: return true
-        default: return scalar.properties.generalCategory == .spaceSeparator
-            || scalar.value == 0x2028 || scalar.value == 0x2029
-        }
+        !s.isEmpty && s.unicodeScalars.allSatisfy(PyText.isSpace)
     }
 }

@@ -1,4 +1,5 @@
 import JSON
+import Jinja
 import PythonRegex
 
 /// lm-eval 0.4.9's `exact_match` (its port of HF evaluate's `exact_match`, in `api/metrics.py`).
@@ -46,7 +47,7 @@ public struct ExactMatch: Sendable {
             for value in values {
                 guard case var .string(s) = value else {
                     if needsStrings {
-                        throw ScoringError(.sample, task: task, "exact_match with regexes_to_ignore/ignore_* needs strings, got \(value.typeName) \(PythonText.repr(value))")
+                        throw ScoringError(.sample, task: task, "exact_match with regexes_to_ignore/ignore_* needs strings, got \(value.typeName) \(PythonValue.repr(value))")
                     }
                     out.append(value)
                     continue
@@ -70,11 +71,11 @@ public struct ExactMatch: Sendable {
     /// A numpy `str_` element: trailing NULs are padding and disappear.
     static func numpyString(_ s: String) -> String {
         guard s.unicodeScalars.last == "\u{0}" else { return s }
-        return PythonText.string(Array(s.unicodeScalars).reversed().drop(while: { $0 == "\u{0}" }).reversed())
+        return PyText.string(Array(s.unicodeScalars).reversed().drop(while: { $0 == "\u{0}" }).reversed())
     }
 
     static func pythonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        if case let .string(x) = a, case let .string(y) = b { return PythonText.equal(x, y) }
+        if case let .string(x) = a, case let .string(y) = b { return PyText.equal(x, y) }
         if case .string = a { return false }
         if case .string = b { return false }
         return a == b

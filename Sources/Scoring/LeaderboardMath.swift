@@ -1,4 +1,5 @@
 import JSON
+import Jinja
 import PythonRegex
 
 /// Native `process_results` of lm-eval's `leaderboard/math` tasks (`utils.process_results`),
@@ -41,7 +42,7 @@ enum LeaderboardMath {
         let normalized = normalizeFinalAnswer(unnormalizedAnswer(candidate))
         let gold = normalizeFinalAnswer(answer)
         if normalized == invalidAnswer { return 0 }
-        if PythonText.equal(PythonText.strip(normalized), PythonText.strip(gold)) || isEquivalent(normalized, gold) { return 1 }
+        if PyText.equal(PyText.strip(normalized), PyText.strip(gold)) || isEquivalent(normalized, gold) { return 1 }
         return 0
     }
 
@@ -50,7 +51,7 @@ enum LeaderboardMath {
     /// lm-eval's `get_unnormalized_answer`.
     static func unnormalizedAnswer(_ text: String) -> String {
         guard let match = finalAnswer?.search(text + "I hope it is correct."), let answer = match.group(1) else { return invalidAnswer }
-        return PythonText.strip(answer)
+        return PyText.strip(answer)
     }
 
     private static let substitutions: [(String, String)] = [
@@ -78,15 +79,15 @@ enum LeaderboardMath {
 
     /// lm-eval's `normalize_final_answer` (Lewkowycz et al. 2022, appendix D).
     static func normalizeFinalAnswer(_ answer: String) -> String {
-        var s = PythonText.split(answer, "=").last ?? answer
-        for (before, after) in substitutions { s = PythonText.replace(s, before, after) }
-        for expression in removedExpressions { s = PythonText.replace(s, expression, "") }
+        var s = PyText.split(answer, sep: "=", maxSplit: -1).last ?? answer
+        for (before, after) in substitutions { s = PyText.replace(s, before, after) }
+        for expression in removedExpressions { s = PyText.replace(s, expression, "") }
         for (regex, template) in rewrites {
             guard let regex else { continue }
             s = (try? regex.sub(template, in: s)) ?? s
         }
-        s = PythonText.replace(s, "$", "")
-        if PythonText.isDigit(PythonText.replace(s, ",", "")) { s = PythonText.replace(s, ",", "") }
+        s = PyText.replace(s, "$", "")
+        if PythonText.isDigit(PyText.replace(s, ",", "")) { s = PyText.replace(s, ",", "") }
         return s
     }
 
@@ -96,7 +97,7 @@ enum LeaderboardMath {
             return x.isFloat || y.isFloat ? x.double == y.double : x == y
         }
         let ca = MathExpression.canonical(a), cb = MathExpression.canonical(b)
-        return !ca.isEmpty && PythonText.equal(ca, cb)
+        return !ca.isEmpty && PyText.equal(ca, cb)
     }
 
     /// The patterns here are fixed and valid; `nil` would only mean an ICU regression.

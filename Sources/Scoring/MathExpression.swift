@@ -1,4 +1,5 @@
 import Foundation
+import Jinja
 
 /// A number as sympy holds a simple evaluated expression: an exact rational, or a float once a
 /// decimal literal or an irrational operation is involved.
@@ -113,9 +114,9 @@ struct MathExpression {
         for (old, new) in [("\\left", ""), ("\\right", ""), ("\\!", ""), ("\\,", ""), ("\\;", ""), ("\\:", ""),
                            ("\\ ", ""), ("\\displaystyle", ""), ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"),
                            ("\\cdot", "*"), ("\\times", "*"), ("\\div", "/"), ("{,}", ""), ("$", "")] {
-            t = PythonText.replace(t, old, new)
+            t = PyText.replace(t, old, new)
         }
-        return PythonText.removing(t, where: PythonText.isSpace)
+        return PythonText.removing(t, where: PyText.isSpace)
     }
 
     private var peek: Unicode.Scalar? { i < s.count ? s[i] : nil }

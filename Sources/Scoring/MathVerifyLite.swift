@@ -1,3 +1,4 @@
+import Jinja
 import PythonRegex
 
 /// An approximation of math-verify 0.9's `parse` / `verify` (used by leaderboard math's
@@ -139,7 +140,7 @@ enum MathVerifyLite {
             }
         }
         guard let close else { return nil }
-        let content = PythonText.string(scalars[(last + marker.count)..<close])
+        let content = PyText.string(scalars[(last + marker.count)..<close])
         return Candidate(start: first, end: lastBrace + 1, kind: .latex, content: content)
     }
 
@@ -149,15 +150,15 @@ enum MathVerifyLite {
         case .latex:
             text = normalizeLatex(text)
         case .expression:
-            text = PythonText.strip(text)
+            text = PyText.strip(text)
             // math-verify joins thousands separators and reads a decimal comma as a point.
             if MathExpression.evaluate(text) == nil {
-                let joined = PythonText.replace(PythonText.replace(text, " ", ""), ",", "")
+                let joined = PyText.replace(PyText.replace(text, " ", ""), ",", "")
                 if MathExpression.evaluate(joined) != nil { text = joined }
             }
         }
         guard !text.isEmpty else { return nil }
-        let parts = PythonText.split(text, "=")
+        let parts = PyText.split(text, sep: "=", maxSplit: -1)
         let isEquation = parts.count > 1 && !text.contains("\\leq") && !text.contains("\\geq")
         let valueText = isEquation ? (parts.last ?? text) : text
         return Answer(text: text, valueText: valueText, isEquation: isEquation, number: MathExpression.evaluate(valueText))
@@ -196,7 +197,7 @@ enum MathVerifyLite {
         var text = latex
         if let boxed = lastBoxed(text) { text = boxed.content }
         for (old, new) in [("\\$", ""), ("^\\circ", ""), ("^{\\circ}", ""), ("\\%", ""), ("%", "")] {
-            text = PythonText.replace(text, old, new)
+            text = PyText.replace(text, old, new)
         }
         if let textCommand {
             let unwrapped = MathExpression.canonical(textCommand.sub(in: text) { $0.group(1) ?? "" })
@@ -206,7 +207,7 @@ enum MathVerifyLite {
             text = MathExpression.canonical(text)
         }
         while text.hasSuffix(".") || text.hasSuffix(",") { text.removeLast() }
-        if thousands?.fullmatch(text) != nil { text = PythonText.replace(text, ",", "") }
+        if thousands?.fullmatch(text) != nil { text = PyText.replace(text, ",", "") }
         return text
     }
 
@@ -219,8 +220,8 @@ enum MathVerifyLite {
     }
 
     private static func equal(_ gold: Answer, _ prediction: Answer) -> Bool {
-        let gt = PythonText.strip(gold.text), pt = PythonText.strip(prediction.text)
-        if !gt.isEmpty, PythonText.equal(gt, pt) { return true }
+        let gt = PyText.strip(gold.text), pt = PyText.strip(prediction.text)
+        if !gt.isEmpty, PyText.equal(gt, pt) { return true }
         // Follow the gold's shape: an equation in the prediction is reduced to its value unless the gold is one too.
         let goldValue = gold.isEquation && prediction.isEquation ? gold.text : gold.valueText
         let predictedValue = gold.isEquation && prediction.isEquation ? prediction.text : prediction.valueText
@@ -229,6 +230,6 @@ enum MathVerifyLite {
             return x == y
         }
         let a = MathExpression.canonical(goldValue), b = MathExpression.canonical(predictedValue)
-        return !a.isEmpty && PythonText.equal(a, b)
+        return !a.isEmpty && PyText.equal(a, b)
     }
 }

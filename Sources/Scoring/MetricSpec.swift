@@ -1,4 +1,5 @@
 import JSON
+import Jinja
 
 /// One `metric_list` entry as lm-eval resolves it: the function, its aggregation and direction.
 public struct MetricSpec: Sendable {
@@ -45,13 +46,13 @@ public struct MetricSpec: Sendable {
     /// Reads one `metric_list` entry, as `ConfigurableTask.__init__` does.
     init(entry: JSONValue, task: String, usesProcessResults: Bool) throws(ScoringError) {
         guard case let .object(config) = entry else {
-            throw ScoringError(.configuration, task: task, "metric_list entries must be mappings, got \(PythonText.repr(entry))")
+            throw ScoringError(.configuration, task: task, "metric_list entries must be mappings, got \(PythonValue.repr(entry))")
         }
         guard let nameValue = config["metric"] else {
             throw ScoringError(.configuration, task: task, "'metric' key not provided for an entry in 'metric_list'")
         }
         guard case let .string(name) = nameValue else {
-            throw ScoringError(.configuration, task: task, "metric names must be strings (a Python metric function is not run natively), got \(PythonText.repr(nameValue))")
+            throw ScoringError(.configuration, task: task, "metric names must be strings (a Python metric function is not run natively), got \(PythonValue.repr(nameValue))")
         }
         var kwargs = JSONObject()
         for (key, value) in config where !["metric", "aggregation", "higher_is_better", "hf_evaluate"].contains(key) {
@@ -81,14 +82,14 @@ public struct MetricSpec: Sendable {
             }
             aggregation = try Aggregation(name: registered.aggregation, task: task)
         case let value?:
-            throw ScoringError(.configuration, task: task, "metric '\(name)': aggregation must be a name, got \(PythonText.repr(value))")
+            throw ScoringError(.configuration, task: task, "metric '\(name)': aggregation must be a name, got \(PythonValue.repr(value))")
         }
         let higher: Bool?
         switch config["higher_is_better"] {
         case let .bool(b)?: higher = b
         case nil, .null?: higher = Self.registered[name]?.higherIsBetter
         case let value?:
-            throw ScoringError(.configuration, task: task, "metric '\(name)': higher_is_better must be true or false, got \(PythonText.repr(value))")
+            throw ScoringError(.configuration, task: task, "metric '\(name)': higher_is_better must be true or false, got \(PythonValue.repr(value))")
         }
         self.init(name: name, function: function, aggregation: aggregation, higherIsBetter: higher)
     }

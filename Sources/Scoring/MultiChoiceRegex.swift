@@ -1,4 +1,5 @@
 import JSON
+import Jinja
 import PythonRegex
 
 /// lm-eval's `multi_choice_regex` filter for letter-answer tasks whose documents carry `choices`.
@@ -26,10 +27,10 @@ public struct MultiChoiceRegex: Sendable {
         var next: UInt32 = 65
         for value in choiceValues {
             guard case let .string(choice) = value else {
-                throw ScoringError(.sample, task: task, "multi_choice_regex: choice \(PythonText.repr(value)) is not a string")
+                throw ScoringError(.sample, task: task, "multi_choice_regex: choice \(PythonValue.repr(value)) is not a string")
             }
             let letter = String(Unicode.Scalar(next).map(Character.init) ?? "?")
-            let cleaned = try ignoring(PythonText.strip(choice), task: task)
+            let cleaned = try ignoring(PyText.strip(choice), task: task)
             choiceRegexes.append(PythonRegex.escape(cleaned))
             choiceToLetter[cleaned] = "(\(letter))"
             letters.append(letter)
@@ -71,7 +72,7 @@ public struct MultiChoiceRegex: Sendable {
             }
             match = first
         }
-        match = PythonText.strip(match)
+        match = PyText.strip(match)
         if !match.isEmpty, let converted = convert[match] { match = converted }
         return match
     }
@@ -101,15 +102,15 @@ enum SpanFormatter {
 
     static func format(_ response: String) -> String {
         var text = response.lowercased().lowercased()
-        for (key, value) in labels { text = PythonText.replace(text, key, value) }
-        text = PythonText.split(text, "$$").joined(separator: "$")
-        text = PythonText.string(Array(text.unicodeScalars).reversed().drop(while: { $0 == "$" }).reversed())
-        text = PythonText.strip(PythonText.replace(text, "\n", "$"))
+        for (key, value) in labels { text = PyText.replace(text, key, value) }
+        text = PyText.split(text, sep: "$$", maxSplit: -1).joined(separator: "$")
+        text = PyText.string(Array(text.unicodeScalars).reversed().drop(while: { $0 == "$" }).reversed())
+        text = PyText.strip(PyText.replace(text, "\n", "$"))
         var entities: [String] = []
         for found in entity?.findall(text) ?? [] {
             guard case let .tuple(groups) = found, groups.count == 2 else { continue }
-            for value in PythonText.split(groups[1], ",") {
-                let name = PythonText.strip(value)
+            for value in PyText.split(groups[1], sep: ",", maxSplit: -1) {
+                let name = PyText.strip(value)
                 if name.lowercased() != "none" { entities.append("\(groups[0].lowercased()): \(name)") }
             }
         }

@@ -1,4 +1,5 @@
 import JSON
+import Jinja
 import PythonRegex
 
 /// One step of an lm-eval filter pipeline (`filter_list[i].filter[j]`), built from its
@@ -97,7 +98,7 @@ public enum ResponseFilter: Sendable {
             var out: [String] = []
             for item in try Self.elements(of: value, filter: name, task: task) {
                 guard case let .string(s) = item else {
-                    throw ScoringError(.sample, task: task, "filter '\(name)' needs strings, got \(item.typeName) \(PythonText.repr(item))")
+                    throw ScoringError(.sample, task: task, "filter '\(name)' needs strings, got \(item.typeName) \(PythonValue.repr(item))")
                 }
                 out.append(s)
             }
@@ -119,7 +120,7 @@ public enum ResponseFilter: Sendable {
             }
             return .array(Array(items.prefix(max(k, 0))))
         case .removeWhitespace:
-            return .array(try strings(value, "remove_whitespace").map { .string(PythonText.lstrip($0)) })
+            return .array(try strings(value, "remove_whitespace").map { .string(PyText.lstrip($0)) })
         case .lowercase:
             return .array(try strings(value, "lowercase").map { .string($0.lowercased()) })
         case .uppercase:
@@ -157,7 +158,7 @@ public enum ResponseFilter: Sendable {
         case let .array(items): return items
         case let .string(s): return s.unicodeScalars.map { .string(String($0)) }
         case let .object(o): return o.keys.map { .string($0) }
-        default: throw ScoringError(.sample, task: task, "filter '\(filter)' cannot iterate over \(value.typeName) \(PythonText.repr(value))")
+        default: throw ScoringError(.sample, task: task, "filter '\(filter)' cannot iterate over \(value.typeName) \(PythonValue.repr(value))")
         }
     }
 }
@@ -175,10 +176,10 @@ enum RegexExtraction {
         }
         switch found[index] {
         case let .string(s):
-            return PythonText.strip(s)
+            return PyText.strip(s)
         case let .tuple(groups):
             guard let first = groups.first(where: { !$0.isEmpty }) else { return nil }
-            return PythonText.strip(first)
+            return PyText.strip(first)
         }
     }
 }
@@ -209,8 +210,8 @@ struct Arguments {
 
     func int(_ key: String, default fallback: Int) throws(ScoringError) -> Int {
         guard let v = object[key], !v.isNull else { return fallback }
-        if case .bool = v { throw error("'\(key)' must be an integer, got \(PythonText.repr(v))") }
-        guard let i = v.intValue else { throw error("'\(key)' must be an integer, got \(PythonText.repr(v))") }
+        if case .bool = v { throw error("'\(key)' must be an integer, got \(PythonValue.repr(v))") }
+        guard let i = v.intValue else { throw error("'\(key)' must be an integer, got \(PythonValue.repr(v))") }
         return i
     }
 
@@ -220,7 +221,7 @@ struct Arguments {
         case let .bool(b): return b
         case let .int(i): return i != 0
         case let .string(s): return !s.isEmpty
-        default: throw error("'\(key)' must be true or false, got \(PythonText.repr(v))")
+        default: throw error("'\(key)' must be true or false, got \(PythonValue.repr(v))")
         }
     }
 
@@ -229,7 +230,7 @@ struct Arguments {
         switch object[key] {
         case nil, .null?: pattern = fallback
         case let .string(s)?: pattern = s
-        case let v?: throw error("'\(key)' must be a string, got \(PythonText.repr(v))")
+        case let v?: throw error("'\(key)' must be a string, got \(PythonValue.repr(v))")
         }
         do {
             return try PythonRegex(pattern)
@@ -255,8 +256,8 @@ struct Arguments {
             return out
         case let .string(pattern)?:
             // lm-eval iterates the value: a bare string would be read character by character.
-            throw error("'\(key)' must be a list of patterns, got the string \(PythonText.repr(.string(pattern)))")
-        case let v?: throw error("'\(key)' must be a list of strings, got \(PythonText.repr(v))")
+            throw error("'\(key)' must be a list of patterns, got the string \(PythonValue.repr(.string(pattern)))")
+        case let v?: throw error("'\(key)' must be a list of strings, got \(PythonValue.repr(v))")
         }
     }
 }

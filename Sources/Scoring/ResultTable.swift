@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Jinja
 
 /// lm-eval's printed results table (`lm_eval.utils.make_table`, a pytablewriter Markdown
 /// table), as a pure function.
@@ -68,13 +69,13 @@ enum Cell: Equatable {
         case let .int(i): self = .integer(String(i), original: String(i))
         case let .double(d): self = Cell(pythonText: JSONValue.pythonFloatRepr(d))
         case let .string(s): self = Cell(pythonText: s)
-        default: self = .text(PythonText.str(value))
+        default: self = .text(PythonValue.str(value))
         }
     }
 
     /// A string cell: numbers are recognised the way typepy does (integral values are integers).
     init(pythonText s: String) {
-        let trimmed = PythonText.strip(s)
+        let trimmed = PyText.strip(s)
         if trimmed.isEmpty {
             self = .empty
             return
@@ -172,9 +173,9 @@ enum MarkdownTable {
         case let .text(s): return s
         case let .integer(s, original):
             if type == .real { return String(format: "%.\(decimals)f", Double(s) ?? 0) }
-            return type == .text && keepOriginal ? PythonText.strip(original) : s
+            return type == .text && keepOriginal ? PyText.strip(original) : s
         case let .real(d, _, original):
-            return type == .text && keepOriginal ? PythonText.strip(original) : String(format: "%.\(decimals)f", d)
+            return type == .text && keepOriginal ? PyText.strip(original) : String(format: "%.\(decimals)f", d)
         }
     }
 

@@ -1,4 +1,5 @@
 import JSON
+import Jinja
 
 /// Scores a generate_until task's responses the way lm-eval 0.4.9 does: every filter pipeline
 /// of `filter_list` (or the default "none" = `take_first`), then the task's `process_results`
@@ -68,12 +69,12 @@ public struct TaskScorer: Sendable {
     private static func pipelines(_ filterList: JSONValue?, task: String) throws(ScoringError) -> [Pipeline] {
         guard let filterList, !filterList.isNull else { return [Pipeline(name: "none", steps: [.takeFirst])] }
         guard case let .array(entries) = filterList else {
-            throw ScoringError(.configuration, task: task, "filter_list must be a list, got \(PythonText.repr(filterList))")
+            throw ScoringError(.configuration, task: task, "filter_list must be a list, got \(PythonValue.repr(filterList))")
         }
         var out: [Pipeline] = []
         for entry in entries {
             guard case let .object(config) = entry, case let .string(name)? = config["name"] else {
-                throw ScoringError(.configuration, task: task, "filter_list entries need a 'name' and a 'filter' list, got \(PythonText.repr(entry))")
+                throw ScoringError(.configuration, task: task, "filter_list entries need a 'name' and a 'filter' list, got \(PythonValue.repr(entry))")
             }
             guard case let .array(functions)? = config["filter"] else {
                 throw ScoringError(.configuration, task: task, "filter pipeline '\(name)' needs a 'filter' list")
@@ -81,7 +82,7 @@ public struct TaskScorer: Sendable {
             var steps: [ResponseFilter] = []
             for function in functions {
                 guard case let .object(call) = function, case let .string(functionName)? = call["function"] else {
-                    throw ScoringError(.configuration, task: task, "filter pipeline '\(name)': every step needs a 'function' name, got \(PythonText.repr(function))")
+                    throw ScoringError(.configuration, task: task, "filter pipeline '\(name)': every step needs a 'function' name, got \(PythonValue.repr(function))")
                 }
                 var kwargs = JSONObject()
                 for (key, value) in call where key != "function" { kwargs[key] = value }
@@ -105,7 +106,7 @@ public struct TaskScorer: Sendable {
             return out
         }
         guard case let .array(entries) = metricList else {
-            throw ScoringError(.configuration, task: task, "metric_list must be a list, got \(PythonText.repr(metricList))")
+            throw ScoringError(.configuration, task: task, "metric_list must be a list, got \(PythonValue.repr(metricList))")
         }
         var out: [MetricSpec] = []
         for entry in entries {
@@ -147,7 +148,7 @@ public struct TaskScorer: Sendable {
                 throw ScoringError(.sample, task: taskName, "doc \(sample.docID): the task has doc_to_choice but no choices were given")
             }
             guard case let .int(index) = gold, index < choices.count, index >= -choices.count else {
-                throw ScoringError(.sample, task: taskName, "doc \(sample.docID): target \(PythonText.repr(gold)) is not an index into \(choices.count) choices")
+                throw ScoringError(.sample, task: taskName, "doc \(sample.docID): target \(PythonValue.repr(gold)) is not an index into \(choices.count) choices")
             }
             gold = .string(choices[index < 0 ? choices.count + index : index])
         } else if multiple {
@@ -181,7 +182,7 @@ public struct TaskScorer: Sendable {
     /// numpy turns a mixed list of targets into strings.
     private static func pythonStrIfNeeded(_ value: JSONValue) -> JSONValue {
         if case .string = value { return value }
-        return .string(PythonText.str(value))
+        return .string(PythonValue.str(value))
     }
 
     private static func sameType(_ a: JSONValue, _ b: JSONValue) -> Bool {
@@ -196,16 +197,16 @@ public struct TaskScorer: Sendable {
     /// `type(result)(gold)`.
     private func cast(_ gold: JSONValue, like result: JSONValue, docID: Int) throws(ScoringError) -> JSONValue {
         func fail() -> ScoringError {
-            ScoringError(.sample, task: taskName, "doc \(docID): cannot convert target \(PythonText.repr(gold)) to \(result.typeName) like the filtered response \(PythonText.repr(result))")
+            ScoringError(.sample, task: taskName, "doc \(docID): cannot convert target \(PythonValue.repr(gold)) to \(result.typeName) like the filtered response \(PythonValue.repr(result))")
         }
         switch result {
-        case .string: return .string(PythonText.str(gold))
+        case .string: return .string(PythonValue.str(gold))
         case .int:
             switch gold {
             case let .bool(b): return .int(b ? 1 : 0)
             case let .double(d): guard d.isFinite, abs(d) < 9.2e18 else { throw fail() }; return .int(Int(d.rounded(.towardZero)))
             case let .string(s):
-                guard let i = Int(PythonText.strip(s).replacingOccurrences(of: "_", with: "")) else { throw fail() }
+                guard let i = Int(PyText.strip(s).replacingOccurrences(of: "_", with: "")) else { throw fail() }
                 return .int(i)
             default: throw fail()
             }
@@ -213,7 +214,7 @@ public struct TaskScorer: Sendable {
             switch gold {
             case let .bool(b): return .double(b ? 1 : 0)
             case let .int(i): return .double(Double(i))
-            case let .string(s): guard let d = Double(PythonText.strip(s)) else { throw fail() }; return .double(d)
+            case let .string(s): guard let d = Double(PyText.strip(s)) else { throw fail() }; return .double(d)
             default: throw fail()
             }
         case .bool:
@@ -261,7 +262,7 @@ public struct TaskScorer: Sendable {
                     case let .int(i): numbers.append(Double(i))
                     case let .double(d): numbers.append(d)
                     default:
-                        throw ScoringError(.sample, task: taskName, "metric '\(metric)' (filter '\(filter)') has a non-numeric value \(PythonText.repr(value)) that '\(aggregation.rawValue)' cannot aggregate")
+                        throw ScoringError(.sample, task: taskName, "metric '\(metric)' (filter '\(filter)') has a non-numeric value \(PythonValue.repr(value)) that '\(aggregation.rawValue)' cannot aggregate")
                     }
                 }
             } else {

@@ -25,3 +25,19 @@ import Testing
         #expect(try render("{{ v }}", doc) == PythonValue.str(doc["v"] ?? nil))
     }
 }
+
+@Suite struct PythonStripTests {
+    @Test(arguments: [
+        ("  a b  ", "a b", "a b  "),
+        ("a b", "a b", "a b"),
+        ("", "", ""),
+        (" \t\n\u{0B}\u{0C}\r ", "", ""),
+        ("\u{3000}\u{A0}x\u{2029}\u{85}", "x", "x\u{2029}\u{85}"),
+        ("\u{200B}x\u{200B}", "\u{200B}x\u{200B}", "\u{200B}x\u{200B}"),  // zero-width space is not whitespace in Python
+        ("e\u{301} ", "e\u{301}", "e\u{301} "),
+    ])
+    func stripsWhatPythonStrips(input: String, stripped: String, leftStripped: String) {
+        #expect(PyText.strip(input).unicodeScalars.elementsEqual(stripped.unicodeScalars))
+        #expect(PyText.lstrip(input).unicodeScalars.elementsEqual(leftStripped.unicodeScalars))
+    }
+}

@@ -1,5 +1,5 @@
 import JSON
-@testable import Scoring
+import Scoring
 import Testing
 
 /// One filter step at a time; expected values are what lm-eval 0.4.9's filter classes return.
@@ -100,22 +100,5 @@ import Testing
         #expect(scorer.filterNames == ["none"])
         let score = try scorer.score(ScoringSample(docID: 0, doc: [:], target: "a", responses: ["a", "b"]))
         #expect(score.filters == [FilterScore(filter: "none", filtered: "a", metrics: [("exact_match", 1.0)])])
-    }
-}
-
-
-@Suite struct PythonStripTests {
-    @Test(arguments: [
-        ("  a b  ", "a b", "a b  "),
-        ("a b", "a b", "a b"),
-        ("", "", ""),
-        (" \t\n\u{0B}\u{0C}\r ", "", ""),
-        ("\u{3000}\u{A0}x\u{2029}\u{85}", "x", "x\u{2029}\u{85}"),
-        ("\u{200B}x\u{200B}", "\u{200B}x\u{200B}", "\u{200B}x\u{200B}"),  // zero-width space is not whitespace in Python
-        ("e\u{301} ", "e\u{301}", "e\u{301} "),
-    ])
-    func stripsWhatPythonStrips(input: String, stripped: String, leftStripped: String) {
-        #expect(PythonText.strip(input).unicodeScalars.elementsEqual(stripped.unicodeScalars))
-        #expect(PythonText.lstrip(input).unicodeScalars.elementsEqual(leftStripped.unicodeScalars))
     }
 }
