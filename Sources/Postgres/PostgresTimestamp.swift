@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Converts between `Date` and PostgreSQL's ISO text form of timestamp, timestamptz and date,
 /// by calendar arithmetic (no formatter objects, no locale, microsecond precision).
@@ -14,7 +15,7 @@ enum PostgresTimestamp {
             rest += microsPerDay
             days -= 1
         }
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = CivilCalendar.date(fromDays: days)
         let seconds = rest / 1_000_000
         let fraction = rest % 1_000_000
         var out = pad(year > 0 ? year : 1 - year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
@@ -68,30 +69,8 @@ enum PostgresTimestamp {
         }
         if scanner.skip(" BC") { year = 1 - year }
         guard scanner.isAtEnd else { return nil }
-        let total = days(fromCivil: year, month, day) * microsPerDay + micros
+        let total = CivilCalendar.days(year: year, month: month, day: day) * microsPerDay + micros
         return Date(timeIntervalSince1970: Double(total) / 1_000_000)
-    }
-
-    // Howard Hinnant's days_from_civil / civil_from_days, proleptic Gregorian calendar.
-    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    private static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
