@@ -5,7 +5,6 @@ struct CSVRecordReader {
     /// Physical line where the last returned record started (1-based).
     private(set) var recordLine = 0
     private var nextLine = 1
-    private var checkedBOM = false
 
     init(path: String, displayName: String) throws(DatasetError) {
         self.file = try ChunkedFile(path: path)
@@ -15,14 +14,8 @@ struct CSVRecordReader {
     /// The next non-blank record's fields, or nil at the end.
     mutating func next() throws(DatasetError) -> [String]? {
         while true {
+            if file.dropByteOrderMark() { continue }
             let pending = file.pending
-            if !checkedBOM, pending.count >= 3 || file.atEOF {
-                checkedBOM = true
-                if pending.count >= 3, pending[0] == 0xEF, pending[1] == 0xBB, pending[2] == 0xBF {
-                    file.consume(3)
-                    continue
-                }
-            }
             switch try parse(pending, final: file.atEOF) {
             case .needMore:
                 if try file.fill() { continue }

@@ -38,6 +38,19 @@ final class ChunkedFile {
     /// Marks `count` pending bytes as consumed.
     func consume(_ count: Int) { start += count }
 
+    private var byteOrderMarkChecked = false
+
+    /// Drops a leading UTF-8 byte order mark, deciding once enough bytes are read; true when it
+    /// dropped one (the caller reads `pending` again).
+    func dropByteOrderMark() -> Bool {
+        guard !byteOrderMarkChecked, end - start >= 3 || atEOF else { return false }
+        byteOrderMarkChecked = true
+        let bytes = pending
+        guard bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF else { return false }
+        consume(3)
+        return true
+    }
+
     /// Reads more bytes after the pending ones (moving them to the front, growing the buffer when
     /// a single record is larger than it). Returns false at end of file.
     func fill() throws(DatasetError) -> Bool {

@@ -12,7 +12,6 @@ public struct JSONLinesReader: RowReader {
     public let displayName: String
     /// 1-based number of the line last returned.
     public private(set) var lineNumber = 0
-    private var checkedBOM = false
 
     public init(path: String, displayName: String? = nil, chunkSize: Int = 1 << 20) throws(DatasetError) {
         self.file = try ChunkedFile(path: path, chunkSize: chunkSize)
@@ -39,14 +38,8 @@ public struct JSONLinesReader: RowReader {
     /// The next line's bytes (without the newline), or nil at end of file.
     private mutating func nextLine() throws(DatasetError) -> UnsafeBufferPointer<UInt8>? {
         while true {
+            if file.dropByteOrderMark() { continue }
             let pending = file.pending
-            if !checkedBOM, pending.count >= 3 || file.atEOF {
-                checkedBOM = true
-                if pending.count >= 3, pending[0] == 0xEF, pending[1] == 0xBB, pending[2] == 0xBF {
-                    file.consume(3)
-                    continue
-                }
-            }
             if let base = pending.baseAddress, !pending.isEmpty,
                let newline = memchr(base, 0x0A, pending.count)
             {

@@ -16,6 +16,17 @@ struct ReaderTests {
         #expect(rows[2]["a"] == .null)
     }
 
+    @Test("A leading UTF-8 byte order mark is dropped, in JSON Lines and CSV")
+    func byteOrderMark() throws {
+        let dir = try TemporaryDirectory()
+        let jsonl = try dir.write("bom.jsonl", "\u{FEFF}{\"a\": 1}\n{\"a\": 2}\n")
+        #expect(try readAll(JSONLinesReader(path: jsonl)).map { $0["a"] } == [.int(1), .int(2)])
+        let csv = try dir.write("bom.csv", "\u{FEFF}a,b\n1,x\n")
+        let reader = try CSVReader(path: csv)
+        #expect(reader.header == ["a", "b"])
+        #expect(try readAll(reader).map { $0["b"] } == [.string("x")])
+    }
+
     @Test("JSON Lines: lines longer than the chunk and split across chunks")
     func jsonLinesSmallChunks() throws {
         let dir = try TemporaryDirectory()
