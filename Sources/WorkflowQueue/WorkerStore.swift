@@ -140,13 +140,14 @@ struct WorkerStore: Sendable {
                         'type', 'HeartbeatTimeout', 'non_retryable', false, 'attempt', r.attempt)
                 WHERE r.lease_expires_at < now() AND r.status = 'running' AND r.max_attempts > 0
                     AND r.attempt >= r.max_attempts AND r.task_queue = ANY ($1::text[])
+                    AND r.worker_id IS DISTINCT FROM $3
                 RETURNING r.run_id)
             SELECT (SELECT count(*) FROM lapsed),
                 (SELECT count(pg_notify($2, a.ids)) FROM (
                     SELECT CASE WHEN count(*) > 200 THEN '*' ELSE string_agg(run_id::text, ',') END AS ids FROM lapsed) AS a
                 WHERE a.ids IS NOT NULL)
             """
-        let rows = try await connection.query(sql, [.stringArray(taskQueues), .string(schema.doneChannel)])
+        let rows = try await connection.query(sql, [.stringArray(taskQueues), .string(schema.doneChannel), .string(workerID)])
         return try rows.scalar(Int.self)
     }
 }

@@ -126,6 +126,8 @@ enum WorkflowMigrations {
                         SELECT c.run_id FROM \(runs) AS c
                         WHERE c.lease_expires_at < now() AND c.status = 'running' AND c.task_queue = ANY (p_queues)
                             AND (c.max_attempts = 0 OR c.attempt < c.max_attempts)
+                            -- Its own lapsed runs are still running here; the next heartbeat renews them.
+                            AND c.worker_id IS DISTINCT FROM p_worker
                         ORDER BY c.lease_expires_at LIMIT v_remaining FOR UPDATE SKIP LOCKED))
                     RETURNING \(claimedColumns);
                     GET DIAGNOSTICS v_count = ROW_COUNT;

@@ -95,6 +95,29 @@ import Testing
         }
     }
 
+    /// A worker slow to heartbeat still runs the attempt: it renews the lease instead of taking
+    /// its own run over (which would start a second attempt beside the first).
+    @Test(arguments: [1, 3])
+    func aWorkerNeverTakesOverItsOwnLapsedRun(attempts: Int) async throws {
+        let options = WorkflowOptions(
+            retryPolicy: RetryPolicy(maximumAttempts: attempts, initialInterval: .milliseconds(10)),
+            startToCloseTimeout: .seconds(30), heartbeatTimeout: .seconds(10))
+        try await TestQueue.with(registry: { try $0.register("Long", options: options, activity: SleepActivity()) }) { queue in
+            _ = try await queue.client.start(type: "Long", input: ["seconds": 3], workflowID: "slow-beat")
+            let worker = try queue.worker(poll: .milliseconds(50))
+            let task = queue.launch(worker)
+            _ = try await queue.waitUntil("slow-beat") { $0.status == .running }
+            _ = try await queue.pool.withConnection { connection in
+                try await connection.execute(
+                    "UPDATE \(queue.schema.runsTable) SET lease_expires_at = now() - interval '1 second' WHERE workflow_id = 'slow-beat'")
+            }
+            let done = try await queue.finished("slow-beat")
+            try await queue.stop(worker, task)
+            #expect(done.status == .completed)
+            #expect(done.attempt == 1)
+        }
+    }
+
     @Test func lapsedLeaseOnTheLastAttemptTimesTheRunOut() async throws {
         try await TestQueue.with { queue in
             _ = try await queue.client.start(type: "Noop", input: [:], workflowID: "last-orphan")
