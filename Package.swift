@@ -4,9 +4,8 @@ import PackageDescription
 // Dependencies point one way: C wrappers → engines → activities → CLI.
 let package = Package(
     name: "testbench",
-    platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "testbench", targets: ["testbench"]),
+        .executable(name: "testbench", targets: ["TestbenchCLI"]),
         .executable(name: "testbench-bench", targets: ["testbench-bench"]),
     ],
     dependencies: [
@@ -37,8 +36,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // CLI.
-        .executableTarget(name: "testbench", dependencies: [
+        // CLI: the `testbench` executable (module TestbenchCLI, so it never shares a folder name
+        // with the Testbench library on a case-insensitive file system).
+        .executableTarget(name: "TestbenchCLI", dependencies: [
             "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "Mongo", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
