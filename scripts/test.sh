@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
-# The README's test command: a throw-away PostgreSQL cluster and, unless TESTBENCH_LLAMA_ENDPOINT
-# names one, a local llama.cpp server (SmolLM2-135M) for the real-model tests; both are stopped
-# afterwards whatever the outcome.
+# The README's test command: a throw-away PostgreSQL cluster and, unless the variables below name
+# their own, a local llama.cpp server (SmolLM2-135M) for the real-model tests
+# (TESTBENCH_LLAMA_ENDPOINT) and a MongoDB wire-protocol server (SecantusDB) for the MongoDB suites
+# (TESTBENCH_MONGODB_URI; point it at a real mongod replica set to test against one). Servers
+# started here are stopped afterwards whatever the outcome.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started_llama=0
+started_mongo=0
+cleanup() {
+  [ "$started_llama" = 1 ] && { scripts/llama-server.sh stop >/dev/null 2>&1 || true; }
+  [ "$started_mongo" = 1 ] && { scripts/mongo-server.sh stop >/dev/null 2>&1 || true; }
+  return 0
+}
+trap cleanup EXIT
 if [ -z "${TESTBENCH_LLAMA_ENDPOINT:-}" ]; then
+  started_llama=1
   endpoint_line="$(scripts/llama-server.sh start | grep '^LLAMA_ENDPOINT=')"
   export TESTBENCH_LLAMA_ENDPOINT="${endpoint_line#LLAMA_ENDPOINT=}"
-  started_llama=1
 fi
-cleanup() { [ "$started_llama" = 1 ] && scripts/llama-server.sh stop >/dev/null 2>&1 || true; }
-trap cleanup EXIT
+if [ -z "${TESTBENCH_MONGODB_URI:-}" ]; then
+  started_mongo=1
+  uri_line="$(scripts/mongo-server.sh start | grep '^MONGODB_URI=')"
+  export TESTBENCH_MONGODB_URI="${uri_line#MONGODB_URI=}"
+fi
 echo "model server at $TESTBENCH_LLAMA_ENDPOINT"
+echo "MongoDB at $TESTBENCH_MONGODB_URI"
 scripts/with-test-postgres.sh swift test "$@"

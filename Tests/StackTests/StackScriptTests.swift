@@ -29,7 +29,7 @@ struct StackScriptTests {
         #expect(result.stderr.contains("INVALID \(file.path)"))
     }
 
-    @Test("shell scripts parse", arguments: ["scripts/check-stack.sh", "scripts/llama-server.sh"])
+    @Test("shell scripts parse", arguments: ["scripts/check-stack.sh", "scripts/llama-server.sh", "scripts/mongo-server.sh", "scripts/test.sh"])
     func shellSyntax(script: String) async throws {
         let path = RepositoryFiles.path(script)
         #expect(FileManager.default.isExecutableFile(atPath: path), "\(script) is not executable")
@@ -45,9 +45,10 @@ struct StackScriptTests {
         #expect(result.status == 0, "scripts/llama/serve.py: \(result.stderr)")
     }
 
-    @Test("llama-server.sh rejects an unknown subcommand with its usage")
-    func llamaServerUsage() async throws {
-        let result = try await ProcessResult.run("/bin/bash", [RepositoryFiles.path("scripts/llama-server.sh"), "restart"])
+    @Test("server scripts reject an unknown subcommand with their usage",
+          arguments: ["scripts/llama-server.sh", "scripts/mongo-server.sh"])
+    func serverScriptUsage(script: String) async throws {
+        let result = try await ProcessResult.run("/bin/bash", [RepositoryFiles.path(script), "restart"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("usage:") && result.stderr.contains("start|stop|status"))
     }
