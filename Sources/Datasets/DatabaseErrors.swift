@@ -1,10 +1,10 @@
 import Postgres
 
 extension DatasetError {
-    /// Wraps a PostgreSQL failure; lost connections and serialization failures are retryable.
+    /// Wraps a PostgreSQL failure, retryable when the Postgres module calls it transient.
     static func database(_ operation: String, _ error: PostgresError) -> DatasetError {
         DatasetError(.database(operation: operation, message: error.description, sqlState: error.sqlState,
-                               retryable: error.isConnectionLost || error.isSerializationFailure))
+                               retryable: error.isTransient))
     }
 
     /// Keeps a `DatasetError`, wraps a `PostgresError`, describes anything else.

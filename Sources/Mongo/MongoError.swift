@@ -65,8 +65,10 @@ public struct MongoError: Error, Sendable, CustomStringConvertible {
     /// True when the label is present on the error.
     public func hasLabel(_ label: String) -> Bool { labels.contains(label) }
 
-    /// True when the same operation may succeed if tried again.
-    public var isRetryable: Bool {
+    /// True when the same operation may succeed if tried again shortly (no server reachable, a
+    /// write conflict, a transient-transaction or retryable-write label, a shutdown or election
+    /// code). The one transient-error policy for MongoDB; callers decide retryability from it.
+    public var isTransient: Bool {
         if [.connection, .writeConflict, .transientTransaction].contains(code) { return true }
         if labels.contains(where: Self.retryableLabels.contains) { return true }
         if let serverCode, Self.retryableServerCodes.contains(serverCode) { return true }

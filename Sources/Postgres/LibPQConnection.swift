@@ -208,7 +208,7 @@ final class LibPQConnection {
         message = message.trimmingTrailingWhitespace()
         if message.isEmpty { message = lastErrorMessage }
         var code = code
-        if !isOK || Self.isConnectionLoss(sqlState: sqlState) {
+        if !isOK || PostgresError.isConnectionLoss(sqlState: sqlState) {
             code = .connectionLost
             let libpqMessage = lastErrorMessage
             if !message.contains(libpqMessage), libpqMessage != "unknown libpq error" { message += " (\(libpqMessage))" }
@@ -216,12 +216,6 @@ final class LibPQConnection {
         return PostgresError(
             code: code, message: message, sqlState: sqlState, detail: field("D"), hint: field("H"),
             constraint: field("n"), statement: statement)
-    }
-
-    // Class 08 is connection exceptions; 57P01-57P03 are server shutdown/startup states.
-    static func isConnectionLoss(sqlState: String?) -> Bool {
-        guard let sqlState else { return false }
-        return sqlState.hasPrefix("08") || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
     }
 
     /// Leaves an unexpected COPY state so the connection stays usable.

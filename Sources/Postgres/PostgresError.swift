@@ -71,6 +71,27 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// True when the connection is unusable and the caller should reconnect.
     public var isConnectionLost: Bool { code == .connectionLost || code == .connectionClosed }
 
+    /// True when the same work may succeed if tried again shortly: the connection could not be
+    /// opened or broke, the pool or the wait for it went away, or the server asked for a retry
+    /// (serialization failure, deadlock, shutdown or start-up, too many connections). The one
+    /// transient-error policy for PostgreSQL; callers decide retryability from it, not from codes.
+    public var isTransient: Bool {
+        if Self.transientCodes.contains(code) { return true }
+        guard let sqlState else { return false }
+        return Self.isConnectionLoss(sqlState: sqlState) || Self.transientSQLStates.contains(sqlState)
+    }
+
+    /// Class 08 (connection exceptions) and 57P01-57P03 (admin shutdown, crash shutdown, cannot
+    /// connect now): the server ended or refused the session, so the connection is unusable.
+    static func isConnectionLoss(sqlState: String?) -> Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("08") || sqlState == "57P01" || sqlState == "57P02" || sqlState == "57P03"
+    }
+
+    private static let transientCodes: Set<Code> = [.connectionFailed, .connectionLost, .connectionClosed, .poolClosed, .cancelled]
+    // 40001 serialization_failure, 40P01 deadlock_detected, 53300 too_many_connections.
+    private static let transientSQLStates: Set<String> = ["40001", "40P01", "53300"]
+
     public var description: String {
         var text = "PostgreSQL \(code)"
         if let sqlState { text += " [SQLSTATE \(sqlState)]" }

@@ -119,7 +119,7 @@ struct WorkflowCommand: AsyncParsableCommand {
                 let execution = try await session.perform { client throws(WorkflowQueueError) in try await client.result(workflowID, wait: waitFor) }
                 switch execution.status {
                 case .completed where table:
-                    do throws(EvaluatorError) {
+                    do throws(ApplicationError) {
                         print(try EvaluatorOutcome.renderTable([execution.result ?? .null]), terminator: "")
                     } catch {
                         throw UsageFailure(message: "workflow \(workflowID): --table needs an Evaluator result; \(error.message)")

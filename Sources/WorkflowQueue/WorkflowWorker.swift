@@ -59,24 +59,14 @@ public actor WorkflowWorker {
     let store: WorkerStore
     let clock = ContinuousClock()
 
+    /// Every decision; this actor only performs the I/O it asks for.
+    var state: WorkerStateMachine
     var connection: PostgresConnection?
-    var running: [String: RunningJob] = [:]
-    var completions: [Completion] = []
+    /// The task of each attempt the state machine holds.
+    var tasks: [String: Task<Void, Never>] = [:]
     var hasRun = false
-
-    // Wake-up state of the dispatch loop.
     var wakeContinuation: CheckedContinuation<Void, Never>?
     var wakePending = false
-    /// False only after a claim came back short with no notification since it was sent.
-    var workMayBeWaiting = true
-    var notificationCount = 0
-    var pollDue = true
-    var heartbeatDue = false
-    var lastPoll: ContinuousClock.Instant
-    var lastHeartbeat: ContinuousClock.Instant
-    var shutdownRequested = false
-    var graceDeadline: ContinuousClock.Instant?
-    var releasedLeftovers = false
 
     /// A worker running `registry`'s activities against the database at `uri` (a
     /// `postgresql://` URI or keyword string). Nothing connects until `run()`.
@@ -89,9 +79,8 @@ public actor WorkflowWorker {
         logger[metadataKey: "worker_id"] = .string(configuration.workerID)
         self.logger = logger
         self.store = WorkerStore(schema: configuration.schema, workerID: configuration.workerID, taskQueues: configuration.taskQueues)
-        let now = ContinuousClock().now
-        lastPoll = now
-        lastHeartbeat = now
+        state = WorkerStateMachine(maxConcurrentJobs: configuration.maxConcurrentJobs, pollInterval: configuration.pollInterval,
+                                   now: ContinuousClock().now)
     }
 
     /// Connects, applies migrations, then claims and runs jobs until a graceful shutdown has
@@ -124,7 +113,7 @@ public actor WorkflowWorker {
         timer.cancel()
         await listener.value
         await timer.value
-        for job in running.values { job.task.cancel() }
+        for task in tasks.values { task.cancel() }
         await self.connection?.close()
         self.connection = nil
         logger.info("worker stopped")
@@ -137,18 +126,13 @@ public actor WorkflowWorker {
     }
 
     /// Attempts currently held (running or finishing), for logs and tests.
-    public var runningCount: Int { running.count }
+    public var runningCount: Int { state.attempts.count }
 
     func requestShutdown(grace: Duration) {
-        let deadline = clock.now.advanced(by: grace)
-        if !shutdownRequested {
-            shutdownRequested = true
-            graceDeadline = deadline
+        if state.requestShutdown(grace: grace, now: clock.now) {
             logger.info("graceful shutdown: no more claims", metadata: [
-                "running": .stringConvertible(running.count), "grace_seconds": .stringConvertible(grace.inSeconds),
+                "running": .stringConvertible(state.attempts.count), "grace_seconds": .stringConvertible(grace.inSeconds),
             ])
-        } else if let current = graceDeadline, deadline < current {
-            graceDeadline = deadline
         }
         wake()
     }
@@ -157,58 +141,36 @@ public actor WorkflowWorker {
 
     private func dispatch() async {
         while true {
-            if shutdownRequested {
-                if let deadline = graceDeadline, clock.now >= deadline, !releasedLeftovers {
-                    await releaseLeftovers()
-                }
-                if completions.isEmpty && (running.isEmpty || (releasedLeftovers && isPastReleaseWait)) { return }
-            }
-            if heartbeatDue {
-                heartbeatDue = false
-                await sendHeartbeats()
-            }
-            var reclaimLapsed = false
-            if pollDue && !shutdownRequested {
-                pollDue = false
-                workMayBeWaiting = true
-                reclaimLapsed = true
+            switch state.nextStep(now: clock.now) {
+            case .stop:
+                return
+            case let .release(leftovers):
+                await release(leftovers)
+            case let .heartbeat(beats):
+                await sendHeartbeats(beats)
+            case .timeOutLapsedFinalAttempts:
                 await timeOutLapsedFinalAttempts()
+            case let .completeAndClaim(batch, limit, reclaimLapsed):
+                await completeAndClaim(batch, limit: limit, reclaimLapsed: reclaimLapsed)
+            case .wait:
+                await waitForWake()
+                // Attempts that ended together all report before the next batch is built, so it is bigger.
+                await Task.yield()
             }
-            let free = shutdownRequested ? 0 : max(0, configuration.maxConcurrentJobs - running.count)
-            let limit = workMayBeWaiting ? free : 0
-            if !completions.isEmpty || limit > 0 {
-                if await completeAndClaim(limit: limit, reclaimLapsed: reclaimLapsed) { continue }
-                if reclaimLapsed { pollDue = true }
-            }
-            await waitForWake()
-            // Attempts that ended together all report before the next batch is built, so it is bigger.
-            await Task.yield()
         }
     }
 
-    /// Leftover attempts get a short while to end after release; one that ignores cancellation must not hold the process.
-    private var isPastReleaseWait: Bool {
-        guard let deadline = graceDeadline else { return false }
-        return clock.now >= deadline.advanced(by: .seconds(2))
-    }
-
-    /// One round trip; false when it failed (and the caller should wait before retrying).
-    private func completeAndClaim(limit: Int, reclaimLapsed: Bool) async -> Bool {
-        let batch = completions
-        completions = []
-        let notificationsBefore = notificationCount
+    /// One round trip: store outcomes, claim, start what was claimed.
+    private func completeAndClaim(_ batch: [Completion], limit: Int, reclaimLapsed: Bool) async {
         do throws(PostgresError) {
             let connection = try await liveConnection()
             let claimed = try await store.completeAndClaim(batch, limit: limit, reclaimLapsed: reclaimLapsed, on: connection)
-            if limit > 0, claimed.count < limit, notificationCount == notificationsBefore {
-                workMayBeWaiting = false
-            }
+            state.claimed(claimed, limit: limit, now: clock.now)
             for job in claimed { start(job) }
-            return true
         } catch {
-            completions = batch + completions
-            await databaseFailed(error, doing: "storing \(batch.count) outcome(s) and claiming work")
-            return false
+            await perform(state.claimFailed(batch, error: error), error: error, doing: "storing \(batch.count) outcome(s) and claiming work")
+            // A failed claim waits for the next wake-up, as an idle loop does.
+            await waitForWake()
         }
     }
 
@@ -219,51 +181,35 @@ public actor WorkflowWorker {
                 logger.warning("timed out runs whose worker vanished during their last attempt", metadata: ["count": .stringConvertible(count)])
             }
         } catch {
-            await databaseFailed(error, doing: "timing out lapsed final attempts")
+            await perform(state.databaseFailed(error), error: error, doing: "timing out lapsed final attempts")
         }
     }
 
-    private func sendHeartbeats() async {
-        let beats = running.values.filter(\.isHeldInDatabase).map { Heartbeat(runID: $0.job.runID, attempt: $0.job.attempt, progress: $0.pendingProgress) }
-        lastHeartbeat = clock.now
-        guard !beats.isEmpty else { return }
+    private func sendHeartbeats(_ beats: [Heartbeat]) async {
         let held: [String: Bool]
         do throws(PostgresError) {
             held = try await store.heartbeat(beats, on: try await liveConnection())
         } catch {
-            await databaseFailed(error, doing: "heartbeating \(beats.count) running attempt(s)")
+            await perform(state.databaseFailed(error), error: error, doing: "heartbeating \(beats.count) running attempt(s)")
             return
         }
-        for beat in beats {
-            guard var job = running[beat.runID], job.isHeldInDatabase else { continue }
-            if job.pendingProgress == beat.progress { job.pendingProgress = nil }
-            if let cancelRequested = held[beat.runID] {
-                if cancelRequested && !job.cancelRequested {
-                    job.cancelRequested = true
-                    job.task.cancel()
-                    logger.info("cancel requested; stopping the activity", metadata: job.job.logMetadata)
-                }
-            } else {
-                job.leaseLost = true
-                job.task.cancel()
-                logger.warning("lease lost: the run was taken over or finished elsewhere; abandoning this attempt", metadata: job.job.logMetadata)
+        for stop in state.heartbeatsAnswered(beats, held: held) {
+            tasks[stop.runID]?.cancel()
+            let metadata = state.attempts[stop.runID]?.job.logMetadata ?? ["run": .string(stop.runID)]
+            switch stop.reason {
+            case .cancelRequested:
+                logger.info("cancel requested; stopping the activity", metadata: metadata)
+            default:
+                logger.warning("lease lost: the run was taken over or finished elsewhere; abandoning this attempt", metadata: metadata)
             }
-            running[beat.runID] = job
         }
     }
 
-    private func releaseLeftovers() async {
-        releasedLeftovers = true
-        var leftovers: [(runID: String, attempt: Int)] = []
-        for (runID, var job) in running where job.isHeldInDatabase {
-            job.released = true
-            job.task.cancel()
-            running[runID] = job
-            leftovers.append((runID, job.job.attempt))
-        }
+    private func release(_ leftovers: [WorkerStateMachine.AttemptKey]) async {
+        for leftover in leftovers { tasks[leftover.runID]?.cancel() }
         guard !leftovers.isEmpty else { return }
         do throws(PostgresError) {
-            let count = try await store.release(leftovers, on: try await liveConnection())
+            let count = try await store.release(leftovers.map { ($0.runID, $0.attempt) }, on: try await liveConnection())
             for leftover in leftovers {
                 logger.info("released", metadata: ["run": .string(leftover.runID), "attempt": .stringConvertible(leftover.attempt)])
             }
@@ -282,13 +228,13 @@ public actor WorkflowWorker {
         return fresh
     }
 
-    private func databaseFailed(_ error: PostgresError, doing what: String) async {
-        logger.error("database error while \(what); retrying in 1 s", metadata: ["error": .string(error.description)])
-        if error.isConnectionLost {
+    private func perform(_ action: WorkerStateMachine.FailureAction, error: PostgresError, doing what: String) async {
+        logger.error("database error while \(what); retrying in \(action.backOff.inSeconds) s", metadata: ["error": .string(error.description)])
+        if action.closeConnection {
             await connection?.close()
             connection = nil
         }
-        try? await Task.sleep(for: .seconds(1))
+        try? await Task.sleep(for: action.backOff)
     }
 
     // MARK: - Wake-ups
@@ -311,12 +257,7 @@ public actor WorkflowWorker {
     }
 
     private func notified(_ payload: String?) {
-        if payload == "cancel" {
-            heartbeatDue = true
-        } else {
-            notificationCount += 1
-            workMayBeWaiting = true
-        }
+        state.notified(payload: payload)
         wake()
     }
 
@@ -344,41 +285,18 @@ public actor WorkflowWorker {
         }
     }
 
-    /// Raises the poll and heartbeat flags when due, times out overdue attempts, and wakes the
-    /// loop at the grace deadline.
+    /// Sleeps until the state machine's next deadline (re-evaluated at least every 250 ms, so a
+    /// newly claimed job's shorter period takes effect), then lets it decide.
     private func runTimer() async {
         while !Task.isCancelled {
-            let now = clock.now
-            var next = lastPoll.advanced(by: configuration.pollInterval)
-            if let period = heartbeatPeriod { next = min(next, lastHeartbeat.advanced(by: period)) }
-            if let deadline = graceDeadline, !releasedLeftovers { next = min(next, deadline) }
-            if let deadline = running.values.filter(\.isHeldInDatabase).map(\.deadline).min() { next = min(next, deadline) }
-            // Re-evaluated at least every 250 ms, so a newly claimed job's shorter period takes effect.
-            let delay = min(max(now.duration(to: next), .milliseconds(5)), .milliseconds(250))
+            let delay = min(max(clock.now.duration(to: state.nextTimerDeadline()), .milliseconds(5)), .milliseconds(250))
             try? await Task.sleep(for: delay)
-            let after = clock.now
-            var due = false
-            if after >= lastPoll.advanced(by: configuration.pollInterval) {
-                lastPoll = after
-                pollDue = true
-                due = true
+            let tick = state.tick(now: clock.now)
+            for decided in tick.timedOut {
+                tasks[decided.job.runID]?.cancel()
+                logDecision(decided)
             }
-            if let period = heartbeatPeriod, after >= lastHeartbeat.advanced(by: period) {
-                heartbeatDue = true
-                due = true
-            }
-            if let deadline = graceDeadline, after >= deadline { due = true }
-            timeOutOverdueAttempts()
-            if due { wake() }
+            if tick.wake || !tick.timedOut.isEmpty { wake() }
         }
-    }
-
-    /// A third of the shortest heartbeat timeout among held attempts (50 ms … 10 s; at most 1 s
-    /// while progress waits to be stored, so describe shows it promptly); nil when idle.
-    private var heartbeatPeriod: Duration? {
-        let held = running.values.filter(\.isHeldInDatabase)
-        guard let shortest = held.map(\.job.heartbeatTimeout).min() else { return nil }
-        let ceiling: Duration = held.contains { $0.pendingProgress != nil } ? .seconds(1) : .seconds(10)
-        return min(max(shortest / 3, .milliseconds(50)), ceiling)
     }
 }

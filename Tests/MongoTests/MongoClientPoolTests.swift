@@ -12,7 +12,7 @@ import Testing
         } catch {
             #expect(error.code == .invalidURI)
             #expect(error.message.contains("invalid MongoDB URI") || error.message.contains("cannot use MongoDB URI"), "\(error.message)")
-            #expect(!error.isRetryable)
+            #expect(!error.isTransient)
         }
     }
 
@@ -55,7 +55,7 @@ import Testing
             Issue.record("the operation succeeded against a closed port")
         } catch {
             #expect(error.code == .connection, "\(error)")
-            #expect(error.isRetryable)
+            #expect(error.isTransient)
         }
         #expect(clock.now - start < limit)
     }
@@ -117,7 +117,7 @@ import Testing
         (MongoError(code: .server(2), message: "bad value", serverCode: 2), false),
     ])
     func retryability(error: MongoError, retryable: Bool) {
-        #expect(error.isRetryable == retryable)
+        #expect(error.isTransient == retryable)
     }
 
     @Test func descriptionShowsCodeAndLabels() {

@@ -163,7 +163,7 @@ struct MongoIntegrationTests {
                 Issue.record("duplicate accepted")
             } catch let error as MongoError {
                 #expect(error.code == .duplicateKey, "\(error)")
-                #expect(!error.isRetryable)
+                #expect(!error.isTransient)
             }
         }
     }

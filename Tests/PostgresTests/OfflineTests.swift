@@ -103,3 +103,38 @@ import Testing
         #expect(error.description.contains("STATEMENT: INSERT INTO t VALUES ($1)"))
     }
 }
+
+@Suite struct TransientErrorPolicyTests {
+    @Test(arguments: [
+        (PostgresError.Code.connectionFailed, nil as String?, true),
+        (.connectionLost, nil, true),
+        (.connectionClosed, nil, true),
+        (.poolClosed, nil, true),
+        (.cancelled, nil, true),
+        (.server, "40001", true),
+        (.server, "40P01", true),
+        (.server, "57P01", true),
+        (.server, "57P02", true),
+        (.server, "57P03", true),
+        (.server, "08006", true),
+        (.server, "08P01", true),
+        (.server, "53300", true),
+        (.server, "23505", false),
+        (.server, "42P01", false),
+        (.server, "57014", false),
+        (.server, nil, false),
+        (.decoding, nil, false),
+        (.invalidArgument, nil, false),
+        (.copyFailed, "22P02", false),
+        (.connectionBusy, nil, false),
+    ])
+    func classifies(code: PostgresError.Code, sqlState: String?, transient: Bool) {
+        let error = PostgresError(code: code, message: "m", sqlState: sqlState)
+        #expect(error.isTransient == transient, "\(error)")
+    }
+
+    @Test(arguments: [("08006", true), ("08000", true), ("57P01", true), ("57P03", true), ("40001", false), ("53300", false), (nil, false)])
+    func connectionLossStates(sqlState: String?, lost: Bool) {
+        #expect(PostgresError.isConnectionLoss(sqlState: sqlState) == lost)
+    }
+}

@@ -3,6 +3,7 @@ import JSON
 import LMEval
 import Logging
 import Mongo
+import Synchronization
 import Testing
 import WorkflowQueue
 @testable import Testbench
@@ -123,7 +124,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
     }
 
     @Test func aTableNeedsEvaluatorResults() {
-        #expect(throws: EvaluatorError.self) { try EvaluatorOutcome.renderTable([["qty": 3]]) }
+        #expect(throws: ApplicationError.self) { try EvaluatorOutcome.renderTable([["qty": 3]]) }
     }
 
     @Test func aRetryReplacesTheResult() async throws {
@@ -202,7 +203,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             let other = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [2]))
 
             let missing = ObjectID()
-            let notFound = await #expect(throws: EvaluatorError.self) { try await Self.evaluate(world, missing) }
+            let notFound = await #expect(throws: ApplicationError.self) { try await Self.evaluate(world, missing) }
             #expect(notFound?.type == "TaskNotFound" && notFound?.nonRetryable == true)
             #expect(notFound?.message.contains(missing.hex) == true)
 
@@ -213,7 +214,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
                 ("height", 1), ("session_height", 1), ("task_id", .objectID(sampled.taskID)), ("instance_id", foreign["instance_id"] ?? .null),
                 ("prompt_id", foreign["_id"] ?? .null),
             ])])
-            let stray = await #expect(throws: EvaluatorError.self) { try await Self.evaluate(world, sampled.taskID) }
+            let stray = await #expect(throws: ApplicationError.self) { try await Self.evaluate(world, sampled.taskID) }
             #expect(stray?.type == "BadResponses" && stray?.nonRetryable == true)
             #expect(stray?.message.contains("is not a prompt of task \(sampled.taskID.hex)") == true)
             #expect(try await store.result(taskID: sampled.taskID) == nil)
@@ -227,7 +228,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
                 task[key] = value
                 try await store.replaceTaskTree(TaskTree(task: task, instances: try await store.instances(taskID: other.taskID),
                                                          prompts: try await store.prompts(taskID: other.taskID)))
-                let error = await #expect(throws: EvaluatorError.self) { try await Self.evaluate(world, other.taskID) }
+                let error = await #expect(throws: ApplicationError.self) { try await Self.evaluate(world, other.taskID) }
                 #expect(error?.type == type && error?.message.contains(message) == true, "\(String(describing: error))")
                 #expect(try await store.result(taskID: other.taskID) == nil)
             }
@@ -261,12 +262,39 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             var config = world.services.config
             config.includePath.append(folder)
             let services = TestbenchServices(config: config, postgres: world.pool, documents: store, logger: Self.logger)
-            let error = await #expect(throws: EvaluatorError.self) {
+            let error = await #expect(throws: ApplicationError.self) {
                 try await Evaluator(services: services).evaluate(EvaluatorInput(taskID: sampled.taskID), logger: Self.logger)
             }
             #expect(error?.type == "LMEH" && error?.nonRetryable == true)
             #expect(error?.message.contains("bleurt_max") == true, "\(String(describing: error))")
             #expect(try await store.result(taskID: sampled.taskID) == nil)
+        }
+    }
+
+    /// A cancel that arrives at either heartbeat (before scoring, before the write) ends the attempt as cancelled, with nothing written.
+    @Test(arguments: ["scoring", "writing"])
+    func aCancelledRunStopsAsCancelledAndWritesNothing(phase: String) async throws {
+        let world = try await SamplerWorld.make()
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [1, 4]))
+            try await writeResponses(world, taskID: sampled.taskID) { _, target, _ in .text(target) }
+            let phases = Mutex<[String]>([])
+            let context = ActivityContext(
+                workflowID: "evaluator-cancel", runID: "evaluator-cancel-\(phase)", workflowType: "Evaluator", taskQueue: "evaluator",
+                attempt: 1, maxAttempts: 2, logger: Self.logger,
+                report: { progress in
+                    let seen = progress?["phase"]?.stringValue ?? ""
+                    phases.withLock { $0.append(seen) }
+                    return seen == phase ? .cancelRequested : nil
+                })
+            let error = await #expect(throws: ActivityCancellation.self) {
+                try await EvaluatorActivity(services: world.services).run(["task_id": .string(sampled.taskID.hex)], context: context)
+            }
+            #expect(error?.reason == .cancelRequested)
+            #expect(phases.withLock { $0 } == (phase == "scoring" ? ["scoring"] : ["scoring", "writing"]))
+            #expect(try await world.services.documents.result(taskID: sampled.taskID) == nil)
+            #expect(try await world.services.documents.task(id: sampled.taskID)?["evaluated"] != true)
         }
     }
 

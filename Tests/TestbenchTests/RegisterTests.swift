@@ -42,6 +42,44 @@ import WorkflowQueue
         #expect(registration?.datasetTableName == "bigbench--navigate")
     }
 
+    @Test func anUnreachableDatabaseIsARetryableApplicationError() async throws {
+        let pool = PostgresConnectionPool(uri: "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=2", maxConnections: 1)
+        let services = TestbenchServices(config: TestbenchConfig(), postgres: pool, documents: PostgresDocumentStore(pool: pool))
+        let error = await #expect(throws: ApplicationError.self) {
+            try await Self.registrar(services).register(RegisterInput(["framework": "lmeh", "tasks": "bigbench_navigate"]), logger: Self.logger)
+        }
+        #expect(error?.nonRetryable == false, "\(error?.description ?? "")")
+        #expect(error?.type == "Postgres")
+    }
+
+    @Test func aTerminatedConnectionIsARetryableApplicationErrorAndTheRetrySucceeds() async throws {
+        let services = try await Self.services()
+        let uri = try #require(services.config.postgresURI)
+        try await services.postgres.withConnection { connection in try await TaskRegistry.createTable(on: connection) }
+        // Register's first statement waits on a lock; its backend is terminated there, as by a server restart mid-statement.
+        let locker = try await PostgresConnection.connect(uri: uri)
+        let monitor = try await PostgresConnection.connect(uri: uri)
+        _ = try await locker.execute("BEGIN")
+        _ = try await locker.execute("LOCK TABLE \(TaskRegistry.tableName) IN ACCESS EXCLUSIVE MODE")
+        let input = try RegisterInput(["framework": "lmeh", "tasks": "bigbench_navigate"])
+        let registering = Task { try await Self.registrar(services).register(input, logger: Self.logger) }
+        var terminated = 0
+        for _ in 0..<400 where terminated == 0 {
+            terminated = try await monitor.query(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ).scalar(Int.self)
+            if terminated == 0 { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        _ = try await locker.execute("ROLLBACK")
+        await locker.close()
+        await monitor.close()
+        #expect(terminated == 1)
+        let error = await #expect(throws: ApplicationError.self) { try await registering.value }
+        #expect(error?.nonRetryable == false, "\(error?.description ?? "")")
+        let retried = try await Self.registrar(services).register(input, logger: Self.logger)
+        #expect(retried.map(\.status) == [.registered])
+    }
+
     @Test func aGroupExpandsAndTasksSharingADatasetShareOneTable() async throws {
         let services = try await Self.services()
         let registrar = Self.registrar(services)

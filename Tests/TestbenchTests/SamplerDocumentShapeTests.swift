@@ -4,6 +4,7 @@ import LMEval
 import Mongo
 import Testing
 @testable import Testbench
+import WorkflowQueue
 
 /// The BSON the Sampler's documents become, checked against the original's contract
 /// (ORIGINAL_CONTRACTS §3.1–3.3): field names, ObjectIds, dates, int32s.
@@ -120,7 +121,7 @@ struct SamplerMongoIntegrationTests {
         let world = try await SamplerWorld.make(mongoURI: Self.uri, wrap: { FailingDocumentStore(base: $0, mode: .duplicatePromptID) })
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_navigate", dataset: "navigate")
-            let error = await #expect(throws: SamplerError.self) { try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5), runID: "m2") }
+            let error = await #expect(throws: ApplicationError.self) { try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5), runID: "m2") }
             #expect(error?.nonRetryable == true)
             #expect(try await world.services.documents.task(id: SamplerIDs.taskID(runID: "m2")) == nil)
         }

@@ -191,7 +191,7 @@ import WorkflowQueue
         let world = try await SamplerWorld.make(wrap: { FailingDocumentStore(base: $0, mode: .duplicatePromptID) })
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_navigate", dataset: "navigate")
-            let error = await #expect(throws: SamplerError.self) {
+            let error = await #expect(throws: ApplicationError.self) {
                 try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5), runID: "run-half")
             }
             #expect(error?.nonRetryable == true, "a document the store rejects is not retried")
@@ -206,7 +206,7 @@ import WorkflowQueue
         let world = try await SamplerWorld.make(wrap: { FailingDocumentStore(base: $0, mode: .unavailable) })
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_navigate", dataset: "navigate")
-            let error = await #expect(throws: SamplerError.self) {
+            let error = await #expect(throws: ApplicationError.self) {
                 try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5))
             }
             #expect(error?.nonRetryable == false)
@@ -248,7 +248,7 @@ import WorkflowQueue
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_navigate", dataset: "navigate")
-            let error = await #expect(throws: SamplerError.self) { try await world.sample(bad.input) }
+            let error = await #expect(throws: ApplicationError.self) { try await world.sample(bad.input) }
             #expect(error?.message.contains(bad.message) == true, "\(error?.message ?? "")")
             #expect(error?.type == bad.type)
             #expect(error?.nonRetryable == true)
@@ -260,12 +260,11 @@ import WorkflowQueue
         let pool = PostgresConnectionPool(uri: "postgresql://postgres@127.0.0.1:1/postgres?connect_timeout=2", maxConnections: 1)
         let config = TestbenchConfig(includePath: [PackagePaths.tasks])
         let services = TestbenchServices(config: config, postgres: pool, documents: PostgresDocumentStore(pool: pool))
-        let error = await #expect(throws: SamplerError.self) {
+        let error = await #expect(throws: ApplicationError.self) {
             try await Sampler(services: services).sample(SamplerRequest.parse(samplerInput(task: "bigbench_navigate", qty: 3)),
                                                          runID: "r", logger: services.logger)
         }
         #expect(error?.nonRetryable == false)
-        #expect(error?.applicationError.nonRetryable == false)
     }
 
     @Test func anUnreachableMongoDBIsRetryable() async throws {
@@ -273,7 +272,7 @@ import WorkflowQueue
         let world = try await SamplerWorld.make(wrap: { _ in MongoDocumentStore(pool: try! MongoClientPool(uri: unreachable)) })
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_navigate", dataset: "navigate")
-            let error = await #expect(throws: SamplerError.self) { try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5)) }
+            let error = await #expect(throws: ApplicationError.self) { try await world.sample(samplerInput(task: "bigbench_navigate", qty: 5)) }
             #expect(error?.nonRetryable == false, "\(error?.message ?? "")")
             #expect(error?.message.contains("mongodb") == true)
         }

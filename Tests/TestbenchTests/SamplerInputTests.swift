@@ -2,6 +2,7 @@ import JSON
 import LMEval
 import Testing
 @testable import Testbench
+import WorkflowQueue
 
 /// The Sampler's input rules, document selection, timeouts and ids (no database).
 @Suite struct SamplerInputTests {
@@ -66,7 +67,7 @@ import Testing
 
     @Test(arguments: badInputs)
     func badInputIsANonRetryableErrorNamingTheProblem(_ bad: BadInput) {
-        let error = #expect(throws: SamplerError.self) {
+        let error = #expect(throws: ApplicationError.self) {
             let request = try SamplerRequest.parse(bad.input)
             _ = try request.promptForm()
             _ = try request.genKwargsOverride()
@@ -74,7 +75,6 @@ import Testing
         #expect(error?.message.contains(bad.message) == true, "\(error?.message ?? "")")
         #expect(error?.type == bad.type)
         #expect(error?.nonRetryable == true)
-        #expect(error?.applicationError.nonRetryable == true)
     }
 
     @Test func completionsDefaultToATextPromptAndUnknownKeysAreListed() throws {
@@ -104,7 +104,7 @@ import Testing
 }
 
 @Suite struct DocumentSelectionTests {
-    static func select(_ size: Int, qty: Int? = nil, docIDs: [Int]? = nil, blacklist: [Int] = [], seed: Int = 1) throws(SamplerError) -> [Int] {
+    static func select(_ size: Int, qty: Int? = nil, docIDs: [Int]? = nil, blacklist: [Int] = [], seed: Int = 1) throws(ApplicationError) -> [Int] {
         try DocumentSelection.select(splitSize: size, qty: qty, docIDs: docIDs, blacklist: blacklist, seed: seed, table: "t", split: "test")
     }
 
@@ -149,7 +149,7 @@ import Testing
         (qty: nil, docIDs: [2, 4], blacklist: [4], message: "in the blacklist"),
     ])
     func impossibleSelectionsAreErrors(qty: Int?, docIDs: [Int]?, blacklist: [Int], message: String) {
-        let error = #expect(throws: SamplerError.self) { try Self.select(10, qty: qty, docIDs: docIDs, blacklist: blacklist) }
+        let error = #expect(throws: ApplicationError.self) { try Self.select(10, qty: qty, docIDs: docIDs, blacklist: blacklist) }
         #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
         #expect(error?.nonRetryable == true)
     }

@@ -3,6 +3,7 @@ import JSON
 import LMEval
 import Testbench
 import Testing
+import WorkflowQueue
 
 /// Which filter/metric a task's stored score uses, and configuration errors at task load.
 @Suite struct TaskScoringTests {
@@ -97,7 +98,7 @@ import Testing
         (twoFilters + "metadata:\n  testbench_score: strict\n", "must be a mapping"),
     ])
     func configurationErrorsAtLoad(_ yaml: String, _ message: String) throws {
-        let error = try #require(throws: EvaluatorError.self) { try Self.scoring(yaml) }
+        let error = try #require(throws: ApplicationError.self) { try Self.scoring(yaml) }
         #expect(error.nonRetryable)
         #expect(error.message.contains(message), "\(error.message)")
         #expect(error.message.contains("task t"))

@@ -144,7 +144,7 @@ public struct MongoDocumentStore: DocumentStore {
         } catch let error as DocumentStoreError {
             throw error
         } catch let error as MongoError {
-            throw error.isRetryable
+            throw error.isTransient
                 ? DocumentStoreError(.unavailable, "document store (mongodb) unavailable: \(error)")
                 : DocumentStoreError(.rejected, "document store (mongodb) rejected the request: \(error)")
         } catch {

@@ -231,13 +231,8 @@ public struct PostgresDocumentStore: DocumentStore {
     }
 
     static func translate(_ error: PostgresError) -> DocumentStoreError {
-        switch error.code {
-        case .connectionFailed, .connectionLost, .connectionClosed, .poolClosed, .cancelled:
-            DocumentStoreError(.unavailable, "document store (postgres) unavailable: \(error)")
-        default:
-            error.isSerializationFailure
-                ? DocumentStoreError(.unavailable, "document store (postgres): \(error)")
-                : DocumentStoreError(.rejected, "document store (postgres) rejected the write: \(error)")
-        }
+        error.isTransient
+            ? DocumentStoreError(.unavailable, "document store (postgres) unavailable: \(error)")
+            : DocumentStoreError(.rejected, "document store (postgres) rejected the write: \(error)")
     }
 }

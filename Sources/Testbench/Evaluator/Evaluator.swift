@@ -4,6 +4,7 @@ import LMEval
 import Logging
 import Mongo
 import Scoring
+import WorkflowQueue
 
 /// What an evaluation wrote, as the workflow result.
 public struct EvaluatorOutcome: Sendable, Equatable {
@@ -38,11 +39,11 @@ public struct EvaluatorOutcome: Sendable, Equatable {
     }
 
     /// lm-eval's table for evaluations given as `json` (workflow results), in order; an error names what is not one.
-    public static func renderTable(_ results: [JSONValue]) throws(EvaluatorError) -> String {
+    public static func renderTable(_ results: [JSONValue]) throws(ApplicationError) -> String {
         var tasks: [ResultTable.Task] = []
         for result in results {
             guard let name = result["task"]?.stringValue, let rows = result["results"]?.arrayValue else {
-                throw EvaluatorError("not an Evaluator result (no \"task\" and \"results\"): \(result.serialized())", type: "BadParams")
+                throw ApplicationError("not an Evaluator result (no \"task\" and \"results\"): \(result.serialized())", type: "BadParams")
             }
             tasks.append(ResultTable.Task(
                 name: name, version: result["version"].flatMap { $0 == .null ? nil : $0 }, nShot: result["n_shot"]?.stringValue ?? "",
@@ -66,24 +67,25 @@ public struct Evaluator: Sendable {
         self.services = services
     }
 
-    /// Evaluates the task `input` names.
-    /// `progress` receives phase updates (the activity turns them into heartbeats).
+    /// Evaluates the task `input` names; throws an `ApplicationError`, or what `progress` throws.
+    /// `progress` receives phase updates (the activity turns them into heartbeats, which throw
+    /// once the run is cancelled: nothing is written after that).
     public func evaluate(
         _ input: EvaluatorInput, logger: Logger, now: @Sendable () -> Date = Date.init,
-        progress: @Sendable (JSONValue) async -> Void = { _ in }
-    ) async throws(EvaluatorError) -> EvaluatorOutcome {
+        progress: @Sendable (JSONValue) async throws -> Void = { _ in }
+    ) async throws -> EvaluatorOutcome {
         let store = services.documents
         let taskID = input.taskID
         guard let task = try await read({ () async throws(DocumentStoreError) in try await store.task(id: taskID) }) else {
-            throw EvaluatorError("task \(taskID.hex) does not exist in the \(store.kind) document store", type: "TaskNotFound")
+            throw ApplicationError("task \(taskID.hex) does not exist in the \(store.kind) document store", type: "TaskNotFound")
         }
         let framework = task["framework"]?.stringValue ?? ""
         guard framework.contains("lmeh") else {
-            throw EvaluatorError("task \(taskID.hex) was sampled by framework '\(framework)'; this evaluator scores lmeh tasks only")
+            throw ApplicationError.badParams("task \(taskID.hex) was sampled by framework '\(framework)'; this evaluator scores lmeh tasks only")
         }
         let path = task["requester_args"]?["path"]?.stringValue ?? CompletionAPI.chatCompletions.rawValue
         guard let api = CompletionAPI(path: path) else {
-            throw EvaluatorError("Unsupported path for LLM API: task \(taskID.hex) has requester_args.path '\(path)' (expected /v1/completions or /v1/chat/completions)",
+            throw ApplicationError("Unsupported path for LLM API: task \(taskID.hex) has requester_args.path '\(path)' (expected /v1/completions or /v1/chat/completions)",
                                  type: "UnsupportedPath")
         }
         if task["done"]?.boolValue != true {
@@ -93,16 +95,17 @@ public struct Evaluator: Sendable {
         let prompts = try await read { () async throws(DocumentStoreError) in try await store.prompts(taskID: taskID) }
         let responses = try await read { () async throws(DocumentStoreError) in try await store.responses(taskID: taskID) }
         guard let taskName = instances.first?["task_name"]?.stringValue ?? task["tasks"]?.stringValue else {
-            throw EvaluatorError("task \(taskID.hex) has no instances to evaluate", type: "LMEH")
+            throw ApplicationError("task \(taskID.hex) has no instances to evaluate", type: "LMEH")
         }
-        await progress(["phase": "scoring", "instances": .int(instances.count), "responses": .int(responses.count)])
+        try await progress(["phase": "scoring", "instances": .int(instances.count), "responses": .int(responses.count)])
         let (resolved, root) = try resolve(taskName)
         let result = try TaskEvaluation.run(taskID: taskID, api: api, task: resolved, root: root, instances: instances,
                                             prompts: prompts, responses: responses, resultTime: now())
+        try await progress(["phase": "writing", "scored": .int(result.scored)])
         do {
             try await store.saveResult(result.document, taskID: taskID)
         } catch {
-            throw EvaluatorError("Failed to save the result to \(store.kind): \(error.message)", type: "DocumentStore", nonRetryable: !error.isRetryable)
+            throw ApplicationError("Failed to save the result to \(store.kind): \(error.message)", type: "DocumentStore", cause: error)
         }
         logger.info("Evaluator wrote result", metadata: [
             "task_id": "\(taskID.hex)", "task": "\(taskName)", "status": "\(result.status)", "scored": "\(result.scored)",
@@ -118,28 +121,28 @@ public struct Evaluator: Sendable {
     }
 
     /// The lm-eval task the instances were built from, and the task folder it was indexed under.
-    func resolve(_ name: String) throws(EvaluatorError) -> (ResolvedTask, String?) {
+    func resolve(_ name: String) throws(ApplicationError) -> (ResolvedTask, String?) {
         do {
             let index = try services.taskIndex()
             let references = try index.expand([name])
             guard references.count == 1, let reference = references.first else {
-                throw EvaluatorError("task '\(name)' names \(references.count) tasks; an evaluation scores one", type: "LMEH")
+                throw ApplicationError("task '\(name)' names \(references.count) tasks; an evaluation scores one", type: "LMEH")
             }
             let root = reference.file.flatMap { file in index.folders.first { file.hasPrefix($0 + "/") } } ?? index.folders.first
             return (try index.resolve(reference), root)
-        } catch let error as EvaluatorError {
+        } catch let error as ApplicationError {
             throw error
         } catch {
-            throw EvaluatorError("task '\(name)' cannot be loaded for scoring: \(error)", type: "LMEH")
+            throw ApplicationError("task '\(name)' cannot be loaded for scoring: \(error)", type: "LMEH")
         }
     }
 
-    private func read<T: Sendable>(_ body: () async throws(DocumentStoreError) -> T) async throws(EvaluatorError) -> T {
+    private func read<T: Sendable>(_ body: () async throws(DocumentStoreError) -> T) async throws(ApplicationError) -> T {
         do {
             return try await body()
         } catch {
-            throw EvaluatorError("reading from the \(services.documents.kind) document store: \(error.message)", type: "DocumentStore",
-                                 nonRetryable: !error.isRetryable)
+            throw ApplicationError("reading from the \(services.documents.kind) document store: \(error.message)", type: "DocumentStore",
+                                 cause: error)
         }
     }
 }

@@ -2,7 +2,8 @@ import JSON
 import WorkflowQueue
 
 /// The `Evaluator` workflow type: `{"framework": "lmeh", "task_id": "<hex>"}` in, the
-/// evaluation's counts out. Bad input fails at once (non-retryable); an unreachable store is retried.
+/// evaluation's counts out. Bad input fails at once (non-retryable); an unreachable store is
+/// retried; a cancelled run stops at its next heartbeat, before the result is written.
 public struct EvaluatorActivity: WorkflowActivity {
     public let services: TestbenchServices
 
@@ -16,18 +17,19 @@ public struct EvaluatorActivity: WorkflowActivity {
 
     /// The parsed input, or the non-retryable error a client reports before queueing.
     public static func validateInput(_ input: JSONValue) throws(ApplicationError) -> EvaluatorInput {
-        do { return try EvaluatorInput(input) } catch { throw error.applicationError }
+        try EvaluatorInput(input)
     }
 
     public func run(_ input: JSONValue, context: ActivityContext) async throws -> JSONValue {
         do {
             let parsed = try EvaluatorInput(input)
+            // The heartbeat's ActivityCancellation propagates, so the worker records the run as cancelled.
             return try await Evaluator(services: services).evaluate(parsed, logger: context.logger, progress: { progress in
-                try? await context.heartbeat(progress: progress)
+                try await context.heartbeat(progress: progress)
             }).json
-        } catch {
+        } catch let error as ApplicationError {
             context.logger.error("Evaluator failed", metadata: ["type": "\(error.type)", "error": "\(error.message)"])
-            throw error.applicationError
+            throw error
         }
     }
 }

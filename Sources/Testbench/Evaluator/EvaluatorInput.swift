@@ -1,5 +1,6 @@
 import JSON
 import Mongo
+import WorkflowQueue
 
 /// The Evaluator workflow input, `{"framework": "lmeh", "task_id": "<24 hex>"}`, as the original's
 /// `PocketNetworkEvaluationTaskRequest` reads it: only `task_id` is required (the requester and
@@ -15,28 +16,28 @@ public struct EvaluatorInput: Sendable, Equatable {
     }
 
     /// Reads the workflow input; bad shapes are non-retryable `BadParams` errors.
-    public init(_ input: JSONValue) throws(EvaluatorError) {
+    public init(_ input: JSONValue) throws(ApplicationError) {
         guard case let .object(object) = input else {
-            throw EvaluatorError("the Evaluator input must be a JSON object like {\"framework\": \"lmeh\", \"task_id\": \"<24 hex>\"}, got \(input.typeName)")
+            throw ApplicationError.badParams("the Evaluator input must be a JSON object like {\"framework\": \"lmeh\", \"task_id\": \"<24 hex>\"}, got \(input.typeName)")
         }
         let id: String
         switch object["task_id"] {
         case let .string(text)?: id = text
         case let value? where value.objectIDValue != nil: id = value.objectIDValue?.hex ?? ""
-        case nil, .null?: throw EvaluatorError("task_id is required (the 24-hex ObjectId of a sampled task)")
-        case let value?: throw EvaluatorError("task_id must be a string, got \(value.typeName)")
+        case nil, .null?: throw ApplicationError.badParams("task_id is required (the 24-hex ObjectId of a sampled task)")
+        case let value?: throw ApplicationError.badParams("task_id must be a string, got \(value.typeName)")
         }
         guard let taskID = ObjectID(hex: id) else {
-            throw EvaluatorError("Bad Task ID format: '\(id)' is not a 24-hex ObjectId")
+            throw ApplicationError.badParams("Bad Task ID format: '\(id)' is not a 24-hex ObjectId")
         }
         self.taskID = taskID
         switch object["framework"] {
         case nil, .null?: framework = nil
         case let .string(name)?:
             // The original dispatches on a substring, so "lmeh-generative" counts as lmeh.
-            guard name.contains("lmeh") else { throw EvaluatorError("\(name) framework not implemented yet") }
+            guard name.contains("lmeh") else { throw ApplicationError.badParams("\(name) framework not implemented yet") }
             framework = name
-        case let value?: throw EvaluatorError("framework must be a string, got \(value.typeName)")
+        case let value?: throw ApplicationError.badParams("framework must be a string, got \(value.typeName)")
         }
     }
 }

@@ -3,6 +3,7 @@ import JSON
 import LMEval
 import Mongo
 import Scoring
+import WorkflowQueue
 
 /// What an evaluation computed: the `results` document and counts for logs and the workflow result.
 public struct EvaluationResult: Sendable {
@@ -40,7 +41,7 @@ public enum TaskEvaluation {
     public static func run(
         taskID: ObjectID, api: CompletionAPI, task: ResolvedTask, root: String?,
         instances: [JSONObject], prompts: [JSONObject], responses: [JSONObject], resultTime: Date
-    ) throws(EvaluatorError) -> EvaluationResult {
+    ) throws(ApplicationError) -> EvaluationResult {
         let join = try Join(taskID: taskID, instances: instances, prompts: prompts, responses: responses)
 
         var features = Set<String>()
@@ -87,20 +88,20 @@ public enum TaskEvaluation {
             let scoring = try TaskScoring(task: task, root: root, firstDocument: first.doc, features: features)
             selection = scoring.selection
             for document in answered {
-                let outcome: Result<Double, EvaluatorError>
+                let outcome: Result<Double, ApplicationError>
                 do {
                     let sample = try scoring.sample(docID: document.docID, doc: document.doc, responses: document.texts)
                     let score = try scoring.scorer.score(sample)
                     outcome = scoring.selectedScore(score)
                     if case .success = outcome { sampleScores.append(score) }
                 } catch let error as ScoringError where error.kind == .configuration {
-                    throw EvaluatorError(error.description, type: "LMEH")
+                    throw ApplicationError(error.description, type: "LMEH")
                 } catch let error as ScoringError {
-                    outcome = .failure(EvaluatorError(error.message, type: "LMEH"))
-                } catch let error as EvaluatorError {
+                    outcome = .failure(ApplicationError(error.message, type: "LMEH"))
+                } catch let error as ApplicationError {
                     outcome = .failure(error)
                 } catch {
-                    outcome = .failure(EvaluatorError("\(error)", type: "LMEH"))
+                    outcome = .failure(ApplicationError("\(error)", type: "LMEH"))
                 }
                 switch outcome {
                 case let .success(value):
@@ -114,7 +115,7 @@ public enum TaskEvaluation {
                 do {
                     rows = try scoring.scorer.aggregate(sampleScores)
                 } catch {
-                    throw EvaluatorError(error.description, type: "LMEH")
+                    throw ApplicationError(error.description, type: "LMEH")
                 }
             }
         }
@@ -176,12 +177,12 @@ public enum TaskEvaluation {
         var documents: [Document] = []
         var resultHeight = -1
 
-        init(taskID: ObjectID, instances: [JSONObject], prompts: [JSONObject], responses: [JSONObject]) throws(EvaluatorError) {
+        init(taskID: ObjectID, instances: [JSONObject], prompts: [JSONObject], responses: [JSONObject]) throws(ApplicationError) {
             var promptsByInstance: [String: [String]] = [:]
             var promptInstance: [String: String] = [:]
             for prompt in prompts {
                 guard let id = Self.key(prompt["_id"]), let instance = Self.key(prompt["instance_id"]) else {
-                    throw EvaluatorError("a prompt of task \(taskID.hex) has no ObjectId _id or instance_id", type: "LMEH")
+                    throw ApplicationError("a prompt of task \(taskID.hex) has no ObjectId _id or instance_id", type: "LMEH")
                 }
                 promptsByInstance[instance, default: []].append(id)
                 promptInstance[id] = instance
@@ -190,17 +191,17 @@ public enum TaskEvaluation {
             for response in responses {
                 guard let promptID = Self.key(response["prompt_id"]) else {
                     let responseID = Self.key(response["_id"]) ?? "?"
-                    throw EvaluatorError("response \(responseID) of task \(taskID.hex) has no prompt_id", type: "BadResponses")
+                    throw ApplicationError("response \(responseID) of task \(taskID.hex) has no prompt_id", type: "BadResponses")
                 }
                 guard let instance = promptInstance[promptID] else {
                     let responseID = Self.key(response["_id"]) ?? "?"
-                    throw EvaluatorError(
+                    throw ApplicationError(
                         "response \(responseID) (task_id \(taskID.hex)) answers prompt \(promptID), which is not a prompt of task \(taskID.hex): responses belong to another task",
                         type: "BadResponses")
                 }
                 if let claimed = Self.key(response["instance_id"]), claimed != instance {
                     let responseID = Self.key(response["_id"]) ?? "?"
-                    throw EvaluatorError("response \(responseID) names instance \(claimed) but its prompt \(promptID) belongs to instance \(instance)",
+                    throw ApplicationError("response \(responseID) names instance \(claimed) but its prompt \(promptID) belongs to instance \(instance)",
                                          type: "BadResponses")
                 }
                 if let height = response["session_height"]?.intValue ?? response["height"]?.intValue { resultHeight = max(resultHeight, height) }
@@ -213,7 +214,7 @@ public enum TaskEvaluation {
             var order: [(docID: Int, idx: Int, instance: JSONObject)] = []
             for instance in instances {
                 guard let docID = instance["doc_id"]?.intValue else {
-                    throw EvaluatorError("an instance of task \(taskID.hex) has no integer doc_id", type: "LMEH")
+                    throw ApplicationError("an instance of task \(taskID.hex) has no integer doc_id", type: "LMEH")
                 }
                 order.append((docID, instance["idx"]?.intValue ?? 0, instance))
             }
@@ -224,7 +225,7 @@ public enum TaskEvaluation {
                 let entry = Instance(responses: (promptsByInstance[id] ?? []).map { chosen[$0] })
                 if byDoc[docID] == nil {
                     guard case let .object(doc)? = instance["doc"] else {
-                        throw EvaluatorError("instance \(id) (doc \(docID)) has no 'doc' object", type: "LMEH")
+                        throw ApplicationError("instance \(id) (doc \(docID)) has no 'doc' object", type: "LMEH")
                     }
                     byDoc[docID] = Document(docID: docID, doc: doc, instances: [])
                     docOrder.append(docID)

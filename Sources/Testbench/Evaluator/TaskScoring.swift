@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import LMEval
 import Scoring
+import WorkflowQueue
 
 /// Which filter pipeline's which metric is a sample's stored score.
 ///
@@ -42,12 +43,12 @@ public struct TaskScoring: Sendable {
     ///   - root: the task folder `!function`s are taken relative to (for native `process_results`).
     ///   - firstDocument: lm-eval's first evaluation document, which decides whether targets are lists.
     ///   - features: the evaluation documents' column names (a `doc_to_*` naming one returns its raw value).
-    public init(task: ResolvedTask, root: String?, firstDocument: JSONObject?, features: Set<String>) throws(EvaluatorError) {
+    public init(task: ResolvedTask, root: String?, firstDocument: JSONObject?, features: Set<String>) throws(ApplicationError) {
         self.task = task
         fields = DocumentFields(task: task, features: features)
         targetField = Self.plainField(task)
         let config = task.config
-        let fail = { (message: String) in EvaluatorError("task \(task.name): \(message)", type: "LMEH") }
+        let fail = { (message: String) in ApplicationError("task \(task.name): \(message)", type: "LMEH") }
         var processResults: FunctionRef?
         if let value = config.processResults, !value.isNull {
             guard case let .function(reference) = value else { throw fail("process_results must be a !function") }
@@ -72,7 +73,7 @@ public struct TaskScoring: Sendable {
         selection = try Self.selection(config: config, scorer: scorer, fail: fail)
     }
 
-    private static func selection(config: TaskConfig, scorer: TaskScorer, fail: (String) -> EvaluatorError) throws(EvaluatorError) -> ScoreSelection {
+    private static func selection(config: TaskConfig, scorer: TaskScorer, fail: (String) -> ApplicationError) throws(ApplicationError) -> ScoreSelection {
         let metricNames = scorer.metrics.map(\.name)
         let selected: ScoreSelection
         if let value = config.metadata?["testbench_score"], !value.isNull {
@@ -119,7 +120,7 @@ public struct TaskScoring: Sendable {
     }
 
     /// The sample lm-eval's `process_results` would see for `doc` (after `process_docs`).
-    public func sample(docID: Int, doc: JSONObject, responses: [String]) throws(EvaluatorError) -> ScoringSample {
+    public func sample(docID: Int, doc: JSONObject, responses: [String]) throws(ApplicationError) -> ScoringSample {
         do {
             let target: JSONValue
             // A string that reads as a list literal goes through lm-eval's parsing in DocumentFields.
@@ -131,29 +132,29 @@ public struct TaskScoring: Sendable {
             var choices: [String]?
             if let value = try fields.choices(doc) {
                 guard case let .array(items) = value else {
-                    throw EvaluatorError("doc \(docID): doc_to_choice returned a \(value.typeName), not a list", type: "LMEH")
+                    throw ApplicationError("doc \(docID): doc_to_choice returned a \(value.typeName), not a list", type: "LMEH")
                 }
                 choices = items.map { $0.stringValue ?? PythonText.str($0) }
             }
             return ScoringSample(docID: docID, doc: doc, target: target, choices: choices, responses: responses)
-        } catch let error as EvaluatorError {
+        } catch let error as ApplicationError {
             throw error
         } catch {
-            throw EvaluatorError("doc \(docID): \(error)", type: "LMEH")
+            throw ApplicationError("doc \(docID): \(error)", type: "LMEH")
         }
     }
 
     /// The selected score of a scored sample, or why it has none.
-    public func selectedScore(_ score: SampleScore) -> Result<Double, EvaluatorError> {
+    public func selectedScore(_ score: SampleScore) -> Result<Double, ApplicationError> {
         guard let filtered = score.filter(selection.filter) else {
-            return .failure(EvaluatorError("doc \(score.docID): filter '\(selection.filter)' gave no result", type: "LMEH"))
+            return .failure(ApplicationError("doc \(score.docID): filter '\(selection.filter)' gave no result", type: "LMEH"))
         }
         switch filtered.metric(selection.metric) {
         case let .double(d)?: return .success(d)
         case let .int(i)?: return .success(Double(i))
         case let .bool(b)?: return .success(b ? 1 : 0)
         case let value:
-            return .failure(EvaluatorError("doc \(score.docID): metric '\(selection.metric)' (filter '\(selection.filter)') has no numeric value (\(value.map { PythonText.str($0) } ?? "missing"))", type: "LMEH"))
+            return .failure(ApplicationError("doc \(score.docID): metric '\(selection.metric)' (filter '\(selection.filter)') has no numeric value (\(value.map { PythonText.str($0) } ?? "missing"))", type: "LMEH"))
         }
     }
 }

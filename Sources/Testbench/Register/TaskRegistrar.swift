@@ -51,7 +51,9 @@ public struct TaskRegistrar: Sendable {
         self.init(services: services, huggingFace: HFRowsClient.Configuration(token: services.config.hfToken))
     }
 
-    /// Registers every task the names expand to; `progress` receives rows copied so far.
+    /// Registers every task the names expand to; `progress` receives rows copied so far. Throws an
+    /// `ApplicationError` (retryable when the database or datasets-server failed transiently), or
+    /// what `progress` throws.
     public func register(
         _ input: RegisterInput, logger: Logger, progress: @escaping @Sendable (JSONValue) async throws -> Void = { _ in }
     ) async throws -> [RegisteredTask] {
@@ -59,9 +61,11 @@ public struct TaskRegistrar: Sendable {
         let references = try expand(input)
         var outcomes: [RegisteredTask] = []
         for (position, reference) in references.enumerated() {
-            let outcome = try await register(reference, logger: logger) { copied in
-                try await progress(["task": .string(reference.name), "task_number": .int(position + 1),
-                                    "tasks": .int(references.count), "rows_copied": .int(copied)])
+            let outcome = try await translating {
+                try await register(reference, logger: logger) { copied in
+                    try await progress(["task": .string(reference.name), "task_number": .int(position + 1),
+                                        "tasks": .int(references.count), "rows_copied": .int(copied)])
+                }
             }
             outcomes.append(outcome)
             try await progress(["task": .string(reference.name), "task_number": .int(position + 1), "tasks": .int(references.count),
@@ -124,9 +128,7 @@ public struct TaskRegistrar: Sendable {
             // task folder shipped with its data needs, and what the bundled tasks use.
             dataFilesBaseDir: reference.file.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path },
             huggingFace: huggingFace)
-        let local = try await translating {
-            try await DatasetSource.resolve(dataset, options: options).materialize()
-        }
+        let local = try await DatasetSource.resolve(dataset, options: options).materialize()
         defer { local.removeTemporaryFiles() }
         logger.info("loading dataset", metadata: ["task": "\(name)", "table": "\(table)", "source": "\(local.origin)"])
 
@@ -140,20 +142,18 @@ public struct TaskRegistrar: Sendable {
         }
         defer { heartbeat.cancel() }
 
-        let result = try await translating {
-            let plan = try DatasetPlan.make(local, filter: filter)
-            return try await withConnection { connection in
-                try await TaskRegistry.createTable(on: connection)
-                return try await connection.transaction { connection in
-                    let result = try await DatasetLoader.load(plan, into: table, on: connection, progressEvery: 10_000) { update in
-                        latest.set(update.rowsCopied)
-                    }
-                    try TaskRegistry.register(
-                        TaskRegistration(taskName: name, datasetTableName: table, datasetPath: path, datasetName: config.datasetName,
-                                         splits: result.splits),
-                        on: connection)
-                    return result
+        let plan = try DatasetPlan.make(local, filter: filter)
+        let result = try await withConnection { connection in
+            try await TaskRegistry.createTable(on: connection)
+            return try await connection.transaction { connection in
+                let result = try await DatasetLoader.load(plan, into: table, on: connection, progressEvery: 10_000) { update in
+                    latest.set(update.rowsCopied)
                 }
+                try TaskRegistry.register(
+                    TaskRegistration(taskName: name, datasetTableName: table, datasetPath: path, datasetName: config.datasetName,
+                                     splits: result.splits),
+                    on: connection)
+                return result
             }
         }
         let copied: Int
@@ -169,14 +169,15 @@ public struct TaskRegistrar: Sendable {
         try await services.postgres.withConnection { connection in try await body(connection) }
     }
 
-    /// Maps dataset and database errors to application errors the workflow layer can act on.
+    /// Maps dataset and database errors to application errors the workflow layer can act on,
+    /// retryable exactly when the engine calls them transient (as the Sampler's).
     private func translating<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as DatasetError {
-            throw ApplicationError(message: error.description, type: "Dataset", nonRetryable: !error.isRetryable)
+            throw ApplicationError(error.description, type: "Dataset", cause: error)
         } catch let error as PostgresError {
-            throw ApplicationError(message: error.description, type: "Postgres", nonRetryable: !(error.isConnectionLost || error.isSerializationFailure))
+            throw ApplicationError(error.description, type: "Postgres", cause: error)
         }
     }
 }

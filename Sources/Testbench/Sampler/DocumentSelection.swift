@@ -1,4 +1,5 @@
 import LMEval
+import WorkflowQueue
 
 /// Which documents of the evaluation split a sample takes. Ids are lm-eval doc ids: 0-based
 /// positions within the evaluation split (`__id - min(__id)` of the split).
@@ -8,7 +9,7 @@ public enum DocumentSelection {
     /// `random.Random(seed).sample(candidates, qty)` over the ascending candidates.
     public static func select(
         splitSize: Int, qty: Int?, docIDs: [Int]?, blacklist: [Int], seed: Int, table: String, split: String
-    ) throws(SamplerError) -> [Int] {
+    ) throws(ApplicationError) -> [Int] {
         let range = "[0-\(splitSize - 1)]"
         if let docIDs {
             let outside = docIDs.filter { $0 < 0 || $0 >= splitSize }

@@ -5,6 +5,7 @@ import LMEval
 import Logging
 import Mongo
 import Postgres
+import WorkflowQueue
 
 /// What a sample wrote.
 public struct SamplerOutcome: Sendable, Equatable {
@@ -41,7 +42,7 @@ public struct Sampler: Sendable {
         progress: @Sendable (JSONValue) async throws -> Void = { _ in }
     ) async throws -> SamplerOutcome {
         guard request.framework.contains("lmeh") else {
-            throw SamplerError.badParams("\(request.framework) framework not implemented yet")
+            throw ApplicationError.badParams("\(request.framework) framework not implemented yet")
         }
         if !request.ignoredKeys.isEmpty {
             logger.warning("Sampler input keys ignored", metadata: ["keys": "\(request.ignoredKeys.joined(separator: ","))"])
@@ -54,7 +55,7 @@ public struct Sampler: Sendable {
         let model = Self.modelOptions(request.llmArgs)
         let numFewshot = options.effectiveNumFewshot(task.config)
         guard let evaluationSplit = TaskRenderer.evaluationSplit(of: task) else {
-            throw SamplerError("task \(task.name) has neither test_split nor validation_split to evaluate", type: "LmehGenerator")
+            throw ApplicationError("task \(task.name) has neither test_split nor validation_split to evaluate", type: "LmehGenerator")
         }
         let seed = request.seed ?? Int.random(in: 0..<4_294_967_296)
 
@@ -82,7 +83,7 @@ public struct Sampler: Sendable {
             // Documents become instance and prompt documents as they are rendered (ids are ascending).
             try renderer.renderAscending(docIDs: loaded.docIDs) { builder.append($0) }
         } catch {
-            throw SamplerError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
+            throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
         }
         let tree = builder.finish(requestType: task.config.outputType.rawValue)
         let built = clock.now
@@ -90,8 +91,8 @@ public struct Sampler: Sendable {
         do {
             try await services.documents.replaceTaskTree(tree)
         } catch {
-            throw SamplerError("Failed to save documents to \(services.documents.kind): \(error.message)", type: "DocumentStore",
-                               nonRetryable: !error.isRetryable)
+            throw ApplicationError("Failed to save documents to \(services.documents.kind): \(error.message)", type: "DocumentStore",
+                               cause: error)
         }
         logger.info("Sampler wrote task", metadata: [
             "task_id": "\(taskID.hex)", "task": "\(task.name)", "instances": "\(tree.instances.count)", "prompts": "\(tree.prompts.count)",
@@ -117,7 +118,7 @@ public struct Sampler: Sendable {
 
     // MARK: - Task
 
-    private func resolveTask(_ tasks: String) throws(SamplerError) -> ResolvedTask {
+    private func resolveTask(_ tasks: String) throws(ApplicationError) -> ResolvedTask {
         let names = tasks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !names.isEmpty else { throw .badParams("tasks is empty: name the task to sample") }
         let index: TaskIndex
@@ -126,7 +127,7 @@ public struct Sampler: Sendable {
             index = try services.taskIndex()
             references = try index.expand(names)
         } catch {
-            throw SamplerError("Tasks not found: \(error)", type: "TaskNotFound")
+            throw ApplicationError("Tasks not found: \(error)", type: "TaskNotFound")
         }
         guard references.count == 1, let reference = references.first else {
             throw .badParams("tasks '\(tasks)' names \(references.count) tasks (\(references.prefix(5).map(\.name).joined(separator: ", "))…); a Sampler run samples one task")
@@ -135,10 +136,10 @@ public struct Sampler: Sendable {
         do {
             task = try index.resolve(reference)
         } catch {
-            throw SamplerError("Generate TaskDict raise an error: \(error)", type: "LmehGenerator")
+            throw ApplicationError("Generate TaskDict raise an error: \(error)", type: "LmehGenerator")
         }
         guard task.config.outputType == .generateUntil else {
-            throw SamplerError("Task \(task.name) has output_type \(task.config.outputType.rawValue). Currently only 'generate_until' output_type is supported",
+            throw ApplicationError("Task \(task.name) has output_type \(task.config.outputType.rawValue). Currently only 'generate_until' output_type is supported",
                                type: "LmehGenerator")
         }
         return task
@@ -166,14 +167,12 @@ public struct Sampler: Sendable {
                 try await Self.load(task: task, evaluationSplit: evaluationSplit, request: request, seed: seed,
                                     fewshotFromEvaluationSplit: fewshotFromEvaluationSplit, fewshotSplit: fewshotSplit, on: connection)
             }
-        } catch let error as SamplerError {
+        } catch let error as ApplicationError {
             throw error
         } catch let error as DatasetError {
-            throw SamplerError("Load Dataset from SQL runs in errors: \(error)", type: "SQLError", nonRetryable: !error.isRetryable)
+            throw ApplicationError("Load Dataset from SQL runs in errors: \(error)", type: "SQLError", cause: error)
         } catch let error as PostgresError {
-            let transient = error.isConnectionLost || error.isSerializationFailure
-                || [.connectionFailed, .poolClosed, .cancelled].contains(error.code)
-            throw SamplerError("Error while connecting to PostgreSQL: \(error)", type: "SQLError", nonRetryable: !transient)
+            throw ApplicationError("Error while connecting to PostgreSQL: \(error)", type: "SQLError", cause: error)
         }
     }
 
@@ -182,16 +181,16 @@ public struct Sampler: Sendable {
         fewshotFromEvaluationSplit: Bool, fewshotSplit: String?, on connection: isolated PostgresConnection
     ) throws -> Loaded {
         guard let registration = try TaskRegistry.lookup(task.name, on: connection) else {
-            throw SamplerError(
+            throw ApplicationError(
                 "task \(task.name) is not registered: run the Register workflow first (input {\"framework\": \"lmeh\", \"tasks\": \"\(task.name)\"})",
                 type: "TaskNotRegistered")
         }
         let table = registration.datasetTableName
         let ranges = try DatasetTable.splitRanges(table, on: connection)
-        guard !ranges.isEmpty else { throw SamplerError("No rows found in table \(table)", type: "SQLError") }
-        func range(_ split: String) throws(SamplerError) -> SplitRange {
+        guard !ranges.isEmpty else { throw ApplicationError("No rows found in table \(table)", type: "SQLError") }
+        func range(_ split: String) throws(ApplicationError) -> SplitRange {
             guard let range = ranges.first(where: { $0.split == split }) else {
-                throw SamplerError("'\(split)' split not found in _split_ranges of \(table): \(ranges.map(\.split).joined(separator: ", "))",
+                throw ApplicationError("'\(split)' split not found in _split_ranges of \(table): \(ranges.map(\.split).joined(separator: ", "))",
                                    type: "SQLError")
             }
             return range
@@ -202,7 +201,7 @@ public struct Sampler: Sendable {
             table: table, split: evaluationSplit)
         // The stored ids of a split are contiguous, so doc id = __id - min(__id).
         guard evaluation.maxID - evaluation.minID + 1 == evaluation.count else {
-            throw SamplerError("split \(evaluationSplit) of \(table) has gaps in __id (\(evaluation.minID)…\(evaluation.maxID) for \(evaluation.count) rows)",
+            throw ApplicationError("split \(evaluationSplit) of \(table) has gaps in __id (\(evaluation.minID)…\(evaluation.maxID) for \(evaluation.count) rows)",
                                type: "SQLError")
         }
 

@@ -17,13 +17,9 @@ public struct SamplerActivity: WorkflowActivity {
 
     /// The checks that need no database or task index (for clients that only queue work).
     public static func validateInput(_ input: JSONValue) throws(ApplicationError) {
-        do {
-            let request = try SamplerRequest.parse(input)
-            _ = try request.promptForm()
-            _ = try request.genKwargsOverride()
-        } catch {
-            throw error.applicationError
-        }
+        let request = try SamplerRequest.parse(input)
+        _ = try request.promptForm()
+        _ = try request.genKwargsOverride()
     }
 
     public func run(_ input: JSONValue, context: ActivityContext) async throws -> JSONValue {
@@ -33,9 +29,9 @@ public struct SamplerActivity: WorkflowActivity {
                 try await context.heartbeat(progress: progress)
             }
             return outcome.json
-        } catch let error as SamplerError {
+        } catch let error as ApplicationError {
             context.logger.error("Sampler failed", metadata: ["type": "\(error.type)", "error": "\(error.message)"])
-            throw error.applicationError
+            throw error
         }
     }
 }

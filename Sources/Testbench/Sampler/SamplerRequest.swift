@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import WorkflowQueue
 
 /// The Sampler workflow's input: the original's `PocketNetworkTaskRequest`, same keys and defaults.
 /// Unknown keys are ignored (as pydantic does) and listed in `ignoredKeys` for a warning.
@@ -68,12 +69,12 @@ public struct SamplerRequest: Sendable, Equatable {
     ]
 
     /// Validates the input as the original's pydantic model does (after-validators included).
-    public static func parse(_ input: JSONValue) throws(SamplerError) -> SamplerRequest {
+    public static func parse(_ input: JSONValue) throws(ApplicationError) -> SamplerRequest {
         do {
             return try parseFields(input)
         } catch let error as JSONFieldError {
             throw .badParams("Sampler input: \(error)")
-        } catch let error as SamplerError {
+        } catch let error as ApplicationError {
             throw error
         } catch {
             throw .badParams("Sampler input: \(error)")
@@ -122,7 +123,7 @@ public struct SamplerRequest: Sendable, Equatable {
         // verify_qty_or_doc_ids: qty 0 and an empty doc_ids count as absent.
         let hasQty = (qty ?? 0) != 0
         let hasDocIDs = !(docIDs ?? []).isEmpty
-        guard hasQty != hasDocIDs else { throw SamplerError.badParams("Expected qty or doc_ids but not both.") }
+        guard hasQty != hasDocIDs else { throw ApplicationError.badParams("Expected qty or doc_ids but not both.") }
         if !hasQty { qty = nil }
         if !hasDocIDs { docIDs = nil }
         // remove_blacklist_when_all: every document is taken, so there is nothing to exclude.
@@ -169,7 +170,7 @@ public struct PromptForm: Sendable, Equatable {
 extension SamplerRequest {
     /// The original's multiturn rule, then the endpoint: `/v1/completions` takes a text prompt,
     /// `/v1/chat/completions` chat messages; any other path is unsupported.
-    public func promptForm() throws(SamplerError) -> PromptForm {
+    public func promptForm() throws(ApplicationError) -> PromptForm {
         let path = requesterArgs.path
         let chat = path == Self.chatPath
         // The original's defaults are true/true; over a completion endpoint they would fail, so they default to false there.
@@ -179,7 +180,7 @@ extension SamplerRequest {
             throw .badParams("When `fewshot_as_multiturn` is selected, `apply_chat_template` must be set (either to `True` or to the chosen template name).")
         }
         guard chat || path == Self.completionsPath else {
-            throw SamplerError("Unsupported path for LLM API", type: "UnsupportedPath")
+            throw ApplicationError("Unsupported path for LLM API", type: "UnsupportedPath")
         }
         if chat && !apply {
             throw .badParams("requester_args.path \(path) sends chat messages: apply_chat_template cannot be false (use path \(Self.completionsPath) for a text prompt)")
@@ -191,7 +192,7 @@ extension SamplerRequest {
     }
 
     /// `gen_kwargs` as an object: a string is read as lm-eval's `simple_parse_args_string`; empty means none.
-    public func genKwargsOverride() throws(SamplerError) -> JSONObject? {
+    public func genKwargsOverride() throws(ApplicationError) -> JSONObject? {
         switch genKwargs {
         case let .object(object): return object.isEmpty ? nil : object
         case let .string(text):
@@ -203,7 +204,7 @@ extension SamplerRequest {
 
     /// lm-eval's `simple_parse_args_string`: `k=v` pairs split on commas; `true`/`false`, digits
     /// and floats are converted, anything else stays a string.
-    static func parseArgsString(_ text: String) throws(SamplerError) -> JSONObject {
+    static func parseArgsString(_ text: String) throws(ApplicationError) -> JSONObject {
         var out = JSONObject()
         for piece in text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",", omittingEmptySubsequences: true) {
             let parts = piece.split(separator: "=", omittingEmptySubsequences: false)
