@@ -5,11 +5,13 @@ import Scoring
 /// the native `process_results`. Built here because reading task YAML is LMEval's job; Scoring
 /// only checks that it can compute what the spec names.
 public struct ScoringSpec: Sendable {
+    /// The request kind scored (only generate_until is scored natively yet).
     public var outputType: OutputType
     /// `filter_list`, nil when the task has none (lm-eval's default "none" pipeline).
     public var filterList: [FilterPipelineSpec]?
     /// `metric_list`, nil for the output type's default metrics.
     public var metricList: [MetricEntry]?
+    /// The task's `process_results` bound to its native implementation; nil for lm-eval's default.
     public var processResults: ProcessResults?
     /// The task sets `doc_to_choice` (the target is an index into the choices).
     public var hasChoices: Bool

@@ -18,15 +18,19 @@ public protocol DocumentSource: AsyncDocumentSource {
     func documents(split: String) throws(LMEvalError) -> [JSONObject]?
 }
 
+/// A synchronous source answers the asynchronous requests from its whole splits.
 extension DocumentSource {
+    /// The number of rows `documents(split:)` returns.
     public func rowCount(split: String) async throws -> Int? {
         try documents(split: split)?.count
     }
 
+    /// `documents(split:)`.
     public func rows(split: String) async throws -> [JSONObject]? {
         try documents(split: split)
     }
 
+    /// The rows at `docIDs` of `documents(split:)` (ids outside the split are left out).
     public func rows(split: String, docIDs: [Int]) async throws -> [Int: JSONObject] {
         guard let rows = try documents(split: split) else { return [:] }
         var out: [Int: JSONObject] = [:]

@@ -15,7 +15,9 @@ public struct FilterStepSpec: Sendable, Hashable {
 
 /// One named pipeline of a task's `filter_list`.
 public struct FilterPipelineSpec: Sendable, Hashable {
+    /// The pipeline's name, the key of its results (e.g. `strict-match`).
     public var name: String
+    /// The filters, applied in order to the responses.
     public var steps: [FilterStepSpec]
 
     public init(name: String, steps: [FilterStepSpec]) {
@@ -54,6 +56,7 @@ public typealias ProcessResultsFunction = @Sendable (_ doc: JSONObject, _ result
 public struct ProcessResults: Sendable, CustomStringConvertible {
     /// What the task names, for messages (e.g. `!function utils.process_results`).
     public var name: String
+    /// The native implementation.
     public var function: ProcessResultsFunction
 
     public init(name: String, function: @escaping ProcessResultsFunction) {

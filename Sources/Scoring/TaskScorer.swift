@@ -30,6 +30,7 @@ public struct TaskScorer: Sendable {
     public let outputType: String
     public let pipelines: [Pipeline]
     public let metrics: [MetricSpec]
+    /// The task's native `process_results`; nil scores with `metrics` as lm-eval's default does.
     public let processResults: ProcessResults?
     private let multipleTarget: Bool?
     private let hasChoices: Bool
