@@ -27,7 +27,8 @@ let package = Package(
         .target(name: "Jinja", dependencies: ["JSON", "PythonRegex"]),
 
         // Domain.
-        .target(name: "LMEval", dependencies: ["JSON", "YAML", "Jinja"]),
+        // LMEval reads task YAML into Scoring's typed specs and binds every `!function` to a native.
+        .target(name: "LMEval", dependencies: ["JSON", "YAML", "Jinja", "PythonRegex", "Scoring"]),
         .target(name: "Scoring", dependencies: ["JSON", "PythonRegex", "Jinja"]),
         .target(name: "Datasets", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
@@ -63,8 +64,8 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PythonRegexTests", dependencies: ["PythonRegex"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "PythonRegex"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "PythonRegex", "LMEval"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja", "Scoring"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
         .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON", "LMEval", "Datasets", "WorkflowQueue"]),

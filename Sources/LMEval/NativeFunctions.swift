@@ -1,6 +1,8 @@
 import JSON
+import Scoring
 
-/// A Swift implementation standing in for a Python function a task YAML names with `!function`.
+/// A Swift implementation standing in for a Python function a task YAML names with `!function`,
+/// prompt side and scoring side alike.
 public enum NativeFunction: Sendable {
     /// `process_docs(dataset) -> dataset`, on one split's rows in order.
     case processDocs(@Sendable ([JSONObject]) throws(LMEvalError) -> [JSONObject])
@@ -8,12 +10,15 @@ public enum NativeFunction: Sendable {
     case docField(@Sendable (JSONObject) throws(LMEvalError) -> JSONValue)
     /// `fewshot_config.samples: !function f` with `f() -> list[dict]`.
     case samples(@Sendable () -> [JSONObject])
+    /// `process_results(doc, results) -> dict`, the scoring side of a task.
+    case processResults(ProcessResultsFunction)
 
     var kindName: String {
         switch self {
         case .processDocs: "process_docs"
         case .docField: "document field"
         case .samples: "few-shot samples"
+        case .processResults: "process_results"
         }
     }
 }
@@ -63,7 +68,7 @@ public struct NativeFunctionRegistry: Sendable {
     public static let standard: NativeFunctionRegistry = {
         var registry = NativeFunctionRegistry()
         MMLUProFunctions.register(in: &registry)
-        LeaderboardMathFunctions.register(in: &registry)
+        LeaderboardMath.register(in: &registry)
         return registry
     }()
 }

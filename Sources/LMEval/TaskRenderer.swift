@@ -1,9 +1,74 @@
 import JSON
 
-/// Where a task's rows come from (PostgreSQL tables, a local JSONL folder, test arrays).
-public protocol DocumentSource: Sendable {
+/// Where a task's rows come from, read as the render plan asks: the Sampler's PostgreSQL tables,
+/// local split files (reference runs, `tasks render --data`), arrays in tests. Asynchronous, so a
+/// database-backed source can read on its own connection; errors pass through as thrown.
+public protocol AsyncDocumentSource: Sendable {
+    /// How many rows `split` has before `process_docs`; nil when the dataset has no such split.
+    func rowCount(split: String) async throws -> Int?
+    /// Every row of `split` in dataset order, before `process_docs`; nil when the split does not exist.
+    func rows(split: String) async throws -> [JSONObject]?
+    /// The rows of `split` at the given doc ids (0-based positions in the split), before `process_docs`.
+    func rows(split: String, docIDs: [Int]) async throws -> [Int: JSONObject]
+}
+
+/// A source that holds or reads its splits synchronously (in memory, local files).
+public protocol DocumentSource: AsyncDocumentSource {
     /// The rows of `split` in dataset order, before `process_docs`; nil when the split does not exist.
     func documents(split: String) throws(LMEvalError) -> [JSONObject]?
+}
+
+/// A synchronous source answers the asynchronous requests from its whole splits.
+extension DocumentSource {
+    /// The number of rows `documents(split:)` returns.
+    public func rowCount(split: String) async throws -> Int? {
+        try documents(split: split)?.count
+    }
+
+    /// `documents(split:)`.
+    public func rows(split: String) async throws -> [JSONObject]? {
+        try documents(split: split)
+    }
+
+    /// The rows at `docIDs` of `documents(split:)` (ids outside the split are left out).
+    public func rows(split: String, docIDs: [Int]) async throws -> [Int: JSONObject] {
+        guard let rows = try documents(split: split) else { return [:] }
+        var out: [Int: JSONObject] = [:]
+        for id in docIDs where rows.indices.contains(id) { out[id] = rows[id] }
+        return out
+    }
+}
+
+/// What rendering a task reads, decided once from the task and the prompt options: the
+/// evaluation split, where few-shot examples come from and how many are drawn, hence which
+/// splits must be loaded whole.
+public struct RenderPlan: Sendable, Equatable {
+    /// `test_split`, else `validation_split`.
+    public let evaluationSplit: String
+    public let fewshotSource: TaskRenderer.FewShotSource
+    /// The few-shot count after `--num_fewshot`.
+    public let numFewshot: Int
+
+    public init(task: ResolvedTask, options: PromptOptions) throws(LMEvalError) {
+        guard let split = TaskRenderer.evaluationSplit(of: task) else {
+            throw LMEvalError(.invalidConfig, task: task.name, file: task.reference.file,
+                              "the task has neither test_split nor validation_split to evaluate")
+        }
+        evaluationSplit = split
+        fewshotSource = TaskRenderer.fewshotSource(of: task)
+        numFewshot = options.effectiveNumFewshot(task.config)
+    }
+
+    /// Few-shot examples are drawn from the evaluation split itself, so it is loaded whole.
+    public var fewshotFromEvaluationSplit: Bool {
+        numFewshot > 0 && fewshotSource == .split(evaluationSplit)
+    }
+
+    /// The other split examples are drawn from (loaded whole); nil when none is drawn from one.
+    public var otherFewshotSplit: String? {
+        guard numFewshot > 0, case let .split(name) = fewshotSource, name != evaluationSplit else { return nil }
+        return name
+    }
 }
 
 /// Splits held in memory.
@@ -87,13 +152,39 @@ public struct TaskRenderer: Sendable {
         task: ResolvedTask, documents: some DocumentSource, options: PromptOptions, model: APIModelOptions,
         genKwargsOverride: JSONObject? = nil
     ) throws(LMEvalError) {
-        guard let split = Self.evaluationSplit(of: task) else {
-            throw LMEvalError(.invalidConfig, task: task.name, file: task.reference.file,
-                              "the task has neither test_split nor validation_split to evaluate")
-        }
-        let rows = try Self.processedSplit(split, task: task, documents: documents)
-        try self.init(task: task, split: split, rows: rows.map { Optional($0) }, documents: documents,
+        let plan = try RenderPlan(task: task, options: options)
+        let rows = try Self.processedSplit(plan.evaluationSplit, task: task, documents: documents)
+        try self.init(task: task, plan: plan, rows: rows.map { Optional($0) }, fewshotRows: { name throws(LMEvalError) in try documents.documents(split: name) },
                       requireFewshotSplit: true, options: options, model: model, genKwargsOverride: genKwargsOverride)
+    }
+
+    /// Loads what `plan` asks from `source` and prepares rendering: the evaluation split's size,
+    /// the rows of the doc ids `select` picks for that size (the whole split when few-shot
+    /// examples are drawn from it or every row is picked), and the other few-shot split whole.
+    /// Errors of `source` and `select` pass through; the task's own are `LMEvalError`s.
+    public static func load(
+        task: ResolvedTask, plan: RenderPlan, source: some AsyncDocumentSource, select: (_ splitSize: Int) throws -> [Int],
+        options: PromptOptions, model: APIModelOptions, genKwargsOverride: JSONObject? = nil
+    ) async throws -> (renderer: TaskRenderer, docIDs: [Int]) {
+        let split = plan.evaluationSplit
+        let missing = { (name: String) in LMEvalError(.documents, task: task.name, file: task.reference.file, "split \(name) is not in the dataset") }
+        guard let count = try await source.rowCount(split: split) else { throw missing(split) }
+        let docIDs = try select(count)
+        var rows: [Int: JSONObject] = [:]
+        if plan.fewshotFromEvaluationSplit || Set(docIDs).count == count {
+            guard let all = try await source.rows(split: split) else { throw missing(split) }
+            for (id, row) in all.enumerated() { rows[id] = row }
+        } else {
+            rows = try await source.rows(split: split, docIDs: docIDs)
+        }
+        var others: [String: [JSONObject]] = [:]
+        if let name = plan.otherFewshotSplit {
+            guard let fewshot = try await source.rows(split: name) else { throw missing(name) }
+            others[name] = fewshot
+        }
+        let renderer = try TaskRenderer(task: task, evaluationRows: rows, evaluationCount: count, documents: InMemoryDocuments(others),
+                                        options: options, model: model, genKwargsOverride: genKwargsOverride)
+        return (renderer, docIDs)
     }
 
     /// Prepares rendering from only some evaluation rows: `evaluationRows` maps doc id to the raw
@@ -107,10 +198,8 @@ public struct TaskRenderer: Sendable {
         options: PromptOptions, model: APIModelOptions, genKwargsOverride: JSONObject? = nil
     ) throws(LMEvalError) {
         let fail = { (message: String) in LMEvalError(.documents, task: task.name, file: task.reference.file, message) }
-        guard let split = Self.evaluationSplit(of: task) else {
-            throw LMEvalError(.invalidConfig, task: task.name, file: task.reference.file,
-                              "the task has neither test_split nor validation_split to evaluate")
-        }
+        let plan = try RenderPlan(task: task, options: options)
+        let split = plan.evaluationSplit
         let ids = evaluationRows.keys.sorted()
         if let bad = ids.first(where: { $0 < 0 || $0 >= evaluationCount }) {
             throw fail("doc id \(bad) is outside the \(evaluationCount) documents of split \(split)")
@@ -122,28 +211,30 @@ public struct TaskRenderer: Sendable {
         }
         var rows = [JSONObject?](repeating: nil, count: evaluationCount)
         for (id, row) in zip(ids, processed) { rows[id] = row }
-        try self.init(task: task, split: split, rows: rows, documents: documents, requireFewshotSplit: false,
-                      options: options, model: model, genKwargsOverride: genKwargsOverride)
+        try self.init(task: task, plan: plan, rows: rows, fewshotRows: { name throws(LMEvalError) in try documents.documents(split: name) },
+                      requireFewshotSplit: false, options: options, model: model, genKwargsOverride: genKwargsOverride)
     }
 
+    /// `fewshotRows` reads a few-shot source split other than a fully loaded evaluation split.
     private init(
-        task: ResolvedTask, split: String, rows: [JSONObject?], documents: some DocumentSource, requireFewshotSplit: Bool,
-        options: PromptOptions, model: APIModelOptions, genKwargsOverride: JSONObject?
+        task: ResolvedTask, plan: RenderPlan, rows: [JSONObject?], fewshotRows: (String) throws(LMEvalError) -> [JSONObject]?,
+        requireFewshotSplit: Bool, options: PromptOptions, model: APIModelOptions, genKwargsOverride: JSONObject?
     ) throws(LMEvalError) {
         self.task = task
         self.options = options
         self.model = model
         let config = task.config
+        let split = plan.evaluationSplit
         evaluationSplit = split
         evaluationRows = rows
         evaluationCount = rows.count
-        numFewshot = options.effectiveNumFewshot(config)
+        numFewshot = plan.numFewshot
 
-        switch Self.fewshotSource(of: task) {
+        switch plan.fewshotSource {
         case let .split(name):
             if name == split, rows.allSatisfy({ $0 != nil }) {
                 fewshotDocuments = rows.compactMap { $0 }
-            } else if let raw = try documents.documents(split: name) {
+            } else if let raw = try fewshotRows(name) {
                 fewshotDocuments = try Self.processed(raw, task: task)
             } else if !requireFewshotSplit, numFewshot == 0 {
                 // A sparse load need not supply a few-shot split no prompt draws from.

@@ -95,7 +95,7 @@ enum MathNumber: Sendable, Equatable {
 /// `+ - * /`, `\cdot`, `\times`, `\div`, `^`, parentheses and braces, `\frac{a}{b}` (also
 /// `\dfrac`, `\tfrac`, `\frac12`), `\sqrt{x}`, implicit multiplication. Anything else (a
 /// variable, a set, an interval, text) is not a number and yields `nil`.
-struct MathExpression {
+public struct MathExpression {
     private let s: [Unicode.Scalar]
     private var i = 0
 
@@ -106,6 +106,17 @@ struct MathExpression {
         var parser = MathExpression(canonical(latex))
         guard !parser.s.isEmpty, let value = parser.expression(), parser.i == parser.s.count else { return nil }
         return value
+    }
+
+    /// Stands in for sympy's `simplify(parse_latex(a) - parse_latex(b)) == 0`: both evaluate to
+    /// the same number (a float compares by value, so `117.0` ≡ `117`), or their canonical LaTeX
+    /// is equal. Symbolic answers sympy could prove equal (`x+1` vs `1+x`) are not.
+    public static func equivalent(_ a: String, _ b: String) -> Bool {
+        if let x = evaluate(a), let y = evaluate(b) {
+            return x.isFloat || y.isFloat ? x.double == y.double : x == y
+        }
+        let ca = canonical(a), cb = canonical(b)
+        return !ca.isEmpty && PyText.equal(ca, cb)
     }
 
     /// `latex` with spacing and presentation commands removed, so equal notation compares equal.

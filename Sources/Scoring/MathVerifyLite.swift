@@ -18,7 +18,7 @@ import PythonRegex
 /// joined by "and") compare as canonical strings only; percentages are not converted; LaTeX
 /// normalisation is reduced to spacing, `\left`/`\right`, `\dfrac`, `\text{…}` and `\boxed{…}`;
 /// text that math-verify's LaTeX parser would reject is still taken as an answer.
-enum MathVerifyLite {
+public enum MathVerifyLite {
     /// One extracted answer: math-verify's `[parsed, fallback string]`.
     struct Answer: Equatable {
         /// The normalised LaTeX / expression text (math-verify's string fallback).
@@ -53,8 +53,9 @@ enum MathVerifyLite {
 
     private enum Kind { case latex, expression }
 
-    private static func compile(_ pattern: String, dotAll: Bool) -> PythonRegex? {
-        LeaderboardMath.compile(pattern, flags: dotAll ? .dotAll : [])
+    /// The patterns here are fixed and valid; `nil` would only mean an ICU regression.
+    private static func compile(_ pattern: String, dotAll: Bool = false) -> PythonRegex? {
+        try? PythonRegex(pattern, flags: dotAll ? .dotAll : [])
     }
 
     private static let latexPatterns: [(Int, PythonRegex?)] = [
@@ -187,8 +188,8 @@ enum MathVerifyLite {
         return true
     }
 
-    private static let textCommand = LeaderboardMath.compile(#"\\(?:text|textbf|mathrm|mbox)\{([^{}]*)\}"#)
-    private static let thousands = LeaderboardMath.compile(#"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"#)
+    private static let textCommand = compile(#"\\(?:text|textbf|mathrm|mbox)\{([^{}]*)\}"#)
+    private static let thousands = compile(#"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"#)
 
     /// A reduced `normalize_latex`: the last `\boxed{…}`'s content, `\text{…}` unwrapped (or
     /// dropped when it is a unit after a number), `\$`, degree marks and thousands separators
@@ -209,6 +210,13 @@ enum MathVerifyLite {
         while text.hasSuffix(".") || text.hasSuffix(",") { text.removeLast() }
         if thousands?.fullmatch(text) != nil { text = PyText.replace(text, ",", "") }
         return text
+    }
+
+    /// math-verify's `verify(parse(gold), parse(prediction))` on a gold solution and a model
+    /// response (only the response's plain numbers and arithmetic count as answers, as
+    /// math-verify's extraction config for predictions says).
+    public static func verify(goldSolution: String, response: String) -> Bool {
+        verify(gold: parse(goldSolution, includeExpressions: false), prediction: parse(response, includeExpressions: true))
     }
 
     /// math-verify's `verify(gold, prediction)`: any pair of extractions agrees.

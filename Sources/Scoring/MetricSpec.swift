@@ -43,22 +43,10 @@ public struct MetricSpec: Sendable {
         self.higherIsBetter = higherIsBetter
     }
 
-    /// Reads one `metric_list` entry, as `ConfigurableTask.__init__` does.
-    init(entry: JSONValue, task: String, usesProcessResults: Bool) throws(ScoringError) {
-        guard case let .object(config) = entry else {
-            throw ScoringError(.configuration, task: task, "metric_list entries must be mappings, got \(PythonValue.repr(entry))")
-        }
-        guard let nameValue = config["metric"] else {
-            throw ScoringError(.configuration, task: task, "'metric' key not provided for an entry in 'metric_list'")
-        }
-        guard case let .string(name) = nameValue else {
-            throw ScoringError(.configuration, task: task, "metric names must be strings (a Python metric function is not run natively), got \(PythonValue.repr(nameValue))")
-        }
-        var kwargs = JSONObject()
-        for (key, value) in config where !["metric", "aggregation", "higher_is_better", "hf_evaluate"].contains(key) {
-            kwargs[key] = value
-        }
-        if config["hf_evaluate"]?.boolValue == true, !usesProcessResults {
+    /// Makes one `metric_list` entry computable, as `ConfigurableTask.__init__` does.
+    init(entry: MetricEntry, task: String, usesProcessResults: Bool) throws(ScoringError) {
+        let name = entry.metric
+        if entry.hfEvaluate, !usesProcessResults {
             throw ScoringError(.configuration, task: task, "metric '\(name)' comes from HF evaluate (hf_evaluate: true), which is not run natively")
         }
         let function: Function
@@ -66,31 +54,22 @@ public struct MetricSpec: Sendable {
             function = .processResults
         } else {
             switch name {
-            case "exact_match": function = .exactMatch(try ExactMatch(Arguments(kwargs, function: name, task: task)))
+            case "exact_match": function = .exactMatch(try ExactMatch(Arguments(entry.arguments, function: name, task: task)))
             case "bypass": function = .bypass
             default:
                 throw ScoringError(.configuration, task: task, "unknown metric '\(name)': only exact_match and bypass are computed natively for generate_until (or the task's process_results)")
             }
         }
         let aggregation: Aggregation
-        switch config["aggregation"] {
-        case let .string(agg)?:
+        if let agg = entry.aggregation {
             aggregation = try Aggregation(name: agg, task: task)
-        case nil, .null?:
+        } else {
             guard let registered = Self.registered[name] else {
                 throw ScoringError(.configuration, task: task, "metric '\(name)' has no aggregation in its metric_list entry and none registered in lm-eval")
             }
             aggregation = try Aggregation(name: registered.aggregation, task: task)
-        case let value?:
-            throw ScoringError(.configuration, task: task, "metric '\(name)': aggregation must be a name, got \(PythonValue.repr(value))")
         }
-        let higher: Bool?
-        switch config["higher_is_better"] {
-        case let .bool(b)?: higher = b
-        case nil, .null?: higher = Self.registered[name]?.higherIsBetter
-        case let value?:
-            throw ScoringError(.configuration, task: task, "metric '\(name)': higher_is_better must be true or false, got \(PythonValue.repr(value))")
-        }
+        let higher = entry.higherIsBetter ?? Self.registered[name]?.higherIsBetter
         self.init(name: name, function: function, aggregation: aggregation, higherIsBetter: higher)
     }
 }

@@ -11,7 +11,7 @@ import Jinja
 ///
 /// Known differences from lm-eval 0.4.9 (none shows in the score fixtures):
 /// - Only `generate_until` is scored; metrics other than `exact_match` and `bypass` need a native
-///   `process_results` (`ProcessResultsRegistry`); aggregations are `mean`, `median`, `nanmean`,
+///   `process_results` (bound by the caller, see `ProcessResults`); aggregations are `mean`, `median`, `nanmean`,
 ///   `bypass`. `custom`, `regex_pos` and `decontaminate` filters are not available.
 /// - lm-eval bootstraps the stderr of `median`/`nanmean`; here it is `nil` ("N/A").
 /// - Means use plain left-to-right summation, as CPython ≤ 3.11's `sum`; 3.12+ compensates,
@@ -19,7 +19,6 @@ import Jinja
 /// - An lm-eval exception (a regex `group_select` out of range, a target that cannot be
 ///   converted) fails the whole run there; here it is a `ScoringError` for that sample.
 /// - `take_first_k` checks every document's number of responses, lm-eval only the first's.
-/// - Leaderboard math equivalence is approximated without sympy (see `LeaderboardMath`).
 public struct TaskScorer: Sendable {
     /// A named filter pipeline (`filter_list[i]`).
     public struct Pipeline: Sendable {
@@ -31,21 +30,21 @@ public struct TaskScorer: Sendable {
     public let outputType: String
     public let pipelines: [Pipeline]
     public let metrics: [MetricSpec]
-    public let processResults: FunctionRef?
-    private let processResultsFunction: ProcessResultsFunction?
+    /// The task's native `process_results`; nil scores with `metrics` as lm-eval's default does.
+    public let processResults: ProcessResults?
     private let multipleTarget: Bool?
     private let hasChoices: Bool
 
     /// - Parameters:
-    ///   - filterList: the task's resolved `filter_list` (JSON list of `{name, filter: [{function, …}]}`), or nil.
-    ///   - metricList: the task's resolved `metric_list`, or nil for the output type's defaults.
-    ///   - processResults: the `!function` named by `process_results`, if any.
+    ///   - filterList: the task's `filter_list` pipelines, or nil for lm-eval's default "none".
+    ///   - metricList: the task's `metric_list` entries, or nil for the output type's defaults.
+    ///   - processResults: the task's native `process_results`, if it names one.
     ///   - multipleTarget: lm-eval decides "multiple targets" once per task from the first
     ///     evaluation document (`doc_to_target` returned a list); pass that. `nil` decides per
     ///     sample from the sample's target.
     ///   - hasChoices: the task sets `doc_to_choice` (the target is then an index into `choices`).
-    public init(taskName: String, outputType: String = "generate_until", filterList: JSONValue?, metricList: JSONValue?,
-                processResults: FunctionRef? = nil, multipleTarget: Bool? = nil, hasChoices: Bool = false) throws(ScoringError) {
+    public init(taskName: String, outputType: String = "generate_until", filterList: [FilterPipelineSpec]?, metricList: [MetricEntry]?,
+                processResults: ProcessResults? = nil, multipleTarget: Bool? = nil, hasChoices: Bool = false) throws(ScoringError) {
         self.taskName = taskName
         self.outputType = outputType
         self.processResults = processResults
@@ -54,60 +53,29 @@ public struct TaskScorer: Sendable {
         guard outputType == "generate_until" else {
             throw ScoringError(.configuration, task: taskName, "output_type '\(outputType)' is not scored natively yet (only generate_until)")
         }
-        if let ref = processResults {
-            guard let function = ProcessResultsRegistry.function(for: ref) else {
-                throw ScoringError(.configuration, task: taskName, "process_results '\(ref)' has no native implementation (known: \(ProcessResultsRegistry.functions.keys.sorted().joined(separator: ", ")))")
-            }
-            processResultsFunction = function
-        } else {
-            processResultsFunction = nil
-        }
         pipelines = try Self.pipelines(filterList, task: taskName)
         metrics = try Self.metrics(metricList, outputType: outputType, task: taskName, usesProcessResults: processResults != nil)
     }
 
-    private static func pipelines(_ filterList: JSONValue?, task: String) throws(ScoringError) -> [Pipeline] {
-        guard let filterList, !filterList.isNull else { return [Pipeline(name: "none", steps: [.takeFirst])] }
-        guard case let .array(entries) = filterList else {
-            throw ScoringError(.configuration, task: task, "filter_list must be a list, got \(PythonValue.repr(filterList))")
-        }
+    private static func pipelines(_ filterList: [FilterPipelineSpec]?, task: String) throws(ScoringError) -> [Pipeline] {
+        guard let filterList else { return [Pipeline(name: "none", steps: [.takeFirst])] }
         var out: [Pipeline] = []
-        for entry in entries {
-            guard case let .object(config) = entry, case let .string(name)? = config["name"] else {
-                throw ScoringError(.configuration, task: task, "filter_list entries need a 'name' and a 'filter' list, got \(PythonValue.repr(entry))")
-            }
-            guard case let .array(functions)? = config["filter"] else {
-                throw ScoringError(.configuration, task: task, "filter pipeline '\(name)' needs a 'filter' list")
-            }
+        for spec in filterList {
             var steps: [ResponseFilter] = []
-            for function in functions {
-                guard case let .object(call) = function, case let .string(functionName)? = call["function"] else {
-                    throw ScoringError(.configuration, task: task, "filter pipeline '\(name)': every step needs a 'function' name, got \(PythonValue.repr(function))")
-                }
-                var kwargs = JSONObject()
-                for (key, value) in call where key != "function" { kwargs[key] = value }
+            for step in spec.steps {
                 do {
-                    steps.append(try ResponseFilter(function: functionName, arguments: kwargs, task: task))
+                    steps.append(try ResponseFilter(function: step.function, arguments: step.arguments, task: task))
                 } catch {
-                    throw ScoringError(.configuration, task: task, "filter pipeline '\(name)': \(error.message)")
+                    throw ScoringError(.configuration, task: task, "filter pipeline '\(spec.name)': \(error.message)")
                 }
             }
-            out.append(Pipeline(name: name, steps: steps))
+            out.append(Pipeline(name: spec.name, steps: steps))
         }
         return out
     }
 
-    private static func metrics(_ metricList: JSONValue?, outputType: String, task: String, usesProcessResults: Bool) throws(ScoringError) -> [MetricSpec] {
-        guard let metricList, !metricList.isNull else {
-            var out: [MetricSpec] = []
-            for name in MetricSpec.defaults[outputType] ?? [] {
-                out.append(try MetricSpec(entry: .object(["metric": .string(name)]), task: task, usesProcessResults: usesProcessResults))
-            }
-            return out
-        }
-        guard case let .array(entries) = metricList else {
-            throw ScoringError(.configuration, task: task, "metric_list must be a list, got \(PythonValue.repr(metricList))")
-        }
+    private static func metrics(_ metricList: [MetricEntry]?, outputType: String, task: String, usesProcessResults: Bool) throws(ScoringError) -> [MetricSpec] {
+        let entries = metricList ?? (MetricSpec.defaults[outputType] ?? []).map { MetricEntry(metric: $0) }
         var out: [MetricSpec] = []
         for entry in entries {
             let spec = try MetricSpec(entry: entry, task: task, usesProcessResults: usesProcessResults)
@@ -129,8 +97,8 @@ public struct TaskScorer: Sendable {
                 value = try step.apply(value, doc: sample.doc, task: taskName)
             }
             let metricValues: [(name: String, value: JSONValue)]
-            if let processResultsFunction {
-                metricValues = try processResultsFunction(sample.doc, [value])
+            if let processResults {
+                metricValues = try processResults.function(sample.doc, [value])
             } else {
                 metricValues = try defaultProcessResults(sample, result: value)
             }

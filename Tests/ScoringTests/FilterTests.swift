@@ -8,7 +8,7 @@ import Testing
         var step: JSONObject = ["function": .string(function)]
         for (key, value) in args { step[key] = value }
         let list: JSONValue = [["name": "f", "filter": [.object(step)]]]
-        let scorer = try TaskScorer(taskName: "t", filterList: list, metricList: [["metric": "bypass", "aggregation": "bypass"]])
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: list, metricList: [["metric": "bypass", "aggregation": "bypass"]])
         let score = try scorer.score(ScoringSample(docID: 0, doc: doc, target: "x", responses: responses))
         return try #require(score.filter("f")?.filtered)
     }
@@ -89,14 +89,14 @@ import Testing
             ["function": "regex", "regex_pattern": #"^(.*?)\s*$"#],
             ["function": "take_first"],
         ]]]
-        let scorer = try TaskScorer(taskName: "t", filterList: list, metricList: nil)
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: list, metricList: nil)
         let score = try scorer.score(ScoringSample(docID: 0, doc: [:], target: "C", responses: ["  C  \nbecause"]))
         #expect(score.filter("get_response")?.filtered == "C")
         #expect(score.filter("get_response")?.metric("exact_match") == 1.0)
     }
 
     @Test func noFilterListMeansTakeFirstNamedNone() throws {
-        let scorer = try TaskScorer(taskName: "t", filterList: nil, metricList: nil)
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: nil, metricList: nil)
         #expect(scorer.filterNames == ["none"])
         let score = try scorer.score(ScoringSample(docID: 0, doc: [:], target: "a", responses: ["a", "b"]))
         #expect(score.filters == [FilterScore(filter: "none", filtered: "a", metrics: [("exact_match", 1.0)])])

@@ -24,7 +24,7 @@ import Testing
     func exactMatch(prediction: String, reference: String, options: JSONObject, expected: Double) throws {
         var entry: JSONObject = ["metric": "exact_match", "aggregation": "mean", "higher_is_better": true]
         for (key, value) in options { entry[key] = value }
-        let scorer = try TaskScorer(taskName: "t", filterList: nil, metricList: [.object(entry)])
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: nil, metricList: [.object(entry)])
         let score = try scorer.score(ScoringSample(docID: 0, doc: [:], target: .string(reference), responses: [prediction]))
         #expect(score.filter("none")?.metric("exact_match") == .double(expected))
     }
@@ -37,26 +37,26 @@ import Testing
 
     @Test(arguments: multipleTargetCases)
     func multipleTargetsMatchAny(target: JSONValue, response: String, expected: Double) throws {
-        let scorer = try TaskScorer(taskName: "t", filterList: nil, metricList: nil, multipleTarget: true)
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: nil, metricList: nil, multipleTarget: true)
         let score = try scorer.score(ScoringSample(docID: 0, doc: [:], target: target, responses: [response]))
         #expect(score.filter("none")?.metric("exact_match") == .double(expected))
     }
 
     @Test func nonStringTargetIsConvertedLikeTheResponse() throws {
-        let scorer = try TaskScorer(taskName: "t", filterList: nil, metricList: nil)
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: nil, metricList: nil)
         #expect(try scorer.score(ScoringSample(docID: 0, doc: [:], target: 5, responses: ["5"])).filter("none")?.metric("exact_match") == 1.0)
         #expect(try scorer.score(ScoringSample(docID: 0, doc: [:], target: 2.5, responses: ["2.5"])).filter("none")?.metric("exact_match") == 1.0)
         #expect(try scorer.score(ScoringSample(docID: 0, doc: [:], target: true, responses: ["True"])).filter("none")?.metric("exact_match") == 1.0)
     }
 
     @Test func choiceIndexTargetsUseTheChoiceText() throws {
-        let scorer = try TaskScorer(taskName: "t", filterList: nil, metricList: nil, hasChoices: true)
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: nil, metricList: nil, hasChoices: true)
         let sample = ScoringSample(docID: 0, doc: [:], target: 1, choices: ["no", "yes"], responses: ["yes"])
         #expect(try scorer.score(sample).filter("none")?.metric("exact_match") == 1.0)
     }
 
     @Test func meanAndStderrAsLMEval() throws {
-        let scorer = try TaskScorer(taskName: "t", filterList: nil, metricList: nil)
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: nil, metricList: nil)
         let scores = try zip(["a", "b", "a"], 0...).map { response, id in
             try scorer.score(ScoringSample(docID: id, doc: [:], target: "a", responses: [response]))
         }
@@ -71,14 +71,14 @@ import Testing
     }
 
     @Test func oneDocumentHasNoStderr() throws {
-        let scorer = try TaskScorer(taskName: "t", filterList: nil, metricList: nil)
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: nil, metricList: nil)
         let rows = try scorer.aggregate([try scorer.score(ScoringSample(docID: 0, doc: [:], target: "a", responses: ["a"]))])
         #expect(rows.first?.stderr == nil)
         #expect(rows.first?.value == 1.0)
     }
 
     @Test func bypassAggregatesTo999WithoutStderr() throws {
-        let scorer = try TaskScorer(taskName: "t", filterList: nil, metricList: [["metric": "bypass"]])
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: nil, metricList: [["metric": "bypass"]])
         let scores = try (0..<2).map { try scorer.score(ScoringSample(docID: $0, doc: [:], target: "a", responses: ["a"])) }
         #expect(scores[0].filter("none")?.metric("bypass") == .null)
         let row = try #require(try scorer.aggregate(scores).first)
@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func medianIsLMEvalsMiddleElement() throws {
-        let scorer = try TaskScorer(taskName: "t", filterList: nil, metricList: [["metric": "exact_match", "aggregation": "median"]])
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: nil, metricList: [["metric": "exact_match", "aggregation": "median"]])
         let scores = try zip(["b", "a", "b"], 0...).map { try scorer.score(ScoringSample(docID: $1, doc: [:], target: "a", responses: [$0])) }
         #expect(try scorer.aggregate(scores).first?.value == 1.0)
     }
@@ -105,36 +105,44 @@ import Testing
         (nil, [["metric": "exact_match", "aggregation": "perplexity"]], "aggregation 'perplexity'"),
         (nil, [["metric": "exact_match", "regexes_to_ignore": ["["]]], "regexes_to_ignore"),
         (nil, [["metric": "exact_match", "bogus": 1]], "unexpected argument 'bogus'"),
-        (nil, [["aggregation": "mean"]], "'metric' key"),
     ]
 
     @Test(arguments: badConfigurations)
     func badConfigurationsAreErrors(filterList: JSONValue?, metricList: JSONValue?, mentions: String) {
         do {
-            _ = try TaskScorer(taskName: "my_task", filterList: filterList, metricList: metricList)
+            _ = try TaskScorer.fromJSON(taskName: "my_task", filterList: filterList, metricList: metricList)
             Issue.record("expected an error mentioning \(mentions)")
-        } catch {
+        } catch let error as ScoringError {
             #expect(error.kind == .configuration)
             #expect(error.task == "my_task")
             #expect(error.description.contains("my_task") && error.description.contains(mentions), "\(error)")
+        } catch {
+            Issue.record("expected a ScoringError, got \(error)")
         }
     }
 
-    @Test func unknownProcessResultsIsAnError() {
-        #expect(throws: ScoringError.self) {
-            try TaskScorer(taskName: "t", filterList: nil, metricList: nil, processResults: FunctionRef(directory: "gsm8k", function: "utils.process_results"))
+    @Test func processResultsValuesPassThrough() throws {
+        let stub = ProcessResults(name: "stub") { doc, results in
+            [("exact_match", results.first == .string("x") ? .int(1) : .int(0)), ("extra", doc["n"] ?? .null)]
         }
+        let scorer = try TaskScorer(taskName: "t", filterList: nil, metricList: [MetricEntry(metric: "exact_match")], processResults: stub)
+        let score = try scorer.score(ScoringSample(docID: 0, doc: ["n": 3], target: "y", responses: ["x", "z"]))
+        #expect(score.filter("none")?.metrics.map(\.name) == ["exact_match", "extra"])
+        #expect(score.filter("none")?.metric("exact_match") == .int(1))
+        #expect(score.filter("none")?.metric("extra") == .int(3))
+        // A metric only process_results returns is averaged, lm-eval's fallback.
+        #expect(try scorer.aggregate([score]).map(\.metric) == ["exact_match", "extra"])
     }
 
     @Test func otherOutputTypesAreNotScoredYet() {
-        #expect(throws: ScoringError.self) { try TaskScorer(taskName: "t", outputType: "multiple_choice", filterList: nil, metricList: nil) }
+        #expect(throws: ScoringError.self) { try TaskScorer.fromJSON(taskName: "t", outputType: "multiple_choice", filterList: nil, metricList: nil) }
     }
 
     @Test func processResultsMetricsNeedNoRegisteredFunction() throws {
-        let scorer = try TaskScorer(taskName: "t", filterList: nil,
+        let scorer = try TaskScorer.fromJSON(taskName: "t", filterList: nil,
                                     metricList: [["metric": "exact_match", "aggregation": "mean", "higher_is_better": true],
                                                  ["metric": "exact_match_original", "aggregation": "mean", "higher_is_better": true]],
-                                    processResults: FunctionRef(directory: "leaderboard/math", function: "utils.process_results"))
+                                    processResults: ("leaderboard/math", "utils.process_results"))
         let doc: JSONObject = ["solution": "so $\\boxed{7}$", "answer": "7"]
         let score = try scorer.score(ScoringSample(docID: 0, doc: doc, target: "7", responses: ["Final Answer: The final answer is $7$. I hope it is correct."]))
         #expect(score.filter("none")?.metrics.map(\.name) == ["exact_match", "exact_match_original"])

@@ -37,11 +37,11 @@ import Testing
     func scoresMatchLMEval(_ c: Case) throws {
         let fixture = try Self.load(try Self.fixtureRoot().appendingPathComponent("\(c.name).json"))
         let task = try #require(fixture["task"]?.stringValue)
-        var processResults: FunctionRef?
+        var processResults: (directory: String, function: String)?
         if case let .object(ref)? = fixture["process_results"] {
-            processResults = FunctionRef(directory: try #require(ref["directory"]?.stringValue), function: try #require(ref["function"]?.stringValue))
+            processResults = (try #require(ref["directory"]?.stringValue), try #require(ref["function"]?.stringValue))
         }
-        let scorer = try TaskScorer(taskName: task, outputType: try #require(fixture["output_type"]?.stringValue),
+        let scorer = try TaskScorer.fromJSON(taskName: task, outputType: try #require(fixture["output_type"]?.stringValue),
                                     filterList: fixture["filter_list"], metricList: fixture["metric_list"],
                                     processResults: processResults, multipleTarget: (fixture["multiple_target"]?.intValue ?? 0) > 0)
         var scores: [SampleScore] = []

@@ -49,10 +49,11 @@ public struct TaskScoring: Sendable {
         targetField = Self.plainField(task)
         let config = task.config
         let fail = { (message: String) in ApplicationError("task \(task.name): \(message)", type: "LMEH") }
-        var processResults: FunctionRef?
-        if let value = config.processResults, !value.isNull {
-            guard case let .function(reference) = value else { throw fail("process_results must be a !function") }
-            processResults = FunctionRef(directory: Self.relativeDirectory(of: reference.yamlFile, root: root), function: reference.expression)
+        let spec: ScoringSpec
+        do {
+            spec = try TaskResolver(root: root).scoringSpec(for: task)
+        } catch {
+            throw fail(error.message)
         }
         var multipleTarget: Bool?
         if let firstDocument {
@@ -64,9 +65,9 @@ public struct TaskScoring: Sendable {
         }
         do {
             scorer = try TaskScorer(
-                taskName: task.name, outputType: config.outputType.rawValue, filterList: config.filterList?.json,
-                metricList: config.metricList.map { .array($0.map(\.json)) }, processResults: processResults,
-                multipleTarget: multipleTarget, hasChoices: config.docToChoice != nil)
+                taskName: task.name, outputType: spec.outputType.rawValue, filterList: spec.filterList,
+                metricList: spec.metricList, processResults: spec.processResults,
+                multipleTarget: multipleTarget, hasChoices: spec.hasChoices)
         } catch {
             throw fail(error.message)
         }
@@ -108,15 +109,6 @@ public struct TaskScoring: Sendable {
               name.unicodeScalars.allSatisfy({ $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) })
         else { return nil }
         return name
-    }
-
-    /// The folder of `yamlFile` relative to `root` ("leaderboard/math"), as `ProcessResultsRegistry` keys it.
-    static func relativeDirectory(of yamlFile: String, root: String?) -> String {
-        let directory = (yamlFile as NSString).deletingLastPathComponent
-        guard let root else { return directory }
-        let prefix = root.hasSuffix("/") ? root : root + "/"
-        if directory == root || directory + "/" == prefix { return "" }
-        return directory.hasPrefix(prefix) ? String(directory.dropFirst(prefix.count)) : directory
     }
 
     /// The sample lm-eval's `process_results` would see for `doc` (after `process_docs`).

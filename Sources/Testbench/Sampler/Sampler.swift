@@ -53,35 +53,32 @@ public struct Sampler: Sendable {
         let options = PromptOptions(numFewshot: request.numFewshot, applyChatTemplate: form.applyChatTemplate,
                                     fewshotAsMultiturn: form.fewshotAsMultiturn, systemInstruction: request.systemInstruction)
         let model = Self.modelOptions(request.llmArgs)
-        let numFewshot = options.effectiveNumFewshot(task.config)
-        guard let evaluationSplit = TaskRenderer.evaluationSplit(of: task) else {
+        let plan: RenderPlan
+        do {
+            plan = try RenderPlan(task: task, options: options)
+        } catch {
             throw ApplicationError("task \(task.name) has neither test_split nor validation_split to evaluate", type: "LmehGenerator")
         }
         let seed = request.seed ?? Int.random(in: 0..<4_294_967_296)
 
         let clock = ContinuousClock()
         let started = clock.now
-        let loaded = try await load(task: task, evaluationSplit: evaluationSplit, request: request, seed: seed,
-                                    fewshotFromEvaluationSplit: numFewshot > 0 && TaskRenderer.fewshotSource(of: task) == .split(evaluationSplit),
-                                    fewshotSplit: numFewshot > 0 ? Self.otherFewshotSplit(task, evaluationSplit) : nil)
+        let loaded = try await load(task: task, plan: plan, request: request, seed: seed, options: options, model: model, genKwargs: genKwargs)
         let drew = request.qty.map { $0 > 0 } ?? false
         logger.info("Sampler selected documents", metadata: [
-            "task": "\(task.name)", "table": "\(loaded.table)", "split": "\(evaluationSplit)", "documents": "\(loaded.docIDs.count)",
+            "task": "\(task.name)", "table": "\(loaded.table)", "split": "\(plan.evaluationSplit)", "documents": "\(loaded.docIDs.count)",
             "random_seed": "\(drew ? String(seed) : "none")",
         ])
         try await progress(["phase": "rendering", "documents": .int(loaded.docIDs.count)])
 
         let taskID = SamplerIDs.taskID(runID: runID)
         var builder = TaskTreeBuilder(
-            request: request, form: form, numFewshot: numFewshot, model: model, taskID: taskID, taskName: task.name,
+            request: request, form: form, numFewshot: plan.numFewshot, model: model, taskID: taskID, taskName: task.name,
             firstRowID: loaded.firstRowID, seed: drew ? seed : nil,
             timeout: PromptTimeout(service: request.requesterArgs.service, timeouts: services.config.timeouts), creationDate: Date())
         do {
-            let renderer = try TaskRenderer(task: task, evaluationRows: loaded.evaluationRows, evaluationCount: loaded.evaluationCount,
-                                            documents: InMemoryDocuments(loaded.otherSplits), options: options, model: model,
-                                            genKwargsOverride: genKwargs)
             // Documents become instance and prompt documents as they are rendered (ids are ascending).
-            try renderer.renderAscending(docIDs: loaded.docIDs) { builder.append($0) }
+            try loaded.renderer.renderAscending(docIDs: loaded.docIDs) { builder.append($0) }
         } catch {
             throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
         }
@@ -108,12 +105,6 @@ public struct Sampler: Sendable {
         APIModelOptions(model: llmArgs?["model"]?.stringValue ?? "pocket_network",
                         maxGenToks: llmArgs?["max_gen_toks"]?.intValue ?? 8192,
                         seed: llmArgs?["seed"]?.intValue ?? 1234)
-    }
-
-    /// The few-shot source split when it is not the evaluation split (those are loaded whole).
-    static func otherFewshotSplit(_ task: ResolvedTask, _ evaluationSplit: String) -> String? {
-        if case let .split(name) = TaskRenderer.fewshotSource(of: task), name != evaluationSplit { return name }
-        return nil
     }
 
     // MARK: - Task
@@ -151,21 +142,19 @@ public struct Sampler: Sendable {
         var table: String
         var docIDs: [Int]
         var firstRowID: Int
-        var evaluationCount: Int
-        var evaluationRows: [Int: JSONObject]
-        var otherSplits: [String: [JSONObject]]
+        var renderer: TaskRenderer
     }
 
-    /// Reads the registration and split ranges, selects doc ids and loads their rows plus the
-    /// few-shot split, on one connection: one query for the sampled rows, one per other split.
+    /// Reads the registration and split ranges, then lets the renderer load what the plan asks
+    /// (the selected rows, or whole splits few-shot examples come from) on one connection.
     private func load(
-        task: ResolvedTask, evaluationSplit: String, request: SamplerRequest, seed: Int,
-        fewshotFromEvaluationSplit: Bool, fewshotSplit: String?
+        task: ResolvedTask, plan: RenderPlan, request: SamplerRequest, seed: Int,
+        options: PromptOptions, model: APIModelOptions, genKwargs: JSONObject?
     ) async throws -> Loaded {
         do {
             return try await services.postgres.withConnection { connection in
-                try await Self.load(task: task, evaluationSplit: evaluationSplit, request: request, seed: seed,
-                                    fewshotFromEvaluationSplit: fewshotFromEvaluationSplit, fewshotSplit: fewshotSplit, on: connection)
+                try await Self.load(task: task, plan: plan, request: request, seed: seed, options: options, model: model,
+                                    genKwargs: genKwargs, on: connection)
             }
         } catch let error as ApplicationError {
             throw error
@@ -177,9 +166,9 @@ public struct Sampler: Sendable {
     }
 
     private static func load(
-        task: ResolvedTask, evaluationSplit: String, request: SamplerRequest, seed: Int,
-        fewshotFromEvaluationSplit: Bool, fewshotSplit: String?, on connection: isolated PostgresConnection
-    ) throws -> Loaded {
+        task: ResolvedTask, plan: RenderPlan, request: SamplerRequest, seed: Int, options: PromptOptions, model: APIModelOptions,
+        genKwargs: JSONObject?, on connection: isolated PostgresConnection
+    ) async throws -> Loaded {
         guard let registration = try TaskRegistry.lookup(task.name, on: connection) else {
             throw ApplicationError(
                 "task \(task.name) is not registered: run the Register workflow first (input {\"framework\": \"lmeh\", \"tasks\": \"\(task.name)\"})",
@@ -188,42 +177,20 @@ public struct Sampler: Sendable {
         let table = registration.datasetTableName
         let ranges = try DatasetTable.splitRanges(table, on: connection)
         guard !ranges.isEmpty else { throw ApplicationError("No rows found in table \(table)", type: "SQLError") }
-        func range(_ split: String) throws(ApplicationError) -> SplitRange {
-            guard let range = ranges.first(where: { $0.split == split }) else {
-                throw ApplicationError("'\(split)' split not found in _split_ranges of \(table): \(ranges.map(\.split).joined(separator: ", "))",
-                                   type: "SQLError")
-            }
-            return range
+        let source = DatasetTableDocuments(table: table, ranges: ranges, connection: connection)
+        let firstRowID = try source.firstRowID(split: plan.evaluationSplit)
+        do {
+            let (renderer, docIDs) = try await TaskRenderer.load(
+                task: task, plan: plan, source: source,
+                select: { size throws(ApplicationError) in
+                    try DocumentSelection.select(splitSize: size, qty: request.qty, docIDs: request.docIDs, blacklist: request.blacklist,
+                                                 seed: seed, table: table, split: plan.evaluationSplit)
+                },
+                options: options, model: model, genKwargsOverride: genKwargs)
+            return Loaded(table: table, docIDs: docIDs, firstRowID: firstRowID, renderer: renderer)
+        } catch let error as LMEvalError {
+            throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
         }
-        let evaluation = try range(evaluationSplit)
-        let docIDs = try DocumentSelection.select(
-            splitSize: evaluation.count, qty: request.qty, docIDs: request.docIDs, blacklist: request.blacklist, seed: seed,
-            table: table, split: evaluationSplit)
-        // The stored ids of a split are contiguous, so doc id = __id - min(__id).
-        guard evaluation.maxID - evaluation.minID + 1 == evaluation.count else {
-            throw ApplicationError("split \(evaluationSplit) of \(table) has gaps in __id (\(evaluation.minID)…\(evaluation.maxID) for \(evaluation.count) rows)",
-                               type: "SQLError")
-        }
-
-        var rows: [Int: JSONObject] = [:]
-        rows.reserveCapacity(fewshotFromEvaluationSplit ? evaluation.count : docIDs.count)
-        if fewshotFromEvaluationSplit || docIDs.count == evaluation.count {
-            // Few-shot examples come from this split (or every row is sampled): load it whole.
-            for row in try DatasetTable.rows(table, split: evaluationSplit, on: connection) {
-                rows[evaluation.documentIndex(ofID: row.id)] = row.document
-            }
-        } else {
-            for row in try DatasetTable.rows(table, ids: docIDs.map { $0 + evaluation.minID }, on: connection) {
-                rows[evaluation.documentIndex(ofID: row.id)] = row.document
-            }
-        }
-        var others: [String: [JSONObject]] = [:]
-        if let fewshotSplit {
-            _ = try range(fewshotSplit)
-            others[fewshotSplit] = try DatasetTable.rows(table, split: fewshotSplit, on: connection).map(\.document)
-        }
-        return Loaded(table: table, docIDs: docIDs, firstRowID: evaluation.minID, evaluationCount: evaluation.count,
-                      evaluationRows: rows, otherSplits: others)
     }
 }
 

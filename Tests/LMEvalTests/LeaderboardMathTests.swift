@@ -1,5 +1,5 @@
 import JSON
-@testable import Scoring
+@testable import LMEval
 import Testing
 
 /// leaderboard math's `process_results` against lm-eval 0.4.9 itself (math-verify 0.9, sympy
@@ -60,7 +60,7 @@ import Testing
     func matchesLMEvalOrIsAKnownDifference(index: Int) throws {
         let probe = Self.probes[index]
         let doc: JSONObject = ["problem": "p", "solution": .string("So the answer is $\\boxed{\(probe.answer)}$."), "answer": .string(probe.answer)]
-        let result = try LeaderboardMath.processResults(doc: doc, results: [.string(probe.response)])
+        let result = LeaderboardMath.processResults(doc: doc, results: [.string(probe.response)])
         let exactMatch = try #require(result.first { $0.name == "exact_match" }?.value.intValue)
         let original = try #require(result.first { $0.name == "exact_match_original" }?.value.intValue)
         let known = Self.knownDifferences[index] ?? [:]

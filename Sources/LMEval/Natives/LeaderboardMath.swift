@@ -1,16 +1,24 @@
 import JSON
+import Jinja
+import PythonRegex
+import Scoring
 
-/// lm-eval's `leaderboard/math/utils.py` prompt side: `process_docs` (Level 5 rows plus the
-/// boxed `answer`), `doc_to_text` and the four fixed few-shot samples.
+/// lm-eval's `leaderboard/math/utils.py`: the prompt side (`process_docs` keeps Level 5 rows
+/// and adds the boxed `answer`, `doc_to_text`, the four fixed few-shot samples) and
+/// `process_results`, which returns `exact_match` and `exact_match_original` as ints (0/1), as
+/// lm-eval does.
 ///
-/// Scoring (`process_results`) is not ported yet. lm-eval scores with math_verify's
-/// `parse`/`verify` (sympy-based symbolic equivalence) plus `exact_match_original`
-/// (Minerva normalisation, then string equality or sympy `simplify(a - b) == 0` on
-/// `parse_latex`). A native port will do the normalisation and string comparison exactly, but
-/// symbolic equivalence only for the forms it can parse, so answers that are equal only
-/// after algebraic simplification (e.g. `\frac{1}{2}` vs `0.5`, reordered sums) can score
-/// differently.
-enum LeaderboardMathFunctions {
+/// - `exact_match_original` is lm-eval's `process_result_v1`: the answer after "Final Answer:
+///   The final answer is … I hope it is correct." (else invalid → 0), `normalize_final_answer`
+///   on it and on `doc["answer"]`, then string equality or `is_equiv`. The extraction and the
+///   normalisation are exact. `is_equiv` is sympy's `simplify(parse_latex(a) - parse_latex(b)) == 0`;
+///   here it is `MathExpression.equivalent` (numbers and canonical LaTeX). Differs from lm-eval
+///   for symbolic answers sympy can prove equal (`x+1` vs `1+x`, `\sqrt{8}` vs `2\sqrt{2}`,
+///   `\pi`-expressions), which count as wrong here.
+/// - `exact_match` is lm-eval's math-verify path (`parse` + `verify`), approximated by
+///   `MathVerifyLite`: the same priority order of answer patterns, but numbers and arithmetic
+///   only instead of sympy; see there for the differences.
+enum LeaderboardMath {
     static let module = "leaderboard/math/utils.py"
     static let invalidAnswer = "[invalidanswer]"
 
@@ -22,6 +30,89 @@ enum LeaderboardMathFunctions {
             .string("Problem:" + "\n" + (try NativeSupport.string(doc, "problem", function: "leaderboard_math doc_to_text")) + "\n\n" + "Solution:")
         })
         registry.register(module: module, name: "list_fewshot_samples", .samples { fewshotSamples })
+        registry.register(module: module, name: "process_results", .processResults { doc, results throws(ScoringError) in
+            processResults(doc: doc, results: results)
+        })
+    }
+
+    /// `process_results(doc, results)`: math-verify's `exact_match` and Minerva's `exact_match_original`.
+    static func processResults(doc: JSONObject, results: [JSONValue]) -> [(name: String, value: JSONValue)] {
+        guard case let .string(candidate)? = results.first else {
+            return [("exact_match", .int(0)), ("exact_match_original", .int(0))]
+        }
+        var verified = false
+        if case let .string(solution)? = doc["solution"] {
+            verified = MathVerifyLite.verify(goldSolution: solution, response: candidate)
+        }
+        var original = 0
+        if case let .string(answer)? = doc["answer"] {
+            original = processResultV1(answer: answer, candidate: candidate)
+        }
+        return [("exact_match", .int(verified ? 1 : 0)), ("exact_match_original", .int(original))]
+    }
+
+    /// lm-eval's `process_result_v1`.
+    static func processResultV1(answer: String, candidate: String) -> Int {
+        let normalized = normalizeFinalAnswer(unnormalizedAnswer(candidate))
+        let gold = normalizeFinalAnswer(answer)
+        if normalized == invalidAnswer { return 0 }
+        if PyText.equal(PyText.strip(normalized), PyText.strip(gold)) || MathExpression.equivalent(normalized, gold) { return 1 }
+        return 0
+    }
+
+    private static let finalAnswer = compile(#"Final Answer: The final answer is(.*?). I hope it is correct."#)
+
+    /// lm-eval's `get_unnormalized_answer`.
+    static func unnormalizedAnswer(_ text: String) -> String {
+        guard let match = finalAnswer?.search(text + "I hope it is correct."), let answer = match.group(1) else { return invalidAnswer }
+        return PyText.strip(answer)
+    }
+
+    private static let substitutions: [(String, String)] = [
+        ("an ", ""), ("a ", ""), (".$", "$"), ("\\$", ""), ("\\ ", ""), (" ", ""), ("mbox", "text"),
+        (",\\text{and}", ","), ("\\text{and}", ","), ("\\text{m}", "\\text{}"),
+    ]
+
+    private static let removedExpressions: [String] = [
+        "square", "ways", "integers", "dollars", "mph", "inches", "ft", "hours", "km", "units", "\\ldots", "sue",
+        "points", "feet", "minutes", "digits", "cents", "degrees", "cm", "gm", "pounds", "meters", "meals", "edges",
+        "students", "childrentickets", "multiples", "\\text{s}", "\\text{.}", "\\text{\ns}", "\\text{}^2",
+        "\\text{}^3", "\\text{\n}", "\\text{}", "\\mathrm{th}", "^\\circ", "^{\\circ}", "\\;", ",\\!", "{,}", "\"",
+        "\\dots",
+    ]
+
+    private static let rewrites: [(PythonRegex?, String)] = [
+        (compile(#"(.*?)(\$)(.*?)(\$)(.*)"#), #"$\3$"#),
+        (compile(#"(\\text\{)(.*?)(\})"#), #"\2"#),
+        (compile(#"(\\textbf\{)(.*?)(\})"#), #"\2"#),
+        (compile(#"(\\overline\{)(.*?)(\})"#), #"\2"#),
+        (compile(#"(\\boxed\{)(.*)(\})"#), #"\2"#),
+        (compile(#"(frac)([^{])(.)"#), #"frac{\2}{\3}"#),
+        (compile(#"(sqrt)([^{])"#), #"sqrt{\2}"#),
+    ]
+
+    /// lm-eval's `normalize_final_answer` (Lewkowycz et al. 2022, appendix D).
+    static func normalizeFinalAnswer(_ answer: String) -> String {
+        var s = PyText.split(answer, sep: "=", maxSplit: -1).last ?? answer
+        for (before, after) in substitutions { s = PyText.replace(s, before, after) }
+        for expression in removedExpressions { s = PyText.replace(s, expression, "") }
+        for (regex, template) in rewrites {
+            guard let regex else { continue }
+            s = (try? regex.sub(template, in: s)) ?? s
+        }
+        s = PyText.replace(s, "$", "")
+        if isDigit(PyText.replace(s, ",", "")) { s = PyText.replace(s, ",", "") }
+        return s
+    }
+
+    /// `str.isdigit()` (Unicode decimal and digit characters, as Python counts them).
+    private static func isDigit(_ s: String) -> Bool {
+        !s.isEmpty && s.unicodeScalars.allSatisfy(PyText.isDigit)
+    }
+
+    /// The patterns here are fixed and valid; `nil` would only mean an ICU regression.
+    private static func compile(_ pattern: String) -> PythonRegex? {
+        try? PythonRegex(pattern)
     }
 
     /// `dataset.filter(level == "Level 5").map(_process_doc)`: HF `map` merges the returned

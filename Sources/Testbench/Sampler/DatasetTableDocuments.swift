@@ -1,0 +1,51 @@
+import Datasets
+import JSON
+import LMEval
+import Postgres
+import WorkflowQueue
+
+/// A registered task's dataset table as the renderer's document source, on one connection.
+/// The one place doc ids meet stored ids: a split's `__id`s are contiguous, so
+/// doc id = `__id - min(__id)` of the split.
+struct DatasetTableDocuments: AsyncDocumentSource {
+    let table: String
+    let ranges: [SplitRange]
+    let connection: PostgresConnection
+
+    /// The split's id range, or an error naming the splits the table has.
+    func range(_ split: String) throws(ApplicationError) -> SplitRange {
+        guard let range = ranges.first(where: { $0.split == split }) else {
+            throw ApplicationError("'\(split)' split not found in _split_ranges of \(table): \(ranges.map(\.split).joined(separator: ", "))",
+                               type: "SQLError")
+        }
+        guard range.maxID - range.minID + 1 == range.count else {
+            throw ApplicationError("split \(split) of \(table) has gaps in __id (\(range.minID)…\(range.maxID) for \(range.count) rows)",
+                               type: "SQLError")
+        }
+        return range
+    }
+
+    /// The stored `__id` of doc id 0 of `split`.
+    func firstRowID(split: String) throws(ApplicationError) -> Int {
+        try range(split).minID
+    }
+
+    func rowCount(split: String) async throws -> Int? {
+        try range(split).count
+    }
+
+    func rows(split: String) async throws -> [JSONObject]? {
+        _ = try range(split)
+        return try await DatasetTable.rows(table, split: split, on: connection).map(\.document)
+    }
+
+    func rows(split: String, docIDs: [Int]) async throws -> [Int: JSONObject] {
+        let range = try range(split)
+        var rows: [Int: JSONObject] = [:]
+        rows.reserveCapacity(docIDs.count)
+        for row in try await DatasetTable.rows(table, ids: docIDs.map { $0 + range.minID }, on: connection) {
+            rows[range.documentIndex(ofID: row.id)] = row.document
+        }
+        return rows
+    }
+}

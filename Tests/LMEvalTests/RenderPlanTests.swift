@@ -1,0 +1,78 @@
+import JSON
+import Synchronization
+import Testing
+@testable import LMEval
+
+/// The render plan decides once which splits are read whole; `TaskRenderer.load` reads only that.
+@Suite struct RenderPlanTests {
+    /// An asynchronous source that records what it was asked for.
+    final class RecordingSource: AsyncDocumentSource {
+        let splits: [String: [JSONObject]]
+        let reads = Mutex<[String]>([])
+
+        init(_ splits: [String: [JSONObject]]) { self.splits = splits }
+
+        func rowCount(split: String) async throws -> Int? { splits[split]?.count }
+
+        func rows(split: String) async throws -> [JSONObject]? {
+            reads.withLock { $0.append("\(split):all") }
+            return splits[split]
+        }
+
+        func rows(split: String, docIDs: [Int]) async throws -> [Int: JSONObject] {
+            reads.withLock { $0.append("\(split):\(docIDs)") }
+            var out: [Int: JSONObject] = [:]
+            for id in docIDs { out[id] = splits[split]?[id] }
+            return out
+        }
+    }
+
+    static let train = (0..<9).map { JSONObject([("question", .string("T\($0)?")), ("answer", .string("t\($0)"))]) }
+
+    @Test(arguments: [
+        // (fewshot_split, num_fewshot, reads, whole evaluation split, other split)
+        ("train", 3, ["test:[3, 17]", "train:all"], false, "train"),
+        ("test", 3, ["test:all"], true, nil),
+        ("train", 0, ["test:[3, 17]"], false, nil),
+    ] as [(String, Int, [String], Bool, String?)])
+    func loadReadsWhatThePlanSays(fewshotSplit: String, shots: Int, reads: [String], whole: Bool, other: String?) async throws {
+        let test = PromptBuildingTests.docs(20)
+        let task = try PromptBuildingTests.task([("num_fewshot", .int(shots)), ("fewshot_split", .string(fewshotSplit))])
+        let plan = try RenderPlan(task: task, options: PromptOptions())
+        #expect(plan.evaluationSplit == "test")
+        #expect(plan.numFewshot == shots)
+        #expect(plan.fewshotFromEvaluationSplit == whole)
+        #expect(plan.otherFewshotSplit == other)
+
+        let source = RecordingSource(["test": test, "train": Self.train])
+        let (renderer, ids) = try await TaskRenderer.load(
+            task: task, plan: plan, source: source, select: { size in size == 20 ? [3, 17] : [] },
+            options: PromptOptions(), model: SparseRenderingTests.model)
+        #expect(ids == [3, 17])
+        #expect(source.reads.withLock { $0 } == reads)
+        let full = try TaskRenderer(task: task, documents: InMemoryDocuments(["test": test, "train": Self.train]),
+                                    options: PromptOptions(), model: SparseRenderingTests.model)
+        #expect(try renderer.render(docIDs: ids).map(\.prompt) == (try full.render(docIDs: ids)).map(\.prompt))
+    }
+
+    @Test func selectingEveryRowReadsTheSplitOnce() async throws {
+        let task = try PromptBuildingTests.task()
+        let source = RecordingSource(["test": PromptBuildingTests.docs(4)])
+        let (renderer, ids) = try await TaskRenderer.load(
+            task: task, plan: try RenderPlan(task: task, options: PromptOptions()), source: source, select: { Array(0..<$0) },
+            options: PromptOptions(), model: SparseRenderingTests.model)
+        #expect(ids == [0, 1, 2, 3])
+        #expect(renderer.evaluationDocuments.count == 4)
+        #expect(source.reads.withLock { $0 } == ["test:all"])
+    }
+
+    @Test func aMissingSplitIsADocumentsError() async throws {
+        let task = try PromptBuildingTests.task()
+        let error = await #expect(throws: LMEvalError.self) {
+            _ = try await TaskRenderer.load(task: task, plan: try RenderPlan(task: task, options: PromptOptions()),
+                                            source: RecordingSource([:]), select: { _ in [] },
+                                            options: PromptOptions(), model: SparseRenderingTests.model)
+        }
+        #expect(error?.kind == .documents)
+    }
+}
