@@ -52,33 +52,33 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         var failed = false
-        try await reportingUsageFailures {
+        try await reportingFailures {
             let index = try source.index()
             let config = try source.loadConfig()
             let names = tasks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard !names.isEmpty else { throw UsageFailure(message: "name at least one task") }
+            guard !names.isEmpty else { throw CommandFailure.badInput("name at least one task") }
             let datasetsDir = config?.datasetsDir ?? ReferenceData.bundledDatasetsFolder() ?? "datasets"
             let options = ReferenceRunOptions(
                 tasks: names, data: data, datasetsDir: datasetsDir, limit: limit, chat: chat, fewshotAsMultiturn: fewshotAsMultiturn,
                 systemInstruction: systemInstruction, numFewshot: numFewshot, maxGenToks: maxGenToks, model: model ?? "testbench-model")
             let source: ReferenceResponses
             if let responses {
-                do { source = .file(try ResponsesFile(path: responses)) } catch let error as ReferenceRunError { throw UsageFailure(message: error.message) }
+                do { source = .file(try ResponsesFile(path: responses)) } catch let error as ReferenceRunError { throw CommandFailure.badInput(error.message) }
             } else if let endpoint {
                 guard let url = OpenAIClient.url(endpoint: endpoint, api: options.api), url.scheme == "http" || url.scheme == "https" else {
-                    throw UsageFailure(message: "--endpoint \(endpoint): not an http(s) URL")
+                    throw CommandFailure.badInput("--endpoint \(endpoint): not an http(s) URL")
                 }
                 var key: String?
                 if let apiKeyEnv {
                     guard let value = ProcessInfo.processInfo.environment[apiKeyEnv], !value.isEmpty else {
-                        throw UsageFailure(message: "--api-key-env \(apiKeyEnv): the variable is not set")
+                        throw CommandFailure.badInput("--api-key-env \(apiKeyEnv): the variable is not set")
                     }
                     key = value
                 }
                 source = .endpoint(OpenAIClient.Options(url: url, api: options.api, apiKey: key, timeout: timeout, retries: retries,
                                                         concurrency: concurrency))
             } else {
-                throw UsageFailure(message: "give --responses FILE or --endpoint URL")
+                throw CommandFailure.badInput("give --responses FILE or --endpoint URL")
             }
             let report: ReferenceRunReport
             do {
@@ -86,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
                     ProgressReporter(label: task, total: total)
                 }
             } catch let error as ReferenceRunError {
-                throw UsageFailure(message: error.message)
+                throw CommandFailure.badInput(error.message)
             }
             print(report.table, terminator: "")
             for task in report.tasks {
@@ -100,11 +100,11 @@ struct RunCommand: AsyncParsableCommand {
             if let output {
                 let text = report.json.serialized(JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: false)) + "\n"
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
-                    throw UsageFailure(message: "--output \(output): \(error.localizedDescription)")
+                    throw CommandFailure.badInput("--output \(output): \(error.localizedDescription)")
                 }
             }
             failed = report.failureCount > 0
         }
-        if failed { throw ExitCode(1) }
+        if failed { throw ExitCode(ExitStatus.failed.rawValue) }
     }
 }

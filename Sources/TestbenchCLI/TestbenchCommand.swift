@@ -22,25 +22,7 @@ struct ConfigOptions: ParsableArguments {
         do {
             return try TestbenchConfig.load(explicitPath: config)
         } catch {
-            throw UsageFailure(message: error.description)
-        }
-    }
-}
-
-/// A user error: printed as one line, exit code 2, nothing done.
-struct UsageFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-extension AsyncParsableCommand {
-    /// Runs `body`, turning user errors into a message on standard error and exit code 2.
-    func reportingUsageFailures(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch let failure as UsageFailure {
-            printError("error: \(failure.message)")
-            throw ExitCode(2)
+            throw CommandFailure.badInput(error.description)
         }
     }
 }

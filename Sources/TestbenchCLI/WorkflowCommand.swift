@@ -26,10 +26,10 @@ struct WorkflowCommand: AsyncParsableCommand {
         var taskQueue: String?
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let config = try options.load()
                 let value: JSONValue
-                do { value = try JSONValue.parse(input) } catch { throw UsageFailure(message: "--input is not valid JSON: \(error)") }
+                do { value = try JSONValue.parse(input) } catch { throw CommandFailure.badInput("--input is not valid JSON: \(error)") }
                 let session = try WorkflowSession(config: config)
                 // Check type and input before touching the database.
                 try usage { () throws(WorkflowQueueError) in _ = try session.client.registry.validated(type: type, input: value) }
@@ -55,13 +55,13 @@ struct WorkflowCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let config = try options.load()
-                guard limit >= 0 else { throw UsageFailure(message: "--limit must not be negative, got \(limit)") }
+                guard limit >= 0 else { throw CommandFailure.badInput("--limit must not be negative, got \(limit)") }
                 var wanted: WorkflowStatus?
                 if let status {
                     guard let parsed = WorkflowStatus(userInput: status) else {
-                        throw UsageFailure(message: "unknown --status '\(status)'; use one of \(WorkflowStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw CommandFailure.badInput("unknown --status '\(status)'; use one of \(WorkflowStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     wanted = parsed
                 }
@@ -88,7 +88,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let session = try WorkflowSession(config: try options.load())
                 let execution = try await session.perform { client throws(WorkflowQueueError) in try await client.describe(workflowID) }
                 print(json ? execution.json.serialized(WorkflowSession.readableJSON) : WorkflowSession.details(execution))
@@ -99,7 +99,10 @@ struct WorkflowCommand: AsyncParsableCommand {
     struct Result: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a workflow's result.",
-            discussion: "Exit codes: 0 completed (result printed), 1 failed, canceled or timed out (error printed), 3 not finished yet.")
+            discussion: """
+                Exit codes: 0 completed (result printed), 1 failed, canceled or timed out (error printed), 3 not finished yet, \
+                4 the database could not be reached (with --wait: not again within --reconnect-timeout).
+                """)
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "Workflow id.")
@@ -112,9 +115,9 @@ struct WorkflowCommand: AsyncParsableCommand {
         var table = false
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let session = try WorkflowSession(config: try options.load())
-                if let timeout, !(timeout >= 0) { throw UsageFailure(message: "--timeout must be a non-negative number of seconds") }
+                if let timeout, !(timeout >= 0) { throw CommandFailure.badInput("--timeout must be a non-negative number of seconds") }
                 let waitFor: Duration? = timeout.map { .seconds($0) } ?? (wait ? .seconds(100 * 365 * 86_400) : nil)
                 let execution = try await session.perform { client throws(WorkflowQueueError) in try await client.result(workflowID, wait: waitFor) }
                 switch execution.status {
@@ -122,16 +125,14 @@ struct WorkflowCommand: AsyncParsableCommand {
                     do throws(EvaluatorError) {
                         print(try EvaluatorOutcome.renderTable([execution.result ?? .null]), terminator: "")
                     } catch {
-                        throw UsageFailure(message: "workflow \(workflowID): --table needs an Evaluator result; \(error.message)")
+                        throw CommandFailure.badInput("workflow \(workflowID): --table needs an Evaluator result; \(error.message)")
                     }
                 case .completed:
                     print((execution.result ?? .null).serialized(WorkflowSession.readableJSON))
                 case .failed, .canceled, .timedOut:
-                    printError("workflow \(workflowID) \(execution.status.rawValue): \(execution.lastError?.description ?? "no error recorded")")
-                    throw ExitCode(1)
+                    throw CommandFailure(.failed, "workflow \(workflowID) \(execution.status.rawValue): \(execution.lastError?.description ?? "no error recorded")")
                 case .queued, .running:
-                    printError("workflow \(workflowID) is still \(execution.status.rawValue) (attempt \(execution.attempt)); use --wait")
-                    throw ExitCode(3)
+                    throw CommandFailure(.notFinished, "workflow \(workflowID) is still \(execution.status.rawValue) (attempt \(execution.attempt)); use --wait")
                 }
             }
         }
@@ -145,7 +146,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         var workflowID: String
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let session = try WorkflowSession(config: try options.load())
                 let outcome = try await session.perform { client throws(WorkflowQueueError) in try await client.cancel(workflowID) }
                 switch outcome {
@@ -175,13 +176,13 @@ struct WorkflowSession {
     /// The configured PostgreSQL URI, or a usage failure: the queue has no embedded fallback yet.
     static func postgresURI(_ config: TestbenchConfig) throws -> String {
         guard let uri = config.postgresURI, !uri.isEmpty else {
-            throw UsageFailure(message: "postgres_uri is not set in the configuration; the workflow queue needs PostgreSQL (no embedded database in this build)")
+            throw CommandFailure.badInput("postgres_uri is not set in the configuration; the workflow queue needs PostgreSQL (no embedded database in this build)")
         }
         return uri
     }
 
-    /// Applies migrations, runs `body`, closes the pool. User errors exit 2; database errors exit 1.
-    func perform<T>(_ body: (WorkflowClient) async throws(WorkflowQueueError) -> T) async throws -> T {
+    /// Applies migrations, runs `body`, closes the pool; errors go to the exit-status policy.
+    func perform<T>(_ body: (WorkflowClient) async throws(WorkflowQueueError) -> T) async throws(WorkflowQueueError) -> T {
         let outcome: Swift.Result<T, WorkflowQueueError>
         do {
             try await client.migrate()
@@ -190,16 +191,7 @@ struct WorkflowSession {
             outcome = .failure(error)
         }
         await pool.close()
-        switch outcome {
-        case let .success(value):
-            return value
-        case let .failure(error):
-            if case .database = error {
-                printError("error: \(error)")
-                throw ExitCode(1)
-            }
-            throw UsageFailure(message: error.description)
-        }
+        return try outcome.get()
     }
 
     static func table(_ runs: [WorkflowExecution]) -> String {
@@ -244,5 +236,5 @@ struct WorkflowSession {
 
 /// Runs queue code whose errors are all the user's to fix (exit 2).
 func usage<T>(_ body: () throws(WorkflowQueueError) -> T) throws -> T {
-    do { return try body() } catch { throw UsageFailure(message: error.description) }
+    do { return try body() } catch { throw CommandFailure.badInput(error.description) }
 }

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Datasets
+import Postgres
+import Testbench
+import WorkflowQueue
+
+/// The exit statuses of every command; the README's CLI section documents the same table.
+/// ArgumentParser's own 64 (options that do not parse or fail a command's `validate()`) is kept as it is.
+enum ExitStatus: Int32, Sendable {
+    case success = 0
+    /// The work ran and failed: a database or document-store error, a failed, canceled or timed-out workflow, failed samples.
+    case failed = 1
+    /// Bad input (configuration, names, ids, JSON input, option values): refused, nothing done.
+    case badInput = 2
+    /// `workflow result` without `--wait`: the workflow has not finished yet.
+    case notFinished = 3
+    /// The database could not be reached (for `workflow result --wait`: not within `--reconnect-timeout`).
+    case databaseUnreachable = 4
+}
+
+/// Why a command stops: one line for standard error and the exit status it maps to.
+struct CommandFailure: Error, CustomStringConvertible {
+    var status: ExitStatus
+    var message: String
+
+    init(_ status: ExitStatus, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    var description: String { message }
+
+    /// Bad input: exit 2.
+    static func badInput(_ message: String) -> CommandFailure { CommandFailure(.badInput, message) }
+
+    /// The one mapping from the errors commands meet to exit statuses.
+    static func from(_ error: any Error) -> CommandFailure {
+        switch error {
+        case let failure as CommandFailure:
+            return failure
+        case let error as PostgresError:
+            return CommandFailure(isUnreachable(error) ? .databaseUnreachable : .failed, error.description)
+        case let error as WorkflowQueueError:
+            guard case let .database(underlying) = error else { return .badInput(error.description) }
+            return CommandFailure(isUnreachable(underlying) ? .databaseUnreachable : .failed, error.description)
+        case let error as DatasetError:
+            switch error.kind {
+            case .database: return CommandFailure(.failed, error.description)
+            default: return .badInput(error.description)
+            }
+        case let error as DocumentStoreError:
+            switch error.kind {
+            case .notFound: return .badInput(error.description)
+            case .unavailable: return CommandFailure(.databaseUnreachable, error.description)
+            case .rejected: return CommandFailure(.failed, error.description)
+            }
+        case let error as ServicesError:
+            switch error {
+            case .missingPostgresURI: return .badInput(error.description)
+            case .documentStore: return CommandFailure(.failed, error.description)
+            }
+        default:
+            return CommandFailure(.failed, "\(error)")
+        }
+    }
+
+    /// Whether a PostgreSQL error means the server could not be reached or the connection broke,
+    /// rather than the server refusing a statement.
+    static func isUnreachable(_ error: PostgresError) -> Bool {
+        error.isConnectionLost || error.code == .connectionFailed
+    }
+}
+
+extension AsyncParsableCommand {
+    /// Runs `body` and turns whatever it throws into one `error: …` line and the policy's exit status.
+    func reportingFailures(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch is CancellationError {
+            throw ExitCode(ExitStatus.failed.rawValue)
+        } catch {
+            let failure = CommandFailure.from(error)
+            printError("error: \(failure.message)")
+            throw ExitCode(failure.status.rawValue)
+        }
+    }
+}
