@@ -67,7 +67,28 @@ struct CommandFailure: Error, CustomStringConvertible {
     /// Whether a PostgreSQL error means the server could not be reached or the connection broke,
     /// rather than the server refusing a statement.
     static func isUnreachable(_ error: PostgresError) -> Bool {
+        // SQLSTATE class 08 is a connection exception; 57P01-57P03 a server shutting down, crashed or starting up.
         error.isConnectionLost || error.code == .connectionFailed
+            || error.sqlState.map { $0.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains($0) } ?? false
+    }
+
+    /// Whether `error` (a queue or PostgreSQL error) says the database could not be reached.
+    static func isUnreachable(_ error: any Error) -> Bool {
+        postgresError(error).map(isUnreachable) ?? false
+    }
+
+    /// Whether `error` is an established connection breaking (as opposed to one that could not be opened).
+    static func wasConnected(_ error: any Error) -> Bool {
+        guard let error = postgresError(error) else { return false }
+        return error.isConnectionLost || ["57P01", "57P02"].contains(error.sqlState ?? "")
+    }
+
+    private static func postgresError(_ error: any Error) -> PostgresError? {
+        switch error {
+        case let error as PostgresError: error
+        case let WorkflowQueueError.database(error): error
+        default: nil
+        }
     }
 }
 

@@ -113,13 +113,24 @@ struct WorkflowCommand: AsyncParsableCommand {
         var timeout: Double?
         @Flag(name: .long, help: "Print an Evaluator result as lm-eval's score table instead of JSON.")
         var table = false
+        @Option(name: .customLong("reconnect-timeout"), parsing: .unconditional,
+                help: "While waiting: seconds to keep reconnecting after the database connection is lost (default 60), then exit 4.")
+        var reconnectTimeout: Double = 60
 
         func run() async throws {
             try await reportingFailures {
-                let session = try WorkflowSession(config: try options.load())
+                let config = try options.load()
                 if let timeout, !(timeout >= 0) { throw CommandFailure.badInput("--timeout must be a non-negative number of seconds") }
+                guard reconnectTimeout >= 0, reconnectTimeout.isFinite else {
+                    throw CommandFailure.badInput("--reconnect-timeout must be a non-negative number of seconds")
+                }
                 let waitFor: Duration? = timeout.map { .seconds($0) } ?? (wait ? .seconds(100 * 365 * 86_400) : nil)
-                let execution = try await session.perform { client throws(WorkflowQueueError) in try await client.result(workflowID, wait: waitFor) }
+                let execution: WorkflowExecution
+                if let waitFor {
+                    execution = try await waitRidingOutOutages(config: config, waitFor: waitFor)
+                } else {
+                    execution = try await WorkflowSession(config: config).perform { client throws(WorkflowQueueError) in try await client.result(workflowID) }
+                }
                 switch execution.status {
                 case .completed where table:
                     do throws(EvaluatorError) {
@@ -133,6 +144,39 @@ struct WorkflowCommand: AsyncParsableCommand {
                     throw CommandFailure(.failed, "workflow \(workflowID) \(execution.status.rawValue): \(execution.lastError?.description ?? "no error recorded")")
                 case .queued, .running:
                     throw CommandFailure(.notFinished, "workflow \(workflowID) is still \(execution.status.rawValue) (attempt \(execution.attempt)); use --wait")
+                }
+            }
+        }
+
+        /// Waits up to `waitFor` for the workflow; when the database goes away (a restart, a network
+        /// blip) it reconnects with backoff, and gives up with exit 4 after `reconnectTimeout` without a connection.
+        private func waitRidingOutOutages(config: TestbenchConfig, waitFor: Duration) async throws -> WorkflowExecution {
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: waitFor)
+            let patience = Duration.seconds(reconnectTimeout)
+            var outageStarted: ContinuousClock.Instant?
+            var backoff = Duration.milliseconds(100)
+            while true {
+                let remaining = max(.zero, clock.now.duration(to: deadline))
+                let attemptStarted = clock.now
+                do {
+                    // A new session each time: a session closes its pool when it is done.
+                    return try await WorkflowSession(config: config).perform { client throws(WorkflowQueueError) in
+                        try await client.result(workflowID, wait: remaining)
+                    }
+                } catch let error where CommandFailure.isUnreachable(error) {
+                    let now = clock.now
+                    // A connection that broke after a while was up until now: the outage starts here, not at an earlier one.
+                    if outageStarted == nil || (CommandFailure.wasConnected(error) && now - attemptStarted >= .seconds(1)) {
+                        outageStarted = now
+                    }
+                    let waited = now - (outageStarted ?? now)
+                    guard waited < patience, now < deadline else {
+                        throw CommandFailure(.databaseUnreachable,
+                                             "could not reach the database for \(reconnectTimeout) s (--reconnect-timeout) while waiting for workflow \(workflowID): \(error)")
+                    }
+                    try await Task.sleep(for: min(backoff, patience - waited, clock.now.duration(to: deadline)))
+                    backoff = min(backoff * 2, .seconds(5))
                 }
             }
         }
