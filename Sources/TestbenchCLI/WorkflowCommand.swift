@@ -31,8 +31,9 @@ struct WorkflowCommand: AsyncParsableCommand {
                 let value: JSONValue
                 do { value = try JSONValue.parse(input) } catch { throw CommandFailure.badInput("--input is not valid JSON: \(error)") }
                 let session = try WorkflowSession(config: config)
-                // Check type and input before touching the database.
+                // Check type and input before touching the database, then what the task configs and registry say.
                 try usage { () throws(WorkflowQueueError) in _ = try session.client.registry.validated(type: type, input: value) }
+                try await session.checkStart(type: type, input: value, config: config)
                 let run = try await session.perform { client throws(WorkflowQueueError) in
                     try await client.start(type: type, input: value, workflowID: workflowID, taskQueue: taskQueue)
                 }
@@ -215,6 +216,22 @@ struct WorkflowSession {
         pool = PostgresConnectionPool(uri: uri, maxConnections: 2)
         let registry = try usage { () throws(WorkflowQueueError) in try TestbenchWorkflows.registry(TestbenchWorkflows.validators) }
         client = WorkflowClient(pool: pool, registry: registry)
+    }
+
+    /// Refuses (bad input) what the worker would refuse for sure: unknown or unsupported tasks, a
+    /// Sampler of a group or an unregistered task, doc ids or a qty its split cannot satisfy.
+    func checkStart(type: String, input: JSONValue, config: TestbenchConfig) async throws {
+        // The checks read task configs and PostgreSQL, never documents: a PostgreSQL store stands in for the configured one.
+        let services = TestbenchServices(config: config, postgres: pool, documents: PostgresDocumentStore(pool: pool))
+        do {
+            try await WorkflowStartCheck.check(type: type, input: input, services: services)
+        } catch let error as ApplicationError {
+            await pool.close()
+            throw CommandFailure.badInput(WorkflowQueueError.invalidInput(type: type, reason: error.message).description)
+        } catch {
+            await pool.close()
+            throw error
+        }
     }
 
     /// The configured PostgreSQL URI, or a usage failure: the queue has no embedded fallback yet.

@@ -48,14 +48,66 @@ import Testing
                 "Sampler": #"{"framework": "lmeh", "tasks": "bigbench_navigate", "requester_args": {"address": "a", "service": "s"}, "qty": 3}"#,
                 "Evaluator": #"{"framework": "lmeh", "task_id": "0123456789abcdef01234567"}"#,
             ]
-            for (type, input) in inputs.sorted(by: { $0.key < $1.key }) {
-                let output = try await CLIHarness.run(["workflow", "start", "--type", type, "--input", input], config: config)
+            // Register first and let it finish: a Sampler of an unregistered task is refused.
+            for type in ["Register", "Sampler", "Evaluator"] {
+                let output = try await CLIHarness.run(["workflow", "start", "--type", type, "--input", try #require(inputs[type])], config: config)
                 #expect(output.status == 0, "stderr: \(output.stderr)")
                 let id = output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
                 #expect(UUID(uuidString: id) != nil, "\(id) is a UUID")
+                if type == "Register" { try await Self.runToCompletion(id, config: config) }
             }
             #expect(try await Self.queuedRows(database.uri) == 3)
         }
+    }
+
+    /// What the worker would refuse for sure is refused by `workflow start` (exit 2, one line naming the problem, nothing queued).
+    @Test func startRefusesInputTheWorkerWouldFailOn() async throws {
+        let database = try await CLIHarness.createDatabase()
+        try await withCleanup({ await CLIHarness.dropDatabase(database.name) }) {
+            let config = try CLIHarness.writeConfig(postgresURI: database.uri)
+            let register = try await CLIHarness.run(
+                ["workflow", "start", "--type", "Register", "--input", #"{"framework": "lmeh", "tasks": "bigbench_navigate"}"#], config: config)
+            #expect(register.status == 0, "stderr: \(register.stderr)")
+            try await Self.runToCompletion(register.stdout.trimmingCharacters(in: .whitespacesAndNewlines), config: config)
+            let queued = try await Self.queuedRows(database.uri)
+
+            func sampler(_ fields: String, task: String = "bigbench_navigate") -> String {
+                #"{"framework": "lmeh", "tasks": "\#(task)", "requester_args": {"address": "a", "service": "s"}, \#(fields)}"#
+            }
+            let refused: [(type: String, input: String, message: String)] = [
+                ("Sampler", sampler(#""doc_ids": [-1]"#), "outside split"),
+                ("Sampler", sampler(#""doc_ids": [0, 249, 250]"#), "[250] are outside split"),
+                ("Sampler", sampler(#""qty": 1000000000000"#), "greater than the range"),
+                ("Sampler", sampler(#""qty": 3, "blacklist": [-5]"#), "Blacklist"),
+                ("Sampler", sampler(#""qty": 3"#, task: "bigbench"), "a Sampler run samples one task"),
+                ("Sampler", sampler(#""qty": 3"#, task: "bigbench_word_sorting"), "bigbench_word_sorting is not registered"),
+                ("Sampler", sampler(#""qty": 3"#, task: "no_such_task"), "no_such_task"),
+                ("Sampler", #"{"framework": "helm", "tasks": "bigbench_navigate", "requester_args": {"address": "a", "service": "s"}, "qty": 3}"#,
+                 "helm framework not implemented"),
+                ("Register", #"{"framework": "lmeh", "tasks": "bigbench_navigate,no_such_task"}"#, "Tasks not found: no_such_task"),
+            ]
+            for (type, input, message) in refused {
+                let output = try await CLIHarness.run(["workflow", "start", "--type", type, "--input", input], config: config)
+                #expect(output.status == 2, "\(input): \(output.stderr)")
+                #expect(output.stderr.hasPrefix("error: invalid input for workflow type \(type): "), "one clear line: \(output.stderr)")
+                #expect(output.stderr.contains(message), "\(input): \(output.stderr)")
+                #expect(output.stdout.isEmpty)
+            }
+            #expect(try await Self.queuedRows(database.uri) == queued)
+
+            let accepted = try await CLIHarness.run(["workflow", "start", "--type", "Sampler", "--input", sampler(#""doc_ids": [0, 249]"#)],
+                                                    config: config)
+            #expect(accepted.status == 0, "the split's last id is in range: \(accepted.stderr)")
+        }
+    }
+
+    /// Runs `workflowID` with a worker process until it completes.
+    static func runToCompletion(_ workflowID: String, config: String) async throws {
+        let worker = try Spawned(["worker"], config: config)
+        let result = try await CLIHarness.run(["workflow", "result", workflowID, "--wait", "--timeout", "60"], config: config)
+        worker.signal(SIGTERM)
+        _ = try await worker.wait(timeout: .seconds(15))
+        #expect(result.status == 0, "stderr: \(result.stderr)\nworker: \(worker.stderr)")
     }
 
     @Test func workerWithoutConfigurationOrPostgresExitsTwo() async throws {

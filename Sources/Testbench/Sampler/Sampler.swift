@@ -40,9 +40,7 @@ public struct Sampler: Sendable {
         _ request: SamplerRequest, runID: String, logger: Logger,
         progress: @Sendable (JSONValue) async throws -> Void = { _ in }
     ) async throws -> SamplerOutcome {
-        guard request.framework.contains("lmeh") else {
-            throw SamplerError.badParams("\(request.framework) framework not implemented yet")
-        }
+        try Self.requireFramework(request)
         if !request.ignoredKeys.isEmpty {
             logger.warning("Sampler input keys ignored", metadata: ["keys": "\(request.ignoredKeys.joined(separator: ","))"])
         }
@@ -53,9 +51,7 @@ public struct Sampler: Sendable {
                                     fewshotAsMultiturn: form.fewshotAsMultiturn, systemInstruction: request.systemInstruction)
         let model = Self.modelOptions(request.llmArgs)
         let numFewshot = options.effectiveNumFewshot(task.config)
-        guard let evaluationSplit = TaskRenderer.evaluationSplit(of: task) else {
-            throw SamplerError("task \(task.name) has neither test_split nor validation_split to evaluate", type: "LmehGenerator")
-        }
+        let evaluationSplit = try Self.evaluationSplit(of: task)
         let seed = request.seed ?? Int.random(in: 0..<4_294_967_296)
 
         let clock = ContinuousClock()
@@ -117,7 +113,7 @@ public struct Sampler: Sendable {
 
     // MARK: - Task
 
-    private func resolveTask(_ tasks: String) throws(SamplerError) -> ResolvedTask {
+    func resolveTask(_ tasks: String) throws(SamplerError) -> ResolvedTask {
         let names = tasks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !names.isEmpty else { throw .badParams("tasks is empty: name the task to sample") }
         let index: TaskIndex
@@ -181,25 +177,8 @@ public struct Sampler: Sendable {
         task: ResolvedTask, evaluationSplit: String, request: SamplerRequest, seed: Int,
         fewshotFromEvaluationSplit: Bool, fewshotSplit: String?, on connection: isolated PostgresConnection
     ) throws -> Loaded {
-        guard let registration = try TaskRegistry.lookup(task.name, on: connection) else {
-            throw SamplerError(
-                "task \(task.name) is not registered: run the Register workflow first (input {\"framework\": \"lmeh\", \"tasks\": \"\(task.name)\"})",
-                type: "TaskNotRegistered")
-        }
-        let table = registration.datasetTableName
-        let ranges = try DatasetTable.splitRanges(table, on: connection)
-        guard !ranges.isEmpty else { throw SamplerError("No rows found in table \(table)", type: "SQLError") }
-        func range(_ split: String) throws(SamplerError) -> SplitRange {
-            guard let range = ranges.first(where: { $0.split == split }) else {
-                throw SamplerError("'\(split)' split not found in _split_ranges of \(table): \(ranges.map(\.split).joined(separator: ", "))",
-                                   type: "SQLError")
-            }
-            return range
-        }
-        let evaluation = try range(evaluationSplit)
-        let docIDs = try DocumentSelection.select(
-            splitSize: evaluation.count, qty: request.qty, docIDs: request.docIDs, blacklist: request.blacklist, seed: seed,
-            table: table, split: evaluationSplit)
+        let selection = try selectDocuments(task: task, evaluationSplit: evaluationSplit, request: request, seed: seed, on: connection)
+        let (table, evaluation, docIDs) = (selection.table, selection.evaluation, selection.docIDs)
         // The stored ids of a split are contiguous, so doc id = __id - min(__id).
         guard evaluation.maxID - evaluation.minID + 1 == evaluation.count else {
             throw SamplerError("split \(evaluationSplit) of \(table) has gaps in __id (\(evaluation.minID)…\(evaluation.maxID) for \(evaluation.count) rows)",
@@ -220,7 +199,7 @@ public struct Sampler: Sendable {
         }
         var others: [String: [JSONObject]] = [:]
         if let fewshotSplit {
-            _ = try range(fewshotSplit)
+            _ = try selection.range(fewshotSplit)
             others[fewshotSplit] = try DatasetTable.rows(table, split: fewshotSplit, on: connection).map(\.document)
         }
         return Loaded(table: table, docIDs: docIDs, firstRowID: evaluation.minID, evaluationCount: evaluation.count,

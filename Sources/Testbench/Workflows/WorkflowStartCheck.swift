@@ -1,0 +1,22 @@
+import JSON
+import WorkflowQueue
+
+/// What `workflow start` checks before queueing a product workflow, beyond the input's shape:
+/// the task configs and, for a Sampler, the task registry — the worker's own rules, run early.
+public enum WorkflowStartCheck {
+    /// Throws an `ApplicationError` (the worker's refusal) when the run would fail on this input for sure;
+    /// database trouble is thrown as it comes. Types without such checks pass.
+    public static func check(type: String, input: JSONValue, services: TestbenchServices) async throws {
+        switch type {
+        case "Register":
+            _ = try TaskRegistrar(services: services, huggingFace: nil).expand(try RegisterInput(input))
+        case "Sampler":
+            let request: SamplerRequest
+            do { request = try SamplerRequest.parse(input) } catch { throw error.applicationError }
+            do { try await Sampler(services: services).preflight(request) } catch let error as SamplerError { throw error.applicationError }
+        default:
+            // Evaluator: the task document may live in MongoDB, which a client need not reach; its input shape is checked already.
+            return
+        }
+    }
+}
