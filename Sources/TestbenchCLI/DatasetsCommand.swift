@@ -61,11 +61,12 @@ struct DatasetsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The table name, e.g. 'gsm8k--main'.") var table: String
         @Option(name: .long, help: "Only rows of this split.") var split: String?
-        @Option(name: .long, help: "How many rows to print.") var limit = 5
+        @Option(name: .long, parsing: .unconditional, help: "How many rows to print.") var limit = 5
         @Flag(name: .long, help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
             try await reportingFailures {
+                try requireCount("--limit", limit, atLeast: 0)
                 let connection = try await DatasetsCommand.connect(options)
                 let detail: DatasetTableDetail
                 do {

@@ -24,14 +24,11 @@ struct DocumentsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
         @Option(name: .long, help: "Only tasks for this supplier (requester_args.address).") var supplier: String?
         @Option(name: .long, help: "Only tasks with this task name (the document's 'tasks').") var task: String?
-        @Option(name: .long, help: "At most this many tasks.") var limit: Int?
-
-        func validate() throws {
-            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        }
+        @Option(name: .long, parsing: .unconditional, help: "At most this many tasks.") var limit: Int?
 
         func run() async throws {
             try await reportingFailures {
+                if let limit { try requireCount("--limit", limit, atLeast: 1) }
                 let services = try await DocumentsCommand.connect(options)
                 let tasks: [JSONObject]
                 do {

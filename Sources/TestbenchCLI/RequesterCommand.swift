@@ -18,7 +18,7 @@ struct RequesterCommand: AsyncParsableCommand {
     @Option(help: "Server address, e.g. http://127.0.0.1:8080.") var endpoint: String
     @Option(help: "Only the tasks of this supplier address.") var supplier: String?
     @Option(name: .customLong("api-key-env"), help: "Environment variable holding a bearer token.") var apiKeyEnv: String?
-    @Option(help: "Requests in flight at once.") var concurrency = 2
+    @Option(parsing: .unconditional, help: "Requests in flight at once.") var concurrency = 2
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }

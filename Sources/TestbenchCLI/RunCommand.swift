@@ -26,15 +26,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "OpenAI-compatible server, e.g. http://127.0.0.1:8080 (the API path is added unless the URL ends in /completions).") var endpoint: String?
     @Option(help: "Model name sent in request bodies.") var model: String?
     @Option(name: .customLong("api-key-env"), help: "Environment variable holding the API key (sent as a Bearer token).") var apiKeyEnv: String?
-    @Option(help: "Requests in flight at once.") var concurrency = 4
-    @Option(help: "Seconds allowed per request attempt.") var timeout: Double = 120
-    @Option(help: "Retries after a timeout, connection error, HTTP 429 or 5xx.") var retries = 3
-    @Option(help: "At most this many documents per task.") var limit: Int?
+    @Option(parsing: .unconditional, help: "Requests in flight at once.") var concurrency = 4
+    @Option(parsing: .unconditional, help: "Seconds allowed per request attempt.") var timeout: Double = 120
+    @Option(parsing: .unconditional, help: "Retries after a timeout, connection error, HTTP 429 or 5xx.") var retries = 3
+    @Option(parsing: .unconditional, help: "At most this many documents per task.") var limit: Int?
     @Flag(help: "Chat form: messages to /v1/chat/completions (lm-eval's apply_chat_template).") var chat = false
     @Flag(name: .customLong("fewshot-as-multiturn"), help: "Few-shot examples as user/assistant turns (needs --chat).") var fewshotAsMultiturn = false
     @Option(name: .customLong("system-instruction"), help: "System instruction.") var systemInstruction: String?
-    @Option(name: .customLong("num-fewshot"), help: "Number of few-shot examples (ignored when the YAML says num_fewshot: 0).") var numFewshot: Int?
-    @Option(name: .customLong("max-gen-toks"), help: "Replace the task's max_gen_toks (lm-eval --gen_kwargs max_gen_toks=N).") var maxGenToks: Int?
+    @Option(name: .customLong("num-fewshot"), parsing: .unconditional, help: "Number of few-shot examples (ignored when the YAML says num_fewshot: 0).") var numFewshot: Int?
+    @Option(name: .customLong("max-gen-toks"), parsing: .unconditional, help: "Replace the task's max_gen_toks (lm-eval --gen_kwargs max_gen_toks=N).") var maxGenToks: Int?
     @Option(help: "Write {\"results\": […], \"samples\": […], \"failures\": […]} to this file.") var output: String?
 
     func validate() throws {

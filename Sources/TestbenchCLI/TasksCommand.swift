@@ -114,7 +114,7 @@ extension TasksCommand {
         @Flag(help: "Chat form (/v1/chat/completions), like apply_chat_template.") var chat = false
         @Flag(name: .customLong("fewshot-as-multiturn"), help: "Few-shot examples as user/assistant turns (needs --chat).") var fewshotAsMultiturn = false
         @Option(name: .customLong("system-instruction"), help: "System instruction.") var systemInstruction: String?
-        @Option(name: .customLong("num-fewshot"), help: "Number of few-shot examples (ignored when the YAML says num_fewshot: 0).") var numFewshot: Int?
+        @Option(name: .customLong("num-fewshot"), parsing: .unconditional, help: "Number of few-shot examples (ignored when the YAML says num_fewshot: 0).") var numFewshot: Int?
         @Option(help: "Model name placed in request bodies.") var model = "testbench-model"
         @Flag(help: "One JSON line per document: doc_id, prompt, request, target.") var json = false
 
@@ -176,7 +176,7 @@ extension TasksCommand {
             abstract: "Resolve every indexed task and report which are supported, with the reasons for the rest.")
 
         @OptionGroup var source: TaskSourceOptions
-        @Option(name: .customLong("top-reasons"), help: "How many unsupported reasons to list.") var topReasons = 15
+        @Option(name: .customLong("top-reasons"), parsing: .unconditional, help: "How many unsupported reasons to list.") var topReasons = 15
 
         func run() async throws {
             try await reportingFailures {

@@ -27,6 +27,14 @@ struct ConfigOptions: ParsableArguments {
     }
 }
 
+/// Refuses a count option below `minimum` as bad input. Count options parse `.unconditional`, so
+/// `--limit -1` reaches this check as `--limit=-1` does instead of reading as an option named `-1`.
+func requireCount(_ option: String, _ value: Int, atLeast minimum: Int) throws {
+    guard value >= minimum else {
+        throw CommandFailure.badInput(minimum == 0 ? "\(option) must not be negative, got \(value)" : "\(option) must be at least \(minimum), got \(value)")
+    }
+}
+
 /// Prints one line to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -18,7 +18,7 @@ struct WorkerCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: ConfigOptions
-    @Option(name: .customLong("grace-period"), help: "Seconds running workflows get to finish after a shutdown signal (default 10).")
+    @Option(name: .customLong("grace-period"), parsing: .unconditional, help: "Seconds running workflows get to finish after a shutdown signal (default 10).")
     var gracePeriod: Double = 10
 
     func run() async throws {

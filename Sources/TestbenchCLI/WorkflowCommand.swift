@@ -58,7 +58,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let config = try options.load()
-                guard limit >= 0 else { throw CommandFailure.badInput("--limit must not be negative, got \(limit)") }
+                try requireCount("--limit", limit, atLeast: 0)
                 var wanted: WorkflowStatus?
                 if let status {
                     guard let parsed = WorkflowStatus(userInput: status) else {
@@ -110,7 +110,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         var workflowID: String
         @Flag(name: .long, help: "Wait for the workflow to finish.")
         var wait = false
-        @Option(name: .long, help: "Seconds to wait at most (implies --wait; default: no limit).")
+        @Option(name: .long, parsing: .unconditional, help: "Seconds to wait at most (implies --wait; default: no limit).")
         var timeout: Double?
         @Flag(name: .long, help: "Print an Evaluator result as lm-eval's score table instead of JSON.")
         var table = false

@@ -131,3 +131,62 @@ import Testing
         }
     }
 }
+
+/// The small input checks of issue 12: each names the problem in one line and exits 2.
+@Suite struct CLIInputCheckTests {
+    @Test func datasetsShowOfATableThatIsNoDatasetTableSaysSoAndSuggestsNoDrop() async throws {
+        let database = try await CLIHarness.createDatabase()
+        try await withCleanup({ await CLIHarness.dropDatabase(database.name) }) {
+            let config = try CLIHarness.writeConfig(postgresURI: database.uri)
+            for table in ["pg_authid", "pg_class", "no_such_table"] {
+                let output = try await CLIHarness.run(["datasets", "show", table], config: config)
+                #expect(output.status == 2, "\(table): \(output.stderr)")
+                #expect(output.stderr == "error: dataset table \"\(table)\" does not exist\n")
+            }
+        }
+    }
+
+    @Test(arguments: [
+        (["datasets", "show", "t"], "--limit must not be negative, got -1"),
+        (["documents", "list"], "--limit must be at least 1, got -1"),
+        (["workflow", "list"], "--limit must not be negative, got -1"),
+    ])
+    func aNegativeLimitIsRefusedTheSameWayWithOrWithoutEquals(_ command: [String], _ message: String) async throws {
+        let config = try CLIHarness.writeConfig(postgresURI: "postgresql://nobody@127.0.0.1:9/none")
+        let spaced = try await CLIHarness.run(command + ["--limit", "-1"], config: config)
+        let joined = try await CLIHarness.run(command + ["--limit=-1"], config: config)
+        #expect(spaced.status == 2, "stderr: \(spaced.stderr)")
+        #expect(spaced.stderr == "error: \(message)\n")
+        #expect(joined.status == spaced.status)
+        #expect(joined.stderr == spaced.stderr)
+    }
+
+    @Test func configCheckOfAFolderSaysItIsAFolder() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cli-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = try await CLIHarness.run(["config", "check", "--config", folder.path], config: nil)
+        #expect(output.status == 2)
+        #expect(output.stderr.contains("\(folder.path): it is a folder"), "stderr: \(output.stderr)")
+        #expect(!output.stderr.contains("NSCocoaErrorDomain"))
+    }
+
+    @Test(arguments: ["not a uri %%% ://", "postgresql://u@h:5432/db?nosuchoption=1", "mysql://u@h/db", "host=localhost port"])
+    func configCheckRefusesAPostgresURILibpqCannotRead(_ uri: String) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).json").path
+        try Data(JSONValue.object(["postgres_uri": .string(uri)]).serialized(.pretty).utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try await CLIHarness.run(["config", "check", "--config", path], config: nil)
+        #expect(output.status == 2, "\(uri) is refused; stdout: \(output.stdout)")
+        #expect(output.stderr.contains("key 'postgres_uri': not a PostgreSQL URI"), "stderr: \(output.stderr)")
+    }
+
+    @Test(arguments: ["postgresql://user@127.0.0.1:5432/db", "postgres://127.0.0.1/db?sslmode=disable", "host=127.0.0.1 dbname=db"])
+    func configCheckAcceptsURIsAndKeywordStrings(_ uri: String) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).json").path
+        try Data(JSONValue.object(["postgres_uri": .string(uri)]).serialized(.pretty).utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try await CLIHarness.run(["config", "check", "--config", path], config: nil)
+        #expect(output.status == 0, "stderr: \(output.stderr)")
+    }
+}
