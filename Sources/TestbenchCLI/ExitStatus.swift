@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Foundation
 import Postgres
 import Testbench
 import WorkflowQueue
@@ -30,6 +31,12 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     var description: String { message }
 
+    /// The message on one line: libpq's and others' continuation lines joined with a space.
+    var oneLine: String {
+        message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .joined(separator: " ")
+    }
+
     /// Bad input: exit 2.
     static func badInput(_ message: String) -> CommandFailure { CommandFailure(.badInput, message) }
 
@@ -58,6 +65,7 @@ struct CommandFailure: Error, CustomStringConvertible {
             switch error {
             case .missingPostgresURI: return .badInput(error.description)
             case .documentStore: return CommandFailure(.failed, error.description)
+            case .documentStoreUnavailable: return CommandFailure(.databaseUnreachable, error.description)
             }
         default:
             return CommandFailure(.failed, "\(error)")
@@ -103,7 +111,7 @@ extension AsyncParsableCommand {
             throw ExitCode(ExitStatus.failed.rawValue)
         } catch {
             let failure = CommandFailure.from(error)
-            printError("error: \(failure.message)")
+            printError("error: \(failure.oneLine)")
             throw ExitCode(failure.status.rawValue)
         }
     }

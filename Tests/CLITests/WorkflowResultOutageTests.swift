@@ -58,9 +58,12 @@ import Testing
             #expect(waiting.stdout.isEmpty)
 
             // Without --wait nothing is retried: an unreachable database is exit 4 at once, for every command.
-            for arguments in [["workflow", "result", "down"], ["workflow", "list"], ["datasets", "list"]] {
+            let commands = [["workflow", "result", "down"], ["workflow", "list"], ["workflow", "start", "--type", "Noop"], ["datasets", "list"],
+                            ["documents", "list"], ["leaderboard"], ["requester", "--endpoint", "http://127.0.0.1:9"]]
+            for arguments in commands {
                 let output = try await CLIHarness.run(arguments, config: proxied)
                 #expect(output.status == 4, "\(arguments): \(output.stderr)")
+                #expect(output.stderr.hasPrefix("error: ") && output.stderr.filter(\.isNewline).count == 1, "one line: \(output.stderr)")
             }
             proxy.stop()
         }
