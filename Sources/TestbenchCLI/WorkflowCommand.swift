@@ -173,8 +173,8 @@ struct WorkflowCommand: AsyncParsableCommand {
                     }
                     let waited = now - (outageStarted ?? now)
                     guard waited < patience, now < deadline else {
-                        throw CommandFailure(.databaseUnreachable,
-                                             "could not reach the database for \(reconnectTimeout) s (--reconnect-timeout) while waiting for workflow \(workflowID): \(error)")
+                        let limit = waited < patience ? "before --timeout ran out" : "for \(reconnectTimeout) s (--reconnect-timeout)"
+                        throw CommandFailure(.databaseUnreachable, "could not reach the database \(limit) while waiting for workflow \(workflowID): \(error)")
                     }
                     try await Task.sleep(for: min(backoff, patience - waited, clock.now.duration(to: deadline)))
                     backoff = min(backoff * 2, .seconds(5))
