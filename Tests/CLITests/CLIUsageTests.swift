@@ -190,3 +190,33 @@ import Testing
         #expect(output.status == 0, "stderr: \(output.stderr)")
     }
 }
+
+/// Issue 11: a database that refuses a statement is exit 1 in every command, not bad input (2).
+@Suite struct CLIDatabaseErrorTests {
+    @Test func aRefusedStatementExitsOneInEveryCommand() async throws {
+        let database = try await CLIHarness.createDatabase()
+        let role = "cli_ro_" + database.name.suffix(8)
+        let admin = try await PostgresConnection.connect(uri: database.uri)
+        try await withCleanup({
+            await admin.close()
+            await CLIHarness.dropDatabase(database.name)
+            if let server = try? CLIHarness.serverURI(), let connection = try? await PostgresConnection.connect(uri: server) {
+                _ = try? await connection.execute("DROP ROLE IF EXISTS \(role)")
+                await connection.close()
+            }
+        }) {
+            // A role that may connect but neither create schemas or tables nor read the dataset table.
+            try await admin.execute("CREATE ROLE \(role) LOGIN")
+            try await admin.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+            try await admin.execute(#"CREATE TABLE "t--x" (__id integer, __split text, a text)"#)
+            var components = try #require(URLComponents(string: database.uri))
+            components.user = role
+            let config = try CLIHarness.writeConfig(postgresURI: try #require(components.url).absoluteString)
+            for arguments in [["datasets", "show", "t--x"], ["documents", "list"], ["leaderboard"], ["workflow", "list"]] {
+                let output = try await CLIHarness.run(arguments, config: config)
+                #expect(output.status == 1, "\(arguments): \(output.stderr)")
+                #expect(output.stderr.contains("permission denied"), "\(arguments): \(output.stderr)")
+            }
+        }
+    }
+}
