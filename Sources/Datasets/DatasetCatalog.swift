@@ -72,7 +72,14 @@ public enum DatasetCatalog {
     public static func show(_ table: String, split: String? = nil, limit: Int = 10,
                             on connection: isolated PostgresConnection) throws(DatasetError) -> DatasetTableDetail
     {
-        guard let columns = try DatasetTable.columns(table, on: connection) else { throw DatasetError(.tableNotFound(table: table)) }
+        let found: [DatasetColumn]?
+        do {
+            found = try DatasetTable.columns(table, on: connection)
+        } catch let error where error.isSchemaMismatch {
+            // A table without __id/__split (a system catalog, someone else's table) is no dataset table; nothing to drop.
+            throw DatasetError(.tableNotFound(table: table))
+        }
+        guard let columns = found else { throw DatasetError(.tableNotFound(table: table)) }
         let splits = try DatasetTable.splitRanges(table, on: connection)
         let rows: [DatasetRow]
         if let split {
@@ -85,5 +92,12 @@ public enum DatasetCatalog {
         }
         let tasks = try TaskRegistry.tasks(usingTable: table, on: connection).map(\.taskName)
         return DatasetTableDetail(table: table, columns: columns, splits: splits, tasks: tasks, rows: rows)
+    }
+}
+
+extension DatasetError {
+    var isSchemaMismatch: Bool {
+        if case .schemaMismatch = kind { return true }
+        return false
     }
 }

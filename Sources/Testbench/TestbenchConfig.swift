@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Logging
+import Postgres
 
 /// The worker's and CLI's configuration, read from the JSON file named by `CONFIG_PATH` or `--config`.
 public struct TestbenchConfig: Sendable, Equatable {
@@ -101,7 +102,9 @@ extension TestbenchConfig {
 
     /// Loads and validates the file at `path`; relative paths inside it are taken relative to the file's folder.
     public static func load(path: String) throws(ConfigError) -> TestbenchConfig {
-        guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound(path: path) }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw .fileNotFound(path: path) }
+        guard !isFolder.boolValue else { throw .unreadable(path: path, reason: "it is a folder; name the configuration file (e.g. config.json) inside it") }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .unreadable(path: path, reason: error.localizedDescription)
@@ -150,6 +153,10 @@ extension TestbenchConfig {
             }
         }
         try root.finish()
+        // After the unknown-key check, so a misspelt key is named before a value's problem.
+        if let uri = config.postgresURI, let problem = PostgresConnection.connectionStringProblem(uri) {
+            throw root.invalid("postgres_uri", "not a PostgreSQL URI or key=value connection string (\(problem))")
+        }
         return config
     }
 

@@ -39,7 +39,9 @@ public struct TestbenchServices: Sendable {
         } else {
             documents = PostgresDocumentStore(pool: pool)
         }
-        do { try await documents.prepare() } catch { throw .documentStore(error.description) }
+        do { try await documents.prepare() } catch {
+            throw error.isRetryable ? .documentStoreUnavailable(error.description) : .documentStore(error.description)
+        }
         return TestbenchServices(config: config, postgres: pool, documents: documents, extraIncludePaths: extraIncludePaths, logger: logger)
     }
 
@@ -53,11 +55,13 @@ public struct TestbenchServices: Sendable {
 public enum ServicesError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingPostgresURI
     case documentStore(String)
+    /// The document store could not be reached (or failed transiently) while being prepared.
+    case documentStoreUnavailable(String)
 
     public var description: String {
         switch self {
         case .missingPostgresURI: "postgres_uri is not set in the configuration"
-        case let .documentStore(message): "document store: \(message)"
+        case let .documentStore(message), let .documentStoreUnavailable(message): "document store: \(message)"
         }
     }
 }

@@ -15,7 +15,7 @@ struct ConfigCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let config = try options.load()
                 print(config.summary.serialized(JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: false)))
             }

@@ -13,17 +13,13 @@ struct DatasetsCommand: AsyncParsableCommand {
 
     static let jsonFormat = JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: false)
 
-    /// Connects to the configured PostgreSQL server or fails with a usage error.
+    /// Connects to the configured PostgreSQL server (no `postgres_uri` is bad input).
     static func connect(_ options: ConfigOptions) async throws -> PostgresConnection {
         let config = try options.load()
         guard let uri = config.postgresURI else {
-            throw UsageFailure(message: "postgres_uri is not set in the configuration; the datasets commands need a PostgreSQL server")
+            throw CommandFailure.badInput("postgres_uri is not set in the configuration; the datasets commands need a PostgreSQL server")
         }
-        do {
-            return try await PostgresConnection.connect(uri: uri)
-        } catch {
-            throw UsageFailure(message: error.description)
-        }
+        return try await PostgresConnection.connect(uri: uri)
     }
 
     struct List: AsyncParsableCommand {
@@ -33,13 +29,14 @@ struct DatasetsCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let connection = try await DatasetsCommand.connect(options)
                 let tables: [DatasetTableSummary]
                 do {
                     tables = try await DatasetCatalog.list(on: connection)
                 } catch {
-                    throw UsageFailure(message: "\(error)")
+                    await connection.close()
+                    throw error
                 }
                 await connection.close()
                 if json {
@@ -64,17 +61,19 @@ struct DatasetsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
         @Argument(help: "The table name, e.g. 'gsm8k--main'.") var table: String
         @Option(name: .long, help: "Only rows of this split.") var split: String?
-        @Option(name: .long, help: "How many rows to print.") var limit = 5
+        @Option(name: .long, parsing: .unconditional, help: "How many rows to print.") var limit = 5
         @Flag(name: .long, help: "Print JSON instead of text.") var json = false
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
+                try requireCount("--limit", limit, atLeast: 0)
                 let connection = try await DatasetsCommand.connect(options)
                 let detail: DatasetTableDetail
                 do {
                     detail = try await DatasetCatalog.show(table, split: split, limit: limit, on: connection)
                 } catch {
-                    throw UsageFailure(message: "\(error)")
+                    await connection.close()
+                    throw error
                 }
                 await connection.close()
                 if json {

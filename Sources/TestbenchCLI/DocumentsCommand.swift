@@ -12,14 +12,9 @@ struct DocumentsCommand: AsyncParsableCommand {
 
     static let jsonFormat = JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: false)
 
-    /// Connects to the configured document store or fails with a usage error.
+    /// Connects to the configured document store.
     static func connect(_ options: ConfigOptions) async throws -> TestbenchServices {
-        let config = try options.load()
-        do {
-            return try await TestbenchServices.connect(config: config, maxConnections: 2)
-        } catch {
-            throw UsageFailure(message: error.description)
-        }
+        try await TestbenchServices.connect(config: try options.load(), maxConnections: 2)
     }
 
     struct List: AsyncParsableCommand {
@@ -29,20 +24,18 @@ struct DocumentsCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
         @Option(name: .long, help: "Only tasks for this supplier (requester_args.address).") var supplier: String?
         @Option(name: .long, help: "Only tasks with this task name (the document's 'tasks').") var task: String?
-        @Option(name: .long, help: "At most this many tasks.") var limit: Int?
-
-        func validate() throws {
-            if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
-        }
+        @Option(name: .long, parsing: .unconditional, help: "At most this many tasks.") var limit: Int?
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
+                if let limit { try requireCount("--limit", limit, atLeast: 1) }
                 let services = try await DocumentsCommand.connect(options)
                 let tasks: [JSONObject]
                 do {
                     tasks = try await services.documents.tasks(matching: TaskQuery(supplierAddress: supplier, taskName: task, limit: limit))
                 } catch {
-                    throw UsageFailure(message: "\(error)")
+                    await services.postgres.close()
+                    throw error
                 }
                 await services.postgres.close()
                 if tasks.isEmpty { print("no task documents in the \(services.documents.kind) document store") }
@@ -59,21 +52,22 @@ struct DocumentsCommand: AsyncParsableCommand {
         @Flag(name: .long, help: #"Print {"task": {…}, "instances": [{…}], "prompts": [{…}]} with the stored field names."#) var json = false
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 guard let id = ObjectID(hex: taskID) else {
-                    throw UsageFailure(message: "'\(taskID)' is not a task id (24 hexadecimal digits)")
+                    throw CommandFailure.badInput("'\(taskID)' is not a task id (24 hexadecimal digits)")
                 }
                 let services = try await DocumentsCommand.connect(options)
                 let task: JSONObject, instances: [JSONObject], prompts: [JSONObject]
                 do {
                     guard let found = try await services.documents.task(id: id) else {
-                        throw UsageFailure(message: "no task \(taskID) in the \(services.documents.kind) document store")
+                        throw CommandFailure.badInput("no task \(taskID) in the \(services.documents.kind) document store")
                     }
                     task = found
                     instances = try await services.documents.instances(taskID: id)
                     prompts = try await services.documents.prompts(taskID: id)
-                } catch let error as DocumentStoreError {
-                    throw UsageFailure(message: error.description)
+                } catch {
+                    await services.postgres.close()
+                    throw error
                 }
                 await services.postgres.close()
                 if json {

@@ -19,14 +19,14 @@ struct LeaderboardCommand: AsyncParsableCommand {
     @Flag(help: "Print a JSON array instead of a table.") var json = false
 
     func run() async throws {
-        try await reportingUsageFailures {
+        try await reportingFailures {
             let services = try await DocumentsCommand.connect(options)
             let entries: [LeaderboardEntry]
             do {
                 entries = try await Leaderboard.load(from: services.documents, task: task)
             } catch {
                 await services.postgres.close()
-                throw UsageFailure(message: "\(error)")
+                throw error
             }
             await services.postgres.close()
             if json {

@@ -18,7 +18,7 @@ struct RequesterCommand: AsyncParsableCommand {
     @Option(help: "Server address, e.g. http://127.0.0.1:8080.") var endpoint: String
     @Option(help: "Only the tasks of this supplier address.") var supplier: String?
     @Option(name: .customLong("api-key-env"), help: "Environment variable holding a bearer token.") var apiKeyEnv: String?
-    @Option(help: "Requests in flight at once.") var concurrency = 2
+    @Option(parsing: .unconditional, help: "Requests in flight at once.") var concurrency = 2
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
@@ -26,17 +26,17 @@ struct RequesterCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingUsageFailures {
+        try await reportingFailures {
             let services = try await DocumentsCommand.connect(options)
             let apiKey = apiKeyEnv.flatMap { ProcessInfo.processInfo.environment[$0] }
-            if let apiKeyEnv, apiKey == nil { throw UsageFailure(message: "--api-key-env \(apiKeyEnv): the variable is not set") }
+            if let apiKeyEnv, apiKey == nil { throw CommandFailure.badInput("--api-key-env \(apiKeyEnv): the variable is not set") }
             let requester = LocalRequester(documents: services.documents, endpoint: endpoint, apiKey: apiKey, concurrency: concurrency)
             let summaries: [RequesterSummary]
             do {
                 summaries = try await requester.run(supplier: supplier, logger: Logger(label: "requester"))
             } catch {
                 await services.postgres.close()
-                throw UsageFailure(message: "\(error)")
+                throw error
             }
             await services.postgres.close()
             if summaries.isEmpty { print("no pending prompts") }

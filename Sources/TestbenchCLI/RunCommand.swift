@@ -26,15 +26,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "OpenAI-compatible server, e.g. http://127.0.0.1:8080 (the API path is added unless the URL ends in /completions).") var endpoint: String?
     @Option(help: "Model name sent in request bodies.") var model: String?
     @Option(name: .customLong("api-key-env"), help: "Environment variable holding the API key (sent as a Bearer token).") var apiKeyEnv: String?
-    @Option(help: "Requests in flight at once.") var concurrency = 4
-    @Option(help: "Seconds allowed per request attempt.") var timeout: Double = 120
-    @Option(help: "Retries after a timeout, connection error, HTTP 429 or 5xx.") var retries = 3
-    @Option(help: "At most this many documents per task.") var limit: Int?
+    @Option(parsing: .unconditional, help: "Requests in flight at once.") var concurrency = 4
+    @Option(parsing: .unconditional, help: "Seconds allowed per request attempt.") var timeout: Double = 120
+    @Option(parsing: .unconditional, help: "Retries after a timeout, connection error, HTTP 429 or 5xx.") var retries = 3
+    @Option(parsing: .unconditional, help: "At most this many documents per task.") var limit: Int?
     @Flag(help: "Chat form: messages to /v1/chat/completions (lm-eval's apply_chat_template).") var chat = false
     @Flag(name: .customLong("fewshot-as-multiturn"), help: "Few-shot examples as user/assistant turns (needs --chat).") var fewshotAsMultiturn = false
     @Option(name: .customLong("system-instruction"), help: "System instruction.") var systemInstruction: String?
-    @Option(name: .customLong("num-fewshot"), help: "Number of few-shot examples (ignored when the YAML says num_fewshot: 0).") var numFewshot: Int?
-    @Option(name: .customLong("max-gen-toks"), help: "Replace the task's max_gen_toks (lm-eval --gen_kwargs max_gen_toks=N).") var maxGenToks: Int?
+    @Option(name: .customLong("num-fewshot"), parsing: .unconditional, help: "Number of few-shot examples (ignored when the YAML says num_fewshot: 0).") var numFewshot: Int?
+    @Option(name: .customLong("max-gen-toks"), parsing: .unconditional, help: "Replace the task's max_gen_toks (lm-eval --gen_kwargs max_gen_toks=N).") var maxGenToks: Int?
     @Option(help: "Write {\"results\": […], \"samples\": […], \"failures\": […]} to this file.") var output: String?
 
     func validate() throws {
@@ -52,33 +52,33 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         var failed = false
-        try await reportingUsageFailures {
+        try await reportingFailures {
             let index = try source.index()
             let config = try source.loadConfig()
             let names = tasks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            guard !names.isEmpty else { throw UsageFailure(message: "name at least one task") }
+            guard !names.isEmpty else { throw CommandFailure.badInput("name at least one task") }
             let datasetsDir = config?.datasetsDir ?? ReferenceData.bundledDatasetsFolder() ?? "datasets"
             let options = ReferenceRunOptions(
                 tasks: names, data: data, datasetsDir: datasetsDir, limit: limit, chat: chat, fewshotAsMultiturn: fewshotAsMultiturn,
                 systemInstruction: systemInstruction, numFewshot: numFewshot, maxGenToks: maxGenToks, model: model ?? "testbench-model")
             let source: ReferenceResponses
             if let responses {
-                do { source = .file(try ResponsesFile(path: responses)) } catch let error as ReferenceRunError { throw UsageFailure(message: error.message) }
+                do { source = .file(try ResponsesFile(path: responses)) } catch let error as ReferenceRunError { throw CommandFailure.badInput(error.message) }
             } else if let endpoint {
                 guard let url = OpenAIClient.url(endpoint: endpoint, api: options.api), url.scheme == "http" || url.scheme == "https" else {
-                    throw UsageFailure(message: "--endpoint \(endpoint): not an http(s) URL")
+                    throw CommandFailure.badInput("--endpoint \(endpoint): not an http(s) URL")
                 }
                 var key: String?
                 if let apiKeyEnv {
                     guard let value = ProcessInfo.processInfo.environment[apiKeyEnv], !value.isEmpty else {
-                        throw UsageFailure(message: "--api-key-env \(apiKeyEnv): the variable is not set")
+                        throw CommandFailure.badInput("--api-key-env \(apiKeyEnv): the variable is not set")
                     }
                     key = value
                 }
                 source = .endpoint(OpenAIClient.Options(url: url, api: options.api, apiKey: key, timeout: timeout, retries: retries,
                                                         concurrency: concurrency))
             } else {
-                throw UsageFailure(message: "give --responses FILE or --endpoint URL")
+                throw CommandFailure.badInput("give --responses FILE or --endpoint URL")
             }
             let report: ReferenceRunReport
             do {
@@ -86,7 +86,7 @@ struct RunCommand: AsyncParsableCommand {
                     ProgressReporter(label: task, total: total)
                 }
             } catch let error as ReferenceRunError {
-                throw UsageFailure(message: error.message)
+                throw CommandFailure.badInput(error.message)
             }
             print(report.table, terminator: "")
             for task in report.tasks {
@@ -100,11 +100,11 @@ struct RunCommand: AsyncParsableCommand {
             if let output {
                 let text = report.json.serialized(JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: false)) + "\n"
                 do { try Data(text.utf8).write(to: URL(fileURLWithPath: output)) } catch {
-                    throw UsageFailure(message: "--output \(output): \(error.localizedDescription)")
+                    throw CommandFailure.badInput("--output \(output): \(error.localizedDescription)")
                 }
             }
             failed = report.failureCount > 0
         }
-        if failed { throw ExitCode(1) }
+        if failed { throw ExitCode(ExitStatus.failed.rawValue) }
     }
 }

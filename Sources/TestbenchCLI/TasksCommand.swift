@@ -31,12 +31,12 @@ struct TaskSourceOptions: ParsableArguments {
     func index() throws -> TaskIndex {
         let configured = try loadConfig()?.includePath ?? []
         for folder in includePaths where !FileManager.default.fileExists(atPath: folder) {
-            throw UsageFailure(message: "--include-path \(folder): no such folder")
+            throw CommandFailure.badInput("--include-path \(folder): no such folder")
         }
         do {
             return try TaskCatalog.index(includePaths: configured + includePaths)
         } catch {
-            throw UsageFailure(message: "\(error)")
+            throw CommandFailure.badInput("\(error)")
         }
     }
 }
@@ -58,7 +58,7 @@ extension TasksCommand {
         @Flag(help: "List groups and tags too.") var all = false
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let index = try source.index()
                 if tag != nil || group != nil {
                     var names: [String] = []
@@ -66,9 +66,9 @@ extension TasksCommand {
                         guard let name else { continue }
                         let expected: TaskIndex.Kind = option == "--tag" ? .tag : .group
                         guard index.entry(name)?.kind == expected else {
-                            throw UsageFailure(message: "\(option) \(name): no \(expected.rawValue) of that name")
+                            throw CommandFailure.badInput("\(option) \(name): no \(expected.rawValue) of that name")
                         }
-                        do { names.append(contentsOf: try index.leafTaskNames(name)) } catch { throw UsageFailure(message: "\(error)") }
+                        do { names.append(contentsOf: try index.leafTaskNames(name)) } catch { throw CommandFailure.badInput("\(error)") }
                     }
                     print(names.joined(separator: "\n"))
                     return
@@ -90,10 +90,10 @@ extension TasksCommand {
         @Argument(help: "Task name.") var name: String
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let index = try source.index()
                 let resolved: ResolvedTask
-                do { resolved = try index.resolveTask(named: name) } catch { throw UsageFailure(message: "\(error)") }
+                do { resolved = try index.resolveTask(named: name) } catch { throw CommandFailure.badInput("\(error)") }
                 var object: JSONObject = ["task": .string(resolved.name), "file": resolved.reference.file.map(JSONValue.string) ?? .null]
                 object["groups"] = .array(resolved.reference.groups.map(JSONValue.string))
                 object["unknown_keys"] = .array(resolved.config.unknownKeys.keys.map(JSONValue.string))
@@ -114,7 +114,7 @@ extension TasksCommand {
         @Flag(help: "Chat form (/v1/chat/completions), like apply_chat_template.") var chat = false
         @Flag(name: .customLong("fewshot-as-multiturn"), help: "Few-shot examples as user/assistant turns (needs --chat).") var fewshotAsMultiturn = false
         @Option(name: .customLong("system-instruction"), help: "System instruction.") var systemInstruction: String?
-        @Option(name: .customLong("num-fewshot"), help: "Number of few-shot examples (ignored when the YAML says num_fewshot: 0).") var numFewshot: Int?
+        @Option(name: .customLong("num-fewshot"), parsing: .unconditional, help: "Number of few-shot examples (ignored when the YAML says num_fewshot: 0).") var numFewshot: Int?
         @Option(help: "Model name placed in request bodies.") var model = "testbench-model"
         @Flag(help: "One JSON line per document: doc_id, prompt, request, target.") var json = false
 
@@ -124,11 +124,11 @@ extension TasksCommand {
         }
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let index = try source.index()
                 let ids = try parseIDs()
                 let documents: LocalDocuments
-                do { documents = try LocalDocuments(folder: data) } catch { throw UsageFailure(message: "--data \(data): \(error)") }
+                do { documents = try LocalDocuments(folder: data) } catch { throw CommandFailure.badInput("--data \(data): \(error)") }
                 let options = PromptOptions(numFewshot: numFewshot, applyChatTemplate: chat, fewshotAsMultiturn: fewshotAsMultiturn,
                                             systemInstruction: systemInstruction)
                 let rendered: [RenderedDocument]
@@ -137,7 +137,7 @@ extension TasksCommand {
                     let renderer = try TaskRenderer(task: task, documents: documents, options: options, model: APIModelOptions(model: model))
                     rendered = try ids.map { try renderer.render(docIDs: $0) } ?? renderer.renderAll()
                 } catch {
-                    throw UsageFailure(message: "\(error)")
+                    throw CommandFailure.badInput("\(error)")
                 }
                 for document in rendered {
                     if json {
@@ -162,11 +162,11 @@ extension TasksCommand {
             var ids: [Int] = []
             for part in doc.split(separator: ",") {
                 guard let id = Int(part.trimmingCharacters(in: .whitespaces)), id >= 0 else {
-                    throw UsageFailure(message: "--doc: '\(part)' is not a document id (a non-negative integer)")
+                    throw CommandFailure.badInput("--doc: '\(part)' is not a document id (a non-negative integer)")
                 }
                 ids.append(id)
             }
-            guard !ids.isEmpty else { throw UsageFailure(message: "--doc: give at least one document id") }
+            guard !ids.isEmpty else { throw CommandFailure.badInput("--doc: give at least one document id") }
             return ids
         }
     }
@@ -176,10 +176,10 @@ extension TasksCommand {
             abstract: "Resolve every indexed task and report which are supported, with the reasons for the rest.")
 
         @OptionGroup var source: TaskSourceOptions
-        @Option(name: .customLong("top-reasons"), help: "How many unsupported reasons to list.") var topReasons = 15
+        @Option(name: .customLong("top-reasons"), parsing: .unconditional, help: "How many unsupported reasons to list.") var topReasons = 15
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let start = ContinuousClock.now
                 let index = try source.index()
                 let indexed = ContinuousClock.now

@@ -22,26 +22,16 @@ struct ConfigOptions: ParsableArguments {
         do {
             return try TestbenchConfig.load(explicitPath: config)
         } catch {
-            throw UsageFailure(message: error.description)
+            throw CommandFailure.badInput(error.description)
         }
     }
 }
 
-/// A user error: printed as one line, exit code 2, nothing done.
-struct UsageFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-extension AsyncParsableCommand {
-    /// Runs `body`, turning user errors into a message on standard error and exit code 2.
-    func reportingUsageFailures(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch let failure as UsageFailure {
-            printError("error: \(failure.message)")
-            throw ExitCode(2)
-        }
+/// Refuses a count option below `minimum` as bad input. Count options parse `.unconditional`, so
+/// `--limit -1` reaches this check as `--limit=-1` does instead of reading as an option named `-1`.
+func requireCount(_ option: String, _ value: Int, atLeast minimum: Int) throws {
+    guard value >= minimum else {
+        throw CommandFailure.badInput(minimum == 0 ? "\(option) must not be negative, got \(value)" : "\(option) must be at least \(minimum), got \(value)")
     }
 }
 

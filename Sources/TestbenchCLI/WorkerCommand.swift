@@ -18,22 +18,16 @@ struct WorkerCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: ConfigOptions
-    @Option(name: .customLong("grace-period"), help: "Seconds running workflows get to finish after a shutdown signal (default 10).")
+    @Option(name: .customLong("grace-period"), parsing: .unconditional, help: "Seconds running workflows get to finish after a shutdown signal (default 10).")
     var gracePeriod: Double = 10
 
     func run() async throws {
-        try await reportingUsageFailures {
+        try await reportingFailures {
             let config = try options.load()
             let uri = try WorkflowSession.postgresURI(config)
-            guard gracePeriod >= 0, gracePeriod.isFinite else { throw UsageFailure(message: "--grace-period must be a non-negative number of seconds") }
+            guard gracePeriod >= 0, gracePeriod.isFinite else { throw CommandFailure.badInput("--grace-period must be a non-negative number of seconds") }
             KeyValueLogHandler.bootstrap(level: config.logLevel)
-            let services: TestbenchServices
-            do {
-                services = try await TestbenchServices.connect(config: config, logger: Logger(label: "testbench"))
-            } catch {
-                printError("error: \(error)")
-                throw ExitCode(1)
-            }
+            let services = try await TestbenchServices.connect(config: config, logger: Logger(label: "testbench"))
             let registry = try usage { () throws(WorkflowQueueError) in
                 try TestbenchWorkflows.registry(TestbenchWorkflows.activities(services: services))
             }
@@ -53,8 +47,7 @@ struct WorkerCommand: AsyncParsableCommand {
             do {
                 try await running.value
             } catch {
-                printError("error: \(error)")
-                throw ExitCode(1)
+                throw CommandFailure(.failed, "\(error)")
             }
         }
     }

@@ -26,13 +26,14 @@ struct WorkflowCommand: AsyncParsableCommand {
         var taskQueue: String?
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let config = try options.load()
                 let value: JSONValue
-                do { value = try JSONValue.parse(input) } catch { throw UsageFailure(message: "--input is not valid JSON: \(error)") }
+                do { value = try JSONValue.parse(input) } catch { throw CommandFailure.badInput("--input is not valid JSON: \(error)") }
                 let session = try WorkflowSession(config: config)
-                // Check type and input before touching the database.
+                // Check type and input before touching the database, then what the task configs and registry say.
                 try usage { () throws(WorkflowQueueError) in _ = try session.client.registry.validated(type: type, input: value) }
+                try await session.checkStart(type: type, input: value, config: config)
                 let run = try await session.perform { client throws(WorkflowQueueError) in
                     try await client.start(type: type, input: value, workflowID: workflowID, taskQueue: taskQueue)
                 }
@@ -55,13 +56,13 @@ struct WorkflowCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let config = try options.load()
-                guard limit >= 0 else { throw UsageFailure(message: "--limit must not be negative, got \(limit)") }
+                try requireCount("--limit", limit, atLeast: 0)
                 var wanted: WorkflowStatus?
                 if let status {
                     guard let parsed = WorkflowStatus(userInput: status) else {
-                        throw UsageFailure(message: "unknown --status '\(status)'; use one of \(WorkflowStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw CommandFailure.badInput("unknown --status '\(status)'; use one of \(WorkflowStatus.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     wanted = parsed
                 }
@@ -88,7 +89,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let session = try WorkflowSession(config: try options.load())
                 let execution = try await session.perform { client throws(WorkflowQueueError) in try await client.describe(workflowID) }
                 print(json ? execution.json.serialized(WorkflowSession.readableJSON) : WorkflowSession.details(execution))
@@ -99,39 +100,84 @@ struct WorkflowCommand: AsyncParsableCommand {
     struct Result: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a workflow's result.",
-            discussion: "Exit codes: 0 completed (result printed), 1 failed, canceled or timed out (error printed), 3 not finished yet.")
+            discussion: """
+                Exit codes: 0 completed (result printed), 1 failed, canceled or timed out (error printed), 3 not finished yet, \
+                4 the database could not be reached (with --wait: not again within --reconnect-timeout).
+                """)
 
         @OptionGroup var options: ConfigOptions
         @Argument(help: "Workflow id.")
         var workflowID: String
         @Flag(name: .long, help: "Wait for the workflow to finish.")
         var wait = false
-        @Option(name: .long, help: "Seconds to wait at most (implies --wait; default: no limit).")
+        @Option(name: .long, parsing: .unconditional, help: "Seconds to wait at most (implies --wait; default: no limit).")
         var timeout: Double?
         @Flag(name: .long, help: "Print an Evaluator result as lm-eval's score table instead of JSON.")
         var table = false
+        @Option(name: .customLong("reconnect-timeout"), parsing: .unconditional,
+                help: "While waiting: seconds to keep reconnecting after the database connection is lost (default 60), then exit 4.")
+        var reconnectTimeout: Double = 60
 
         func run() async throws {
-            try await reportingUsageFailures {
-                let session = try WorkflowSession(config: try options.load())
-                if let timeout, !(timeout >= 0) { throw UsageFailure(message: "--timeout must be a non-negative number of seconds") }
+            try await reportingFailures {
+                let config = try options.load()
+                if let timeout, !(timeout >= 0) { throw CommandFailure.badInput("--timeout must be a non-negative number of seconds") }
+                guard reconnectTimeout >= 0, reconnectTimeout.isFinite else {
+                    throw CommandFailure.badInput("--reconnect-timeout must be a non-negative number of seconds")
+                }
                 let waitFor: Duration? = timeout.map { .seconds($0) } ?? (wait ? .seconds(100 * 365 * 86_400) : nil)
-                let execution = try await session.perform { client throws(WorkflowQueueError) in try await client.result(workflowID, wait: waitFor) }
+                let execution: WorkflowExecution
+                if let waitFor {
+                    execution = try await waitRidingOutOutages(config: config, waitFor: waitFor)
+                } else {
+                    execution = try await WorkflowSession(config: config).perform { client throws(WorkflowQueueError) in try await client.result(workflowID) }
+                }
                 switch execution.status {
                 case .completed where table:
                     do throws(ApplicationError) {
                         print(try EvaluatorOutcome.renderTable([execution.result ?? .null]), terminator: "")
                     } catch {
-                        throw UsageFailure(message: "workflow \(workflowID): --table needs an Evaluator result; \(error.message)")
+                        throw CommandFailure.badInput("workflow \(workflowID): --table needs an Evaluator result; \(error.message)")
                     }
                 case .completed:
                     print((execution.result ?? .null).serialized(WorkflowSession.readableJSON))
                 case .failed, .canceled, .timedOut:
-                    printError("workflow \(workflowID) \(execution.status.rawValue): \(execution.lastError?.description ?? "no error recorded")")
-                    throw ExitCode(1)
+                    throw CommandFailure(.failed, "workflow \(workflowID) \(execution.status.rawValue): \(execution.lastError?.description ?? "no error recorded")")
                 case .queued, .running:
-                    printError("workflow \(workflowID) is still \(execution.status.rawValue) (attempt \(execution.attempt)); use --wait")
-                    throw ExitCode(3)
+                    throw CommandFailure(.notFinished, "workflow \(workflowID) is still \(execution.status.rawValue) (attempt \(execution.attempt)); use --wait")
+                }
+            }
+        }
+
+        /// Waits up to `waitFor` for the workflow; when the database goes away (a restart, a network
+        /// blip) it reconnects with backoff, and gives up with exit 4 after `reconnectTimeout` without a connection.
+        private func waitRidingOutOutages(config: TestbenchConfig, waitFor: Duration) async throws -> WorkflowExecution {
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: waitFor)
+            let patience = Duration.seconds(reconnectTimeout)
+            var outageStarted: ContinuousClock.Instant?
+            var backoff = Duration.milliseconds(100)
+            while true {
+                let remaining = max(.zero, clock.now.duration(to: deadline))
+                let attemptStarted = clock.now
+                do {
+                    // A new session each time: a session closes its pool when it is done.
+                    return try await WorkflowSession(config: config).perform { client throws(WorkflowQueueError) in
+                        try await client.result(workflowID, wait: remaining)
+                    }
+                } catch let error where CommandFailure.isUnreachable(error) {
+                    let now = clock.now
+                    // A connection that broke after a while was up until now: the outage starts here, not at an earlier one.
+                    if outageStarted == nil || (CommandFailure.wasConnected(error) && now - attemptStarted >= .seconds(1)) {
+                        outageStarted = now
+                    }
+                    let waited = now - (outageStarted ?? now)
+                    guard waited < patience, now < deadline else {
+                        let limit = waited < patience ? "before --timeout ran out" : "for \(reconnectTimeout) s (--reconnect-timeout)"
+                        throw CommandFailure(.databaseUnreachable, "could not reach the database \(limit) while waiting for workflow \(workflowID): \(error)")
+                    }
+                    try await Task.sleep(for: min(backoff, patience - waited, clock.now.duration(to: deadline)))
+                    backoff = min(backoff * 2, .seconds(5))
                 }
             }
         }
@@ -145,7 +191,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         var workflowID: String
 
         func run() async throws {
-            try await reportingUsageFailures {
+            try await reportingFailures {
                 let session = try WorkflowSession(config: try options.load())
                 let outcome = try await session.perform { client throws(WorkflowQueueError) in try await client.cancel(workflowID) }
                 switch outcome {
@@ -172,16 +218,32 @@ struct WorkflowSession {
         client = WorkflowClient(pool: pool, registry: registry)
     }
 
+    /// Refuses (bad input) what the worker would refuse for sure: unknown or unsupported tasks, a
+    /// Sampler of a group or an unregistered task, doc ids or a qty its split cannot satisfy.
+    func checkStart(type: String, input: JSONValue, config: TestbenchConfig) async throws {
+        // The checks read task configs and PostgreSQL, never documents: a PostgreSQL store stands in for the configured one.
+        let services = TestbenchServices(config: config, postgres: pool, documents: PostgresDocumentStore(pool: pool))
+        do {
+            try await WorkflowStartCheck.check(type: type, input: input, services: services)
+        } catch let error as ApplicationError {
+            await pool.close()
+            throw CommandFailure.badInput(WorkflowQueueError.invalidInput(type: type, reason: error.message).description)
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
     /// The configured PostgreSQL URI, or a usage failure: the queue has no embedded fallback yet.
     static func postgresURI(_ config: TestbenchConfig) throws -> String {
         guard let uri = config.postgresURI, !uri.isEmpty else {
-            throw UsageFailure(message: "postgres_uri is not set in the configuration; the workflow queue needs PostgreSQL (no embedded database in this build)")
+            throw CommandFailure.badInput("postgres_uri is not set in the configuration; the workflow queue needs PostgreSQL (no embedded database in this build)")
         }
         return uri
     }
 
-    /// Applies migrations, runs `body`, closes the pool. User errors exit 2; database errors exit 1.
-    func perform<T>(_ body: (WorkflowClient) async throws(WorkflowQueueError) -> T) async throws -> T {
+    /// Applies migrations, runs `body`, closes the pool; errors go to the exit-status policy.
+    func perform<T>(_ body: (WorkflowClient) async throws(WorkflowQueueError) -> T) async throws(WorkflowQueueError) -> T {
         let outcome: Swift.Result<T, WorkflowQueueError>
         do {
             try await client.migrate()
@@ -190,16 +252,7 @@ struct WorkflowSession {
             outcome = .failure(error)
         }
         await pool.close()
-        switch outcome {
-        case let .success(value):
-            return value
-        case let .failure(error):
-            if case .database = error {
-                printError("error: \(error)")
-                throw ExitCode(1)
-            }
-            throw UsageFailure(message: error.description)
-        }
+        return try outcome.get()
     }
 
     static func table(_ runs: [WorkflowExecution]) -> String {
@@ -244,5 +297,5 @@ struct WorkflowSession {
 
 /// Runs queue code whose errors are all the user's to fix (exit 2).
 func usage<T>(_ body: () throws(WorkflowQueueError) -> T) throws -> T {
-    do { return try body() } catch { throw UsageFailure(message: error.description) }
+    do { return try body() } catch { throw CommandFailure.badInput(error.description) }
 }

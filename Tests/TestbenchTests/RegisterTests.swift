@@ -80,6 +80,18 @@ import WorkflowQueue
         #expect(retried.map(\.status) == [.registered])
     }
 
+    /// Two runs registering one task at once: the one that loaded the table reports its rows, the other
+    /// (whose load found the table loaded and the task registered meanwhile) reports already_registered, 0 rows.
+    @Test func racingRunsReportOnlyTheRowsTheyCopied() async throws {
+        let services = try await Self.services()
+        let input = try RegisterInput(["framework": "lmeh", "tasks": "bigbench_navigate"])
+        async let first = Self.registrar(services).register(input, logger: Self.logger)
+        async let second = Self.registrar(services).register(input, logger: Self.logger)
+        let outcomes = try await (first + second).sorted { $0.rowsCopied > $1.rowsCopied }
+        #expect(outcomes.map(\.status) == [.registered, .alreadyRegistered])
+        #expect(outcomes.map(\.rowsCopied) == [255, 0])
+    }
+
     @Test func aGroupExpandsAndTasksSharingADatasetShareOneTable() async throws {
         let services = try await Self.services()
         let registrar = Self.registrar(services)

@@ -143,18 +143,24 @@ public struct TaskRegistrar: Sendable {
         defer { heartbeat.cancel() }
 
         let plan = try DatasetPlan.make(local, filter: filter)
-        let result = try await withConnection { connection in
+        let (result, registeredMeanwhile) = try await withConnection { connection in
             try await TaskRegistry.createTable(on: connection)
             return try await connection.transaction { connection in
                 let result = try await DatasetLoader.load(plan, into: table, on: connection, progressEvery: 10_000) { update in
                     latest.set(update.rowsCopied)
                 }
+                // A racing run (e.g. one being cancelled) may have committed this task while we waited for its table.
+                let registeredMeanwhile = try result.outcome == .alreadyLoaded && TaskRegistry.lookup(name, on: connection) != nil
                 try TaskRegistry.register(
                     TaskRegistration(taskName: name, datasetTableName: table, datasetPath: path, datasetName: config.datasetName,
                                      splits: result.splits),
                     on: connection)
-                return result
+                return (result, registeredMeanwhile)
             }
+        }
+        if registeredMeanwhile {
+            logger.info("task registered meanwhile by another run", metadata: ["task": "\(name)", "table": "\(table)"])
+            return RegisteredTask(task: name, table: table, status: .alreadyRegistered, rowsCopied: 0)
         }
         let copied: Int
         switch result.outcome {

@@ -41,24 +41,16 @@ public struct Sampler: Sendable {
         _ request: SamplerRequest, runID: String, logger: Logger,
         progress: @Sendable (JSONValue) async throws -> Void = { _ in }
     ) async throws -> SamplerOutcome {
-        guard request.framework.contains("lmeh") else {
-            throw ApplicationError.badParams("\(request.framework) framework not implemented yet")
-        }
+        try Self.requireFramework(request)
         if !request.ignoredKeys.isEmpty {
             logger.warning("Sampler input keys ignored", metadata: ["keys": "\(request.ignoredKeys.joined(separator: ","))"])
         }
         let form = try request.promptForm()
         let genKwargs = try request.genKwargsOverride()
         let task = try resolveTask(request.tasks)
-        let options = PromptOptions(numFewshot: request.numFewshot, applyChatTemplate: form.applyChatTemplate,
-                                    fewshotAsMultiturn: form.fewshotAsMultiturn, systemInstruction: request.systemInstruction)
+        let options = Self.promptOptions(request, form: form)
         let model = Self.modelOptions(request.llmArgs)
-        let plan: RenderPlan
-        do {
-            plan = try RenderPlan(task: task, options: options)
-        } catch {
-            throw ApplicationError("task \(task.name) has neither test_split nor validation_split to evaluate", type: "LmehGenerator")
-        }
+        let plan = try Self.renderPlan(task, options: options)
         let seed = request.seed ?? Int.random(in: 0..<4_294_967_296)
 
         let clock = ContinuousClock()
@@ -109,7 +101,7 @@ public struct Sampler: Sendable {
 
     // MARK: - Task
 
-    private func resolveTask(_ tasks: String) throws(ApplicationError) -> ResolvedTask {
+    func resolveTask(_ tasks: String) throws(ApplicationError) -> ResolvedTask {
         let names = tasks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !names.isEmpty else { throw .badParams("tasks is empty: name the task to sample") }
         let index: TaskIndex
@@ -169,15 +161,8 @@ public struct Sampler: Sendable {
         task: ResolvedTask, plan: RenderPlan, request: SamplerRequest, seed: Int, options: PromptOptions, model: APIModelOptions,
         genKwargs: JSONObject?, on connection: isolated PostgresConnection
     ) async throws -> Loaded {
-        guard let registration = try TaskRegistry.lookup(task.name, on: connection) else {
-            throw ApplicationError(
-                "task \(task.name) is not registered: run the Register workflow first (input {\"framework\": \"lmeh\", \"tasks\": \"\(task.name)\"})",
-                type: "TaskNotRegistered")
-        }
-        let table = registration.datasetTableName
-        let ranges = try DatasetTable.splitRanges(table, on: connection)
-        guard !ranges.isEmpty else { throw ApplicationError("No rows found in table \(table)", type: "SQLError") }
-        let source = DatasetTableDocuments(table: table, ranges: ranges, connection: connection)
+        let source = try registeredSource(task, on: connection)
+        let table = source.table
         let firstRowID = try source.firstRowID(split: plan.evaluationSplit)
         do {
             let (renderer, docIDs) = try await TaskRenderer.load(

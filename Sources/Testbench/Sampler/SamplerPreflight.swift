@@ -1,0 +1,58 @@
+import Datasets
+import LMEval
+import Postgres
+import WorkflowQueue
+
+/// The decisions a Sampler run makes before it reads documents, shared by `sample` and the
+/// start check, so `workflow start` refuses exactly what the worker would.
+extension Sampler {
+    /// Checks `request` as `sample` would up to its first document read: framework, prompt form,
+    /// one registered task, its render plan, and the doc ids, qty and blacklist against the
+    /// evaluation split. Refusals are `ApplicationError`s; database trouble is thrown as it comes.
+    public func preflight(_ request: SamplerRequest) async throws {
+        try Self.requireFramework(request)
+        let form = try request.promptForm()
+        _ = try request.genKwargsOverride()
+        let task = try resolveTask(request.tasks)
+        let plan = try Self.renderPlan(task, options: Self.promptOptions(request, form: form))
+        try await services.postgres.withConnection { connection in
+            let source = try await Self.registeredSource(task, on: connection)
+            // Any seed: whether a draw of qty documents is possible does not depend on it.
+            _ = try DocumentSelection.select(
+                splitSize: source.range(plan.evaluationSplit).count, qty: request.qty, docIDs: request.docIDs,
+                blacklist: request.blacklist, seed: request.seed ?? 0, table: source.table, split: plan.evaluationSplit)
+        }
+    }
+
+    static func requireFramework(_ request: SamplerRequest) throws(ApplicationError) {
+        guard request.framework.contains("lmeh") else {
+            throw ApplicationError.badParams("\(request.framework) framework not implemented yet")
+        }
+    }
+
+    static func promptOptions(_ request: SamplerRequest, form: PromptForm) -> PromptOptions {
+        PromptOptions(numFewshot: request.numFewshot, applyChatTemplate: form.applyChatTemplate,
+                      fewshotAsMultiturn: form.fewshotAsMultiturn, systemInstruction: request.systemInstruction)
+    }
+
+    static func renderPlan(_ task: ResolvedTask, options: PromptOptions) throws(ApplicationError) -> RenderPlan {
+        do {
+            return try RenderPlan(task: task, options: options)
+        } catch {
+            throw ApplicationError("task \(task.name) has neither test_split nor validation_split to evaluate", type: "LmehGenerator")
+        }
+    }
+
+    /// The task's registered dataset table as a document source, or why it cannot be sampled.
+    static func registeredSource(_ task: ResolvedTask, on connection: isolated PostgresConnection) throws -> DatasetTableDocuments {
+        guard let registration = try TaskRegistry.lookup(task.name, on: connection) else {
+            throw ApplicationError(
+                "task \(task.name) is not registered: run the Register workflow first (input {\"framework\": \"lmeh\", \"tasks\": \"\(task.name)\"})",
+                type: "TaskNotRegistered")
+        }
+        let table = registration.datasetTableName
+        let ranges = try DatasetTable.splitRanges(table, on: connection)
+        guard !ranges.isEmpty else { throw ApplicationError("No rows found in table \(table)", type: "SQLError") }
+        return DatasetTableDocuments(table: table, ranges: ranges, connection: connection)
+    }
+}
