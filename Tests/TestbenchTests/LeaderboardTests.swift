@@ -1,6 +1,6 @@
+import ExtendedJSON
 import Foundation
 import JSON
-import Mongo
 import Testbench
 import Testing
 

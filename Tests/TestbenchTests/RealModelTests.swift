@@ -1,7 +1,7 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
-import Mongo
 import Testing
 @testable import Testbench
 

@@ -1,4 +1,5 @@
 import Datasets
+import ExtendedJSON
 import Foundation
 import JSON
 import Logging
