@@ -59,8 +59,11 @@ let package = Package(
             "Testbench", "WorkflowQueue", "Datasets", "Postgres", "JSON", .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Helpers several test targets share (test server, HTTP stub, cleanup); never in a product.
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON", "TestSupport"]),
         .testTarget(name: "ExtendedJSONTests", dependencies: ["ExtendedJSON", "JSON"]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", "ExtendedJSON", "JSON"], exclude: ["Valgrind"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
@@ -68,11 +71,11 @@ let package = Package(
         .testTarget(name: "PythonRegexTests", dependencies: ["PythonRegex"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "PythonRegex"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON"], exclude: ["Fixtures"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
-        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "LMEval", "Datasets", "WorkflowQueue"]),
+        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "LMEval", "Datasets", "WorkflowQueue", "TestSupport"]),
         // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
-        .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
+        .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
         // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.
         .testTarget(name: "StackTests", dependencies: ["YAML", "JSON"]),
     ],

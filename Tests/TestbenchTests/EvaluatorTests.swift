@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import LMEval
 import Logging
+import TestSupport
 import Testing
 import WorkflowQueue
 @testable import Testbench

@@ -1,6 +1,7 @@
 import ExtendedJSON
 import Foundation
 import JSON
+import TestSupport
 import Testbench
 import Testing
 

@@ -2,6 +2,7 @@ import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
+import TestSupport
 import Testing
 @testable import Testbench
 

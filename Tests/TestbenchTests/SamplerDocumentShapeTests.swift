@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import LMEval
 import Mongo
+import TestSupport
 import Testing
 @testable import Testbench
 

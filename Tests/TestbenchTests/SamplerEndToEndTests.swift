@@ -4,6 +4,7 @@ import JSON
 import LMEval
 import Mongo
 import Postgres
+import TestSupport
 import Testing
 import WorkflowQueue
 @testable import Testbench
