@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "PythonRegex"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
+        .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
         .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "LMEval", "Datasets", "WorkflowQueue", "TestSupport"]),
         // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
         .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),

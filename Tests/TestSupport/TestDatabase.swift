@@ -49,11 +49,23 @@ public struct TestDatabase: Sendable {
     /// A new, empty database on the test server; returns its URI. Tests whose tables have fixed
     /// names (`task_registry`, dataset tables) and that need several connections use one each.
     public static func freshDatabase() async throws -> String {
-        let name = uniqueName("testbench")
+        try await createDatabase(prefix: "testbench").uri
+    }
+
+    /// A new, empty database named `<prefix>_<32 hex digits>`, with its URI (drop it with `dropDatabase`).
+    public static func createDatabase(prefix: String) async throws -> (name: String, uri: String) {
+        let name = uniqueName(prefix)
         let admin = try await connect()
         try await admin.execute("CREATE DATABASE \(Postgres.quoteIdentifier(name))")
         await admin.close()
-        return try uri(database: name)
+        return (name, try uri(database: name))
+    }
+
+    /// Drops database `name`, disconnecting its sessions; never fails (it runs as cleanup).
+    public static func dropDatabase(_ name: String) async {
+        guard let admin = try? await connect() else { return }
+        _ = try? await admin.execute("DROP DATABASE IF EXISTS \(Postgres.quoteIdentifier(name)) WITH (FORCE)")
+        await admin.close()
     }
 
     /// A connection on a fresh schema of the default database (dropped by `close()`).
