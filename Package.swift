@@ -20,8 +20,10 @@ let package = Package(
 
         // Engines: nothing here knows about tasks or workflows.
         .target(name: "JSON"),
+        // ObjectID and the Extended JSON $oid/$date forms, the same in every document store.
+        .target(name: "ExtendedJSON", dependencies: ["JSON"]),
         .target(name: "Postgres", dependencies: ["CLibPQ", "JSON"]),
-        .target(name: "Mongo", dependencies: ["CMongoC", "JSON"]),
+        .target(name: "Mongo", dependencies: ["CMongoC", "JSON", "ExtendedJSON"]),
         .target(name: "YAML", dependencies: ["CYAML"]),
         .target(name: "PythonRegex"),
         .target(name: "Jinja", dependencies: ["JSON", "PythonRegex"]),
@@ -33,20 +35,20 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [
-            "JSON", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowQueue",
+            "JSON", "ExtendedJSON", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowQueue",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // CLI: the `testbench` executable (module TestbenchCLI, so it never shares a folder name
         // with the Testbench library on a case-insensitive file system).
         .executableTarget(name: "TestbenchCLI", dependencies: [
-            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "Mongo", "JSON",
+            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "ExtendedJSON", "JSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Benchmarks (not tests): `swift run -c release testbench-bench queue`.
         .executableTarget(name: "testbench-bench", dependencies: [
-            "WorkflowQueue", "Postgres", "JSON", "Testbench", "LMEval", "Scoring", "Mongo",
+            "WorkflowQueue", "Postgres", "JSON", "Testbench", "LMEval", "Scoring", "ExtendedJSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -58,19 +60,23 @@ let package = Package(
             "Testbench", "WorkflowQueue", "Datasets", "Postgres", "JSON", .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Helpers several test targets share (test server, HTTP stub, cleanup); never in a product.
+        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON"]),
-        .testTarget(name: "MongoTests", dependencies: ["Mongo", "JSON"], exclude: ["Valgrind"]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON", "TestSupport"]),
+        .testTarget(name: "ExtendedJSONTests", dependencies: ["ExtendedJSON", "JSON"]),
+        .testTarget(name: "MongoTests", dependencies: ["Mongo", "ExtendedJSON", "JSON"], exclude: ["Valgrind"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PythonRegexTests", dependencies: ["PythonRegex"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "PythonRegex", "LMEval"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja", "Scoring"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON"], exclude: ["Fixtures"]),
-        .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
-        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON", "LMEval", "Datasets", "WorkflowQueue"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
+        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "LMEval", "Datasets", "WorkflowQueue", "TestSupport"]),
         // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
-        .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
+        .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
         // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.
         .testTarget(name: "StackTests", dependencies: ["YAML", "JSON"]),
     ],

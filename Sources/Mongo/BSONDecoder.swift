@@ -1,4 +1,5 @@
 internal import CMongoC
+import ExtendedJSON
 import JSON
 
 /// Reads libbson documents into JSON objects, writing BSON-only types as Extended JSON (relaxed).

@@ -1,5 +1,19 @@
 internal import CMongoC
+import ExtendedJSON
 import JSON
+
+// BSON types without a JSON equivalent travel inside JSONValue in MongoDB Extended JSON v2
+// (relaxed) shapes, so other modules build and read documents without touching BSON:
+//   ObjectId  ⇄ {"$oid": "<24 hex>"}      (module ExtendedJSON: ObjectID, JSONValue.objectID)
+//   datetime  ⇄ {"$date": "<ISO-8601>"}   (module ExtendedJSON: JSONValue.date, ExtendedJSONDate)
+//   .int      → int32 when it fits, else int64; both read back as .int
+//   .double   ⇄ double (NaN, ±infinity and -0.0 included)
+// Written from these exact single-key shapes (parsed by libbson): $numberLong, $numberInt,
+// $numberDouble, $numberDecimal, $binary, $timestamp, $regularExpression, $minKey, $maxKey,
+// $symbol, $code, $undefined, $dbPointer. Read back: Decimal128, binary, regex, timestamp and the
+// other rare types come out in libbson's relaxed Extended JSON form (best effort; libbson turns
+// a malformed $numberDecimal string into NaN rather than failing). Any other object whose keys
+// start with "$" (query and update operators) stays an ordinary document.
 
 /// Writes JSON objects into libbson documents, turning Extended JSON wrappers into BSON types.
 enum BSONEncoder {

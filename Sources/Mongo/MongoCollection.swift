@@ -1,4 +1,5 @@
 internal import CMongoC
+import ExtendedJSON
 import JSON
 
 /// A named collection on a pool (a value; no I/O until an operation runs). Every operation

@@ -1,10 +1,18 @@
 internal import CMongoC
 import Dispatch
+import Synchronization
 
-/// Process-wide libmongoc state: `mongoc_init()` runs exactly once, on first use.
-enum MongoRuntime {
+/// Process-wide libmongoc state: `mongoc_init()` runs exactly once, when the first MongoDB client
+/// pool is created (or the first operation runs), never for PostgreSQL-only work.
+public enum MongoRuntime {
+    private static let initializedFlag = Atomic<Bool>(false)
+
+    /// Whether this process has initialised libmongoc (tests check PostgreSQL-only paths never do).
+    public static var isInitialized: Bool { initializedFlag.load(ordering: .acquiring) }
+
     private static let initialized: Bool = {
         mongoc_init()
+        initializedFlag.store(true, ordering: .releasing)
         // libmongoc's default handler prints monitor DEBUG lines and repeats errors we already
         // throw (bad URIs, failed connections); keep only warnings and critical messages.
         mongoc_log_set_handler({ level, domain, message, _ in

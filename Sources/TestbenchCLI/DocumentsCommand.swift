@@ -1,6 +1,6 @@
 import ArgumentParser
+import ExtendedJSON
 import JSON
-import Mongo
 import Testbench
 
 struct DocumentsCommand: AsyncParsableCommand {
@@ -103,7 +103,7 @@ struct DocumentsCommand: AsyncParsableCommand {
     static func text(_ value: JSONValue?) -> String {
         guard let value else { return "-" }
         if let id = value.objectIDValue { return id.hex }
-        if case let .object(object) = value, object.count == 1, case let .string(date)? = object["$date"] { return date }
+        if let ms = value.dateMillisecondsSince1970, let date = ExtendedJSONDate.isoString(milliseconds: ms) { return date }
         if case let .string(s) = value { return s }
         return value.serialized(jsonFormat)
     }

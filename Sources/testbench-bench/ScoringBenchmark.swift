@@ -1,8 +1,8 @@
 import ArgumentParser
+import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
-import Mongo
 import Scoring
 import Testbench
 

@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+import TestSupport
 import Testing
 
 /// Runs the built `testbench` binary and gives each test its own database.
@@ -17,34 +17,13 @@ enum CLIHarness {
         return try #require(found, "the testbench binary was not found next to the tests (looked at \(candidates.map(\.path))); run `swift build` first")
     }
 
-    static func serverURI() throws -> String {
-        try #require(
-            ProcessInfo.processInfo.environment["TESTBENCH_TEST_POSTGRES_URI"],
-            "TESTBENCH_TEST_POSTGRES_URI is not set; run: scripts/with-test-postgres.sh swift test --filter CLITests")
-    }
-
-    /// Creates a database for one test; returns its URI.
+    /// Creates a database for one test; returns its name and URI.
     static func createDatabase() async throws -> (name: String, uri: String) {
-        let server = try serverURI()
-        let name = "cli_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-        let admin = try await PostgresConnection.connect(uri: server)
-        try await admin.execute("CREATE DATABASE \(Postgres.quoteIdentifier(name))")
-        await admin.close()
-        return (name, try uri(server, database: name))
+        try await TestDatabase.createDatabase(prefix: "cli")
     }
 
     static func dropDatabase(_ name: String) async {
-        guard let server = try? serverURI(), let admin = try? await PostgresConnection.connect(uri: server) else { return }
-        _ = try? await admin.execute("DROP DATABASE IF EXISTS \(Postgres.quoteIdentifier(name)) WITH (FORCE)")
-        await admin.close()
-    }
-
-    /// The server URI pointed at another database (URI or keyword form).
-    static func uri(_ server: String, database: String) throws -> String {
-        guard server.hasPrefix("postgres://") || server.hasPrefix("postgresql://") else { return server + " dbname=\(database)" }
-        var components = try #require(URLComponents(string: server), "cannot parse \(server)")
-        components.path = "/" + database
-        return try #require(components.string)
+        await TestDatabase.dropDatabase(name)
     }
 
     /// Writes a configuration file for the CLI and returns its path.

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Postgres
+import TestSupport
 import Testing
 
 @Suite struct CLIUsageTests {
@@ -200,7 +201,7 @@ import Testing
         try await withCleanup({
             await admin.close()
             await CLIHarness.dropDatabase(database.name)
-            if let server = try? CLIHarness.serverURI(), let connection = try? await PostgresConnection.connect(uri: server) {
+            if let server = try? TestDatabase.uri(), let connection = try? await PostgresConnection.connect(uri: server) {
                 _ = try? await connection.execute("DROP ROLE IF EXISTS \(role)")
                 await connection.close()
             }

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Postgres
+import TestSupport
 import Testing
 
 /// The product's commands as a user runs them: the binary, a config file, a real database.

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// `testbench run` and `testbench leaderboard` as a user runs them.

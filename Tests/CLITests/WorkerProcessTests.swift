@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import Logging
 import Postgres
+import TestSupport
 import Testing
 import WorkflowQueue
 

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import TestSupport
 import Testing
 
 /// `workflow result --wait` across a lost database connection: it reconnects within

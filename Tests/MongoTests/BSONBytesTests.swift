@@ -1,3 +1,4 @@
+import ExtendedJSON
 import JSON
 import Mongo
 import Testing

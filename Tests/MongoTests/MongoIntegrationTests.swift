@@ -1,3 +1,4 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import Mongo

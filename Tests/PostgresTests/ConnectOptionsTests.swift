@@ -1,6 +1,7 @@
 import Foundation
-@testable import Postgres
+import TestSupport
 import Testing
+@testable import Postgres
 
 @Suite struct ConnectOptionsTests {
     @Test(arguments: [

@@ -1,7 +1,9 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import Mongo
 import Postgres
+import TestSupport
 import Testbench
 import Testing
 
@@ -20,12 +22,12 @@ import Testing
     func makeStore(_ backend: Backend) async throws -> any DocumentStore {
         switch backend {
         case .postgres:
-            let store = PostgresDocumentStore(pool: try TestDatabase.pool(), schema: TestDatabase.uniqueSchema("docs"))
+            let store = PostgresDocumentStore(pool: try TestDatabase.pool(), schema: TestDatabase.uniqueName("docs"))
             try await store.prepare()
             return store
         case .mongodb:
             let pool = try MongoClientPool(uri: try #require(Self.mongoURI))
-            let store = MongoDocumentStore(pool: pool, databaseName: TestDatabase.uniqueSchema("testbench_docs"))
+            let store = MongoDocumentStore(pool: pool, databaseName: TestDatabase.uniqueName("testbench_docs"))
             try await store.prepare()
             return store
         }

@@ -1,9 +1,11 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
 import Logging
 import Mongo
 import Synchronization
+import TestSupport
 import Testing
 import WorkflowQueue
 @testable import Testbench

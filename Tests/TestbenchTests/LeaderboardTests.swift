@@ -1,6 +1,7 @@
+import ExtendedJSON
 import Foundation
 import JSON
-import Mongo
+import TestSupport
 import Testbench
 import Testing
 

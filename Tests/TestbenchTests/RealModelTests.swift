@@ -1,7 +1,8 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
-import Mongo
+import TestSupport
 import Testing
 @testable import Testbench
 

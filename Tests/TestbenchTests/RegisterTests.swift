@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import Logging
 import Postgres
+import TestSupport
 import Testbench
 import Testing
 import WorkflowQueue

@@ -1,7 +1,9 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
 import Mongo
+import TestSupport
 import Testing
 @testable import Testbench
 import WorkflowQueue

@@ -1,8 +1,10 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
 import Mongo
 import Postgres
+import TestSupport
 import Testing
 import WorkflowQueue
 @testable import Testbench

@@ -1,9 +1,11 @@
 import Datasets
+import ExtendedJSON
 import Foundation
 import JSON
 import Logging
 import Mongo
 import Postgres
+import TestSupport
 import Testbench
 import Testing
 import WorkflowQueue
@@ -32,8 +34,8 @@ struct SamplerWorld {
     /// With `mongoURI`, documents go to a fresh MongoDB database instead of PostgreSQL JSONB.
     static func make(timeouts: [String: ServiceTimeouts] = [:], mongoURI: String? = nil,
                      wrap: (any DocumentStore) -> any DocumentStore = { $0 }) async throws -> SamplerWorld {
-        let base = try TestDatabase.uri
-        let schema = TestDatabase.uniqueSchema("sampler")
+        let base = try TestDatabase.uri()
+        let schema = TestDatabase.uniqueName("sampler")
         let setup = try await PostgresConnection.connect(uri: base)
         try await setup.execute("CREATE SCHEMA \(Postgres.quoteIdentifier(schema))")
         await setup.close()

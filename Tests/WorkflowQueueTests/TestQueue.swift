@@ -3,6 +3,7 @@ import JSON
 import Logging
 import Postgres
 import Synchronization
+import TestSupport
 import Testing
 @testable import WorkflowQueue
 
@@ -15,9 +16,7 @@ struct TestQueue {
     let registry: WorkflowRegistry
 
     static func uri() throws -> String {
-        try #require(
-            ProcessInfo.processInfo.environment["TESTBENCH_TEST_POSTGRES_URI"],
-            "TESTBENCH_TEST_POSTGRES_URI is not set; run: scripts/with-test-postgres.sh swift test --filter WorkflowQueueTests")
+        try TestDatabase.uri()
     }
 
     /// Fast options for tests: 3 attempts, 20 ms first retry. The heartbeat timeout stays well above

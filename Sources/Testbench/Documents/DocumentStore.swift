@@ -1,5 +1,5 @@
+import ExtendedJSON
 import JSON
-import Mongo
 
 /// A sampled task with everything the requester needs, written and replaced as one unit.
 public struct TaskTree: Sendable, Equatable {

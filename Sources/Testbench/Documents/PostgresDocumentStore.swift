@@ -1,5 +1,5 @@
+import ExtendedJSON
 import JSON
-import Mongo
 import Postgres
 
 /// The embedded document store: the original's collections as JSONB tables in one PostgreSQL schema,

@@ -1,8 +1,8 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
 import Logging
-import Mongo
 import Scoring
 import WorkflowQueue
 

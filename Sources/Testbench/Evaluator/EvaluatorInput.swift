@@ -1,5 +1,5 @@
+import ExtendedJSON
 import JSON
-import Mongo
 import WorkflowQueue
 
 /// The Evaluator workflow input, `{"framework": "lmeh", "task_id": "<24 hex>"}`, as the original's

@@ -1,7 +1,7 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
-import Mongo
 import Scoring
 import WorkflowQueue
 
@@ -235,12 +235,9 @@ public enum TaskEvaluation {
             documents = docOrder.compactMap { byDoc[$0] }
         }
 
-        /// An ObjectId's hex as stored (`{"$oid": "<hex>"}`), lowercased, without decoding it.
+        /// An ObjectId's hex (`{"$oid": "<hex>"}`), lowercase whichever case it was stored in.
         static func key(_ value: JSONValue?) -> String? {
-            guard case let .object(object)? = value, object.count == 1, case let .string(hex)? = object["$oid"], hex.utf8.count == 24 else {
-                return nil
-            }
-            return hex.utf8.contains { (65...70).contains($0) } ? hex.lowercased() : hex
+            value?.objectIDValue?.hex
         }
     }
 }
@@ -253,8 +250,6 @@ public enum EvaluatorIDs {
     private static func derived(_ task: ObjectID, _ kind: String) -> ObjectID {
         let high = SamplerIDs.fnv1a(task.hex + "/" + kind)
         let low = SamplerIDs.fnv1a(kind + "#" + task.hex)
-        let bytes = (0..<8).reversed().map { UInt8(truncatingIfNeeded: high >> (8 * UInt64($0))) }
-            + (0..<4).reversed().map { UInt8(truncatingIfNeeded: low >> (8 * UInt64($0))) }
-        return ObjectID(bytes: bytes) ?? task
+        return ObjectID(high: high, low: UInt32(truncatingIfNeeded: low))
     }
 }

@@ -1,6 +1,6 @@
+import ExtendedJSON
 import Foundation
 import JSON
-import Mongo
 
 /// One supplier's standing on one task, from its stored `results`.
 public struct LeaderboardEntry: Sendable, Equatable {

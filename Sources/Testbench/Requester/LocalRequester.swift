@@ -1,7 +1,7 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import Logging
-import Mongo
 
 /// What one requester pass did for a task.
 public struct RequesterSummary: Sendable, Equatable {

@@ -1,9 +1,9 @@
 import Datasets
+import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
 import Logging
-import Mongo
 import Postgres
 import WorkflowQueue
 

@@ -1,4 +1,4 @@
-import Mongo
+import ExtendedJSON
 
 /// Document ids derived from the workflow run, so every attempt of a run writes the same ids and a
 /// retry replaces whatever a crashed attempt left. (Their embedded "timestamps" carry no time.)
@@ -7,7 +7,7 @@ public enum SamplerIDs {
     public static func taskID(runID: String) -> ObjectID {
         let high = fnv1a("testbench.sampler.task/" + runID)
         let low = fnv1a("testbench.sampler.task#" + runID)
-        return ObjectID(bytes: bigEndian(high, count: 8) + bigEndian(low, count: 4)) ?? ObjectID()
+        return ObjectID(high: high, low: UInt32(truncatingIfNeeded: low))
     }
 
     /// The id of instance `index` of `task`: a hash of the task id, then the index (so ids sort in index order).
@@ -18,7 +18,7 @@ public enum SamplerIDs {
 
     private static func child(_ task: ObjectID, _ kind: String, _ index: Int) -> ObjectID {
         let prefix = fnv1a(task.hex + "/" + kind)
-        return ObjectID(bytes: bigEndian(prefix, count: 8) + bigEndian(UInt64(UInt32(truncatingIfNeeded: index)), count: 4)) ?? ObjectID()
+        return ObjectID(high: prefix, low: UInt32(truncatingIfNeeded: index))
     }
 
     static func fnv1a(_ text: String) -> UInt64 {
@@ -28,10 +28,5 @@ public enum SamplerIDs {
             hash = hash &* 0x0000_0100_0000_01B3
         }
         return hash
-    }
-
-    /// The low `count` bytes of `value`, most significant first.
-    private static func bigEndian(_ value: UInt64, count: Int) -> [UInt8] {
-        (0..<count).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
     }
 }

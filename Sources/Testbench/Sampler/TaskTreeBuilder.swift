@@ -1,7 +1,7 @@
+import ExtendedJSON
 import Foundation
 import JSON
 import LMEval
-import Mongo
 
 /// Turns rendered documents into the original's `tasks`, `instances` and `prompts` documents.
 struct TaskTreeBuilder {

@@ -5,22 +5,21 @@ import Glibc
 import Darwin
 #endif
 
-// Shared by several test targets: each target's folder holds a symlink to this file
-// (Tests/DatasetsTests, Tests/TestbenchTests), so it compiles into each target on its own.
-
 /// A tiny HTTP/1.1 server on 127.0.0.1 (a free port) for client tests: one thread per
 /// connection, `Connection: close`, answers from a route closure, records every request
 /// (with its body, read by Content-Length).
-final class TestHTTPServer: @unchecked Sendable {
-    struct Request: Sendable {
-        var method: String
-        var path: String
-        var query: [String: String]
-        var headers: [String: String]
-        var body: String
+public final class TestHTTPServer: @unchecked Sendable {
+    /// One request as the server read it.
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var query: [String: String]
+        public var headers: [String: String]
+        public var body: String
     }
 
-    indirect enum Response: Sendable {
+    /// How the server answers a request.
+    public indirect enum Response: Sendable {
         case json(Int, String)
         /// Any status, content type and body bytes (e.g. a body that is not JSON).
         case raw(Int, contentType: String, body: String)
@@ -32,7 +31,8 @@ final class TestHTTPServer: @unchecked Sendable {
         case drop
     }
 
-    let port: UInt16
+    /// The loopback port it listens on.
+    public let port: UInt16
     private let listener: Int32
     private let route: @Sendable (Request) -> Response
     private let lock = NSLock()
@@ -41,14 +41,17 @@ final class TestHTTPServer: @unchecked Sendable {
     private var inFlight = 0
     private var maxInFlight = 0
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:<port>`.
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    var requests: [Request] { lock.withLock { recorded } }
+    /// Every request so far, in arrival order.
+    public var requests: [Request] { lock.withLock { recorded } }
 
     /// The most requests the server was answering at the same time.
-    var peakConcurrency: Int { lock.withLock { maxInFlight } }
+    public var peakConcurrency: Int { lock.withLock { maxInFlight } }
 
-    init(route: @escaping @Sendable (Request) -> Response) throws {
+    /// Starts listening; `route` answers each request (on the connection's own thread).
+    public init(route: @escaping @Sendable (Request) -> Response) throws {
         self.route = route
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
@@ -74,7 +77,8 @@ final class TestHTTPServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    func stop() {
+    /// Closes the listener; hanging and delayed answers end soon after.
+    public func stop() {
         let wasStopped = lock.withLock { () -> Bool in
             defer { stopped = true }
             return stopped

@@ -1,18 +1,11 @@
 import Foundation
 import JSON
 
-// BSON types without a JSON equivalent travel inside JSONValue in MongoDB Extended JSON v2
-// (relaxed) shapes, so other modules build and read documents without touching BSON:
+// The two values every document store writes that JSON has no type for, in MongoDB Extended JSON
+// v2 (relaxed) shapes. MongoDB stores them as BSON ObjectId and UTC datetime; PostgreSQL stores the
+// JSON itself. This file is their one parser and formatter:
 //   ObjectId  ⇄ {"$oid": "<24 hex>"}
 //   datetime  ⇄ {"$date": "<ISO-8601, ms, Z>"} (years 0–9999; else {"$date": {"$numberLong": "<ms>"}})
-//   .int      → int32 when it fits, else int64; both read back as .int
-//   .double   ⇄ double (NaN, ±infinity and -0.0 included)
-// Written from these exact single-key shapes (parsed by libbson): $numberLong, $numberInt,
-// $numberDouble, $numberDecimal, $binary, $timestamp, $regularExpression, $minKey, $maxKey,
-// $symbol, $code, $undefined, $dbPointer. Read back: Decimal128, binary, regex, timestamp and the
-// other rare types come out in libbson's relaxed Extended JSON form (best effort; libbson turns
-// a malformed $numberDecimal string into NaN rather than failing). Any other object whose keys
-// start with "$" (query and update operators) stays an ordinary document.
 extension JSONValue {
     /// `{"$oid": "<24 hex>"}`, stored as a BSON ObjectId.
     public static func objectID(_ id: ObjectID) -> JSONValue {
@@ -21,13 +14,13 @@ extension JSONValue {
 
     /// `{"$date": "<ISO-8601, milliseconds, Z>"}`, stored as a BSON UTC datetime (millisecond precision).
     public static func date(_ date: Date) -> JSONValue {
-        self.date(millisecondsSince1970: MongoDate.milliseconds(from: date))
+        self.date(millisecondsSince1970: ExtendedJSONDate.milliseconds(from: date))
     }
 
     /// A BSON UTC datetime from milliseconds since 1970 (negative before 1970).
     /// Years 0...9999 use the ISO string form, others `{"$date": {"$numberLong": "…"}}`.
     public static func date(millisecondsSince1970 ms: Int64) -> JSONValue {
-        if let text = MongoDate.isoString(milliseconds: ms) {
+        if let text = ExtendedJSONDate.isoString(milliseconds: ms) {
             return .object(["$date": .string(text)])
         }
         return .object(["$date": .object(["$numberLong": .string(String(ms))])])
@@ -44,7 +37,7 @@ extension JSONValue {
     public var dateMillisecondsSince1970: Int64? {
         guard case let .object(object) = self, object.count == 1, let payload = object["$date"] else { return nil }
         switch payload {
-        case let .string(text): return MongoDate.milliseconds(isoString: text)
+        case let .string(text): return ExtendedJSONDate.milliseconds(isoString: text)
         case let .int(ms): return Int64(ms)
         case let .object(long):
             guard long.count == 1, case let .string(digits)? = long["$numberLong"] else { return nil }
@@ -59,11 +52,12 @@ extension JSONValue {
     }
 }
 
-/// Conversions between BSON datetimes (Int64 ms since 1970, UTC) and ISO-8601 strings.
-enum MongoDate {
+/// Conversions between Extended JSON datetimes (Int64 ms since 1970, UTC) and ISO-8601 strings.
+public enum ExtendedJSONDate {
     private static let msPerDay: Int64 = 86_400_000
 
-    static func milliseconds(from date: Date) -> Int64 {
+    /// Milliseconds since 1970 of `date`, rounded, clamped to Int64.
+    public static func milliseconds(from date: Date) -> Int64 {
         let ms = (date.timeIntervalSince1970 * 1000).rounded()
         if ms >= 9.2e18 { return Int64.max }
         if ms <= -9.2e18 { return Int64.min }
@@ -71,7 +65,7 @@ enum MongoDate {
     }
 
     /// "YYYY-MM-DDTHH:MM:SS.mmmZ", or nil outside years 0...9999.
-    static func isoString(milliseconds ms: Int64) -> String? {
+    public static func isoString(milliseconds ms: Int64) -> String? {
         let (days, msOfDayRaw) = ms.quotientAndRemainder(dividingBy: msPerDay)
         var day = days
         var msOfDay = msOfDayRaw
@@ -89,7 +83,7 @@ enum MongoDate {
     }
 
     /// Parses "YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM|±HHMM)"; fractions below a millisecond are truncated.
-    static func milliseconds(isoString text: String) -> Int64? {
+    public static func milliseconds(isoString text: String) -> Int64? {
         var scanner = DigitScanner(Array(text.utf8))
         guard let year = scanner.number(4), scanner.skip("-"), let month = scanner.number(2), scanner.skip("-"),
               let day = scanner.number(2), scanner.skip("T") || scanner.skip("t") || scanner.skip(" "),

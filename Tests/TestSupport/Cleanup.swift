@@ -3,7 +3,7 @@
 /// Tests use this instead of `defer { Task { … } }`: an unstructured cleanup task can still be
 /// opening a connection when the test process exits, and libpq's GSSAPI probe then aborts in
 /// krb5's already-finalised mutexes.
-func withCleanup<T>(_ cleanup: () async -> Void, _ body: () async throws -> T) async throws -> T {
+public func withCleanup<T>(_ cleanup: () async -> Void, _ body: () async throws -> T) async throws -> T {
     let value: T
     do {
         value = try await body()

@@ -1,1 +1,0 @@
-../Shared/TestHTTPServer.swift
