@@ -19,27 +19,29 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
         // Engines: nothing here knows about tasks or workflows.
-        .target(name: "JSON"),
+        // Python's semantics (str/repr, float text, str methods, literals, random.Random), below everything that follows Python.
+        .target(name: "Python"),
+        .target(name: "JSON", dependencies: ["Python"]),
         .target(name: "Postgres", dependencies: ["CLibPQ", "JSON"]),
         .target(name: "Mongo", dependencies: ["CMongoC", "JSON"]),
-        .target(name: "YAML", dependencies: ["CYAML"]),
-        .target(name: "PythonRegex"),
-        .target(name: "Jinja", dependencies: ["JSON", "PythonRegex"]),
+        .target(name: "YAML", dependencies: ["CYAML", "Python"]),
+        .target(name: "PythonRegex", dependencies: ["Python"]),
+        .target(name: "Jinja", dependencies: ["JSON", "Python", "PythonRegex"]),
 
         // Domain.
-        .target(name: "LMEval", dependencies: ["JSON", "YAML", "Jinja"]),
-        .target(name: "Scoring", dependencies: ["JSON", "PythonRegex", "Jinja"]),
-        .target(name: "Datasets", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "LMEval", dependencies: ["JSON", "Python", "YAML", "Jinja"]),
+        .target(name: "Scoring", dependencies: ["JSON", "Python", "PythonRegex"]),
+        .target(name: "Datasets", dependencies: ["JSON", "Python", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [
-            "JSON", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowQueue",
+            "JSON", "Python", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowQueue",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // CLI: the `testbench` executable (module TestbenchCLI, so it never shares a folder name
         // with the Testbench library on a case-insensitive file system).
         .executableTarget(name: "TestbenchCLI", dependencies: [
-            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "Mongo", "JSON",
+            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "Mongo", "JSON", "Python",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -51,23 +53,24 @@ let package = Package(
         ]),
 
         // Ingestion benchmark (scripts/bench-ingest.sh): Datasets' COPY load against psql's \copy.
-        .executableTarget(name: "testbench-ingest-bench", dependencies: ["Datasets", "Postgres", "JSON"]),
+        .executableTarget(name: "testbench-ingest-bench", dependencies: ["Datasets", "Postgres", "JSON", "Python"]),
         // Sampler benchmark: prompts built and stored per second through SamplerActivity.
         .executableTarget(name: "testbench-sampler-bench", dependencies: [
             "Testbench", "WorkflowQueue", "Datasets", "Postgres", "JSON", .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .testTarget(name: "PythonTests", dependencies: ["Python", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON"]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", "JSON"], exclude: ["Valgrind"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON", "Python"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PythonRegexTests", dependencies: ["PythonRegex"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "PythonRegex"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "Python", "PythonRegex"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "Python", "YAML", "Jinja"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
-        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON", "LMEval", "Datasets", "WorkflowQueue"]),
+        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "JSON", "Python", "LMEval", "Datasets", "WorkflowQueue"]),
         // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
         .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON"]),
         // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.

@@ -1,4 +1,5 @@
 import Foundation
+import Python
 
 /// Jinja2's built-in filters (the subset templates use) plus lm-eval's `regex_replace`.
 enum Filters {

@@ -1,3 +1,5 @@
+import Python
+
 /// Python methods of str, list, tuple and dict that templates call.
 enum Methods {
     static func call(_ receiver: Value, _ name: String, _ args: CallArgs) throws(RenderFailure) -> Value {

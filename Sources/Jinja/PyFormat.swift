@@ -1,4 +1,5 @@
 import Foundation
+import Python
 
 /// Python's `str.format()` and format-spec mini-language (the common subset).
 enum PyFormat {
@@ -265,7 +266,7 @@ enum PyFormat {
                     if let p = spec.precision {
                         digits = String(format: "%.\(max(p, 1))g", magnitude)
                     } else {
-                        digits = PythonRepr.float(magnitude)
+                        digits = PythonFloat.repr(magnitude)
                     }
                 default:
                     throw .valueError("Unknown format code '\(type.map(String.init) ?? "")' for object of type '\(value.typeName)'")

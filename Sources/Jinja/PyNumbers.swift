@@ -1,4 +1,5 @@
 import Foundation
+import Python
 
 /// Python's `int()`, `float()` and `round()` on template values.
 enum PyNumbers {

@@ -1,4 +1,5 @@
 import Foundation
+import Python
 
 /// Python's operators: truthiness, equality, ordering, arithmetic and `in`.
 enum PyOps {

@@ -1,4 +1,5 @@
 import JSON
+import Python
 
 /// Where a task's rows come from (PostgreSQL tables, a local JSONL folder, test arrays).
 public protocol DocumentSource: Sendable {

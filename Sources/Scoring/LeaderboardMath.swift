@@ -1,5 +1,5 @@
 import JSON
-import Jinja
+import Python
 import PythonRegex
 
 /// Native `process_results` of lm-eval's `leaderboard/math` tasks (`utils.process_results`),
@@ -87,7 +87,7 @@ enum LeaderboardMath {
             s = (try? regex.sub(template, in: s)) ?? s
         }
         s = PyText.replace(s, "$", "")
-        if PythonText.isDigit(PyText.replace(s, ",", "")) { s = PyText.replace(s, ",", "") }
+        if PyText.isDigit(PyText.replace(s, ",", "")) { s = PyText.replace(s, ",", "") }
         return s
     }
 

@@ -1,5 +1,5 @@
 import JSON
-import Jinja
+import Python
 
 /// Scores a generate_until task's responses the way lm-eval 0.4.9 does: every filter pipeline
 /// of `filter_list` (or the default "none" = `take_first`), then the task's `process_results`

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import LMEval
+import Python
 import Scoring
 
 /// Which filter pipeline's which metric is a sample's stored score.
@@ -77,7 +78,7 @@ public struct TaskScoring: Sendable {
         let selected: ScoreSelection
         if let value = config.metadata?["testbench_score"], !value.isNull {
             guard case let .mapping(mapping) = value, case let .string(filter)? = mapping["filter"], case let .string(metric)? = mapping["metric"] else {
-                throw fail("metadata.testbench_score must be a mapping {filter: <filter_list name>, metric: <metric name>}, got \(PythonText.str(value.json))")
+                throw fail("metadata.testbench_score must be a mapping {filter: <filter_list name>, metric: <metric name>}, got \(PythonValue.str(value.json))")
             }
             selected = ScoreSelection(filter: filter, metric: metric, configured: true)
         } else {
@@ -133,7 +134,7 @@ public struct TaskScoring: Sendable {
                 guard case let .array(items) = value else {
                     throw EvaluatorError("doc \(docID): doc_to_choice returned a \(value.typeName), not a list", type: "LMEH")
                 }
-                choices = items.map { $0.stringValue ?? PythonText.str($0) }
+                choices = items.map { $0.stringValue ?? PythonValue.str($0) }
             }
             return ScoringSample(docID: docID, doc: doc, target: target, choices: choices, responses: responses)
         } catch let error as EvaluatorError {
@@ -153,7 +154,7 @@ public struct TaskScoring: Sendable {
         case let .int(i)?: return .success(Double(i))
         case let .bool(b)?: return .success(b ? 1 : 0)
         case let value:
-            return .failure(EvaluatorError("doc \(score.docID): metric '\(selection.metric)' (filter '\(selection.filter)') has no numeric value (\(value.map { PythonText.str($0) } ?? "missing"))", type: "LMEH"))
+            return .failure(EvaluatorError("doc \(score.docID): metric '\(selection.metric)' (filter '\(selection.filter)') has no numeric value (\(value.map { PythonValue.str($0) } ?? "missing"))", type: "LMEH"))
         }
     }
 }

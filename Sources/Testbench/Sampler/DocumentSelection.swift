@@ -1,4 +1,5 @@
 import LMEval
+import Python
 
 /// Which documents of the evaluation split a sample takes. Ids are lm-eval doc ids: 0-based
 /// positions within the evaluation split (`__id - min(__id)` of the split).
