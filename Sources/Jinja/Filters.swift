@@ -206,7 +206,7 @@ enum Filters {
         case let .undefined(u): throw .undefined(u)
         case let .bool(b): return .int(b ? 1 : 0)
         case let .int(i): return .int(i)
-        case let .double(d): return try PyNumbers.truncate(d).map(Value.int)
+        case let .double(d): return try PyOps.truncate(d).map(Value.int)
         case let .string(s):
             switch PyNumbers.parseInt(s, base: base) {
             case let .value(i): return .int(i)
@@ -214,7 +214,7 @@ enum Filters {
             case .invalid:
                 // Jinja2's fallback `int(float(value))` also swallows OverflowError.
                 guard let d = PyNumbers.parseFloat(s), d.isFinite else { return nil }
-                return try PyNumbers.truncate(d).map(Value.int)
+                return try PyOps.truncate(d).map(Value.int)
             }
         default: return nil
         }

@@ -393,7 +393,7 @@ enum PyPrintf {
                 let i: Int
                 switch n {
                 case let .int(v): i = v
-                case let .double(d): i = try PyNumbers.truncate(d) ?? 0
+                case let .double(d): i = try PyOps.truncate(d) ?? 0
                 }
                 body = try PyFormat.formatValue(.int(i), spec: spec + "d")
             case "f", "F", "e", "E", "g", "G", "x", "X", "o":
