@@ -150,7 +150,7 @@ public struct TaskConfig: Sendable, Hashable {
         case let .double(d): return .double(d)
         case let .bool(b): return .double(b ? 1 : 0)
         case let .string(s):
-            if let d = Double(s.trimmingCharacters(in: .whitespacesAndNewlines)) { return .double(d) }
+            if let d = PyNumbers.parseFloat(s) { return .double(d) }
             fallthrough
         default:
             throw LMEvalError(.invalidConfig, task: task, file: file,
