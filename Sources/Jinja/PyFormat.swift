@@ -264,7 +264,7 @@ enum PyFormat {
                     digits = String(format: "%.\(spec.precision ?? 6)f", magnitude * 100) + "%"
                 case nil:
                     if let p = spec.precision {
-                        digits = String(format: "%.\(max(p, 1))g", magnitude)
+                        digits = PythonFloat.format(magnitude, precision: p)
                     } else {
                         digits = PythonFloat.repr(magnitude)
                     }

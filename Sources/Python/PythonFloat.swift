@@ -1,3 +1,5 @@
+import Foundation
+
 /// Python's text for a `float`: `repr()`/`str()` and the spellings `json.dumps` writes.
 public enum PythonFloat {
     /// `repr(d)`: the shortest round-tripping digits, positional when the decimal exponent is in
@@ -13,6 +15,34 @@ public enum PythonFloat {
         if d.isNaN { return "NaN" }
         if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
         return finite(d)
+    }
+
+    /// `format(d, ".{precision}")`: like `g`, but switching to an exponent one digit sooner and
+    /// keeping one digit past the point (`1.0`, not `1`).
+    public static func format(_ d: Double, precision: Int) -> String {
+        if d.isNaN { return "nan" }
+        if d.isInfinite { return d < 0 ? "-inf" : "inf" }
+        let p = max(precision, 1)
+        // glibc rounds the exact binary value to p digits, as CPython's dtoa does.
+        let scientific = String(format: "%.\(p - 1)e", d)
+        guard let e = scientific.firstIndex(of: "e"), let exponent = Int(scientific[scientific.index(after: e)...]) else {
+            return scientific
+        }
+        let point = exponent + 1
+        if point <= -4 || point > p - 1 {
+            return trimmingZeros(String(scientific[..<e])) + scientific[e...]
+        }
+        let fixed = trimmingZeros(String(format: "%.\(p - point)f", d))
+        return fixed.contains(".") ? fixed : fixed + ".0"
+    }
+
+    /// `1.500` as `1.5`, `2.000` as `2`.
+    private static func trimmingZeros(_ text: String) -> String {
+        guard text.contains(".") else { return text }
+        var trimmed = Substring(text)
+        while trimmed.last == "0" { trimmed = trimmed.dropLast() }
+        if trimmed.last == "." { trimmed = trimmed.dropLast() }
+        return String(trimmed)
     }
 
     private static func finite(_ d: Double) -> String {
