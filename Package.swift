@@ -19,30 +19,32 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
 
         // Engines: nothing here knows about tasks or workflows.
-        .target(name: "JSON"),
+        // Python's semantics (str/repr, float text, str methods, literals, random.Random), below everything that follows Python.
+        .target(name: "Python"),
+        .target(name: "JSON", dependencies: ["Python"]),
         // ObjectID and the Extended JSON $oid/$date forms, the same in every document store.
         .target(name: "ExtendedJSON", dependencies: ["JSON"]),
         .target(name: "Postgres", dependencies: ["CLibPQ", "JSON"]),
         .target(name: "Mongo", dependencies: ["CMongoC", "JSON", "ExtendedJSON"]),
-        .target(name: "YAML", dependencies: ["CYAML"]),
-        .target(name: "PythonRegex"),
-        .target(name: "Jinja", dependencies: ["JSON", "PythonRegex"]),
+        .target(name: "YAML", dependencies: ["CYAML", "Python"]),
+        .target(name: "PythonRegex", dependencies: ["Python"]),
+        .target(name: "Jinja", dependencies: ["JSON", "Python", "PythonRegex"]),
 
         // Domain.
         // LMEval reads task YAML into Scoring's typed specs and binds every `!function` to a native.
-        .target(name: "LMEval", dependencies: ["JSON", "YAML", "Jinja", "PythonRegex", "Scoring"]),
-        .target(name: "Scoring", dependencies: ["JSON", "PythonRegex", "Jinja"]),
-        .target(name: "Datasets", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "LMEval", dependencies: ["JSON", "Python", "YAML", "Jinja", "PythonRegex", "Scoring"]),
+        .target(name: "Scoring", dependencies: ["JSON", "Python", "PythonRegex"]),
+        .target(name: "Datasets", dependencies: ["JSON", "Python", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [
-            "JSON", "ExtendedJSON", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowQueue",
+            "JSON", "Python", "ExtendedJSON", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowQueue",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // CLI: the `testbench` executable (module TestbenchCLI, so it never shares a folder name
         // with the Testbench library on a case-insensitive file system).
         .executableTarget(name: "TestbenchCLI", dependencies: [
-            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "ExtendedJSON", "JSON",
+            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "ExtendedJSON", "JSON", "Python",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -54,7 +56,7 @@ let package = Package(
         ]),
 
         // Ingestion benchmark (scripts/bench-ingest.sh): Datasets' COPY load against psql's \copy.
-        .executableTarget(name: "testbench-ingest-bench", dependencies: ["Datasets", "Postgres", "JSON"]),
+        .executableTarget(name: "testbench-ingest-bench", dependencies: ["Datasets", "Postgres", "JSON", "Python"]),
         // Sampler benchmark: prompts built and stored per second through SamplerActivity.
         .executableTarget(name: "testbench-sampler-bench", dependencies: [
             "Testbench", "WorkflowQueue", "Datasets", "Postgres", "JSON", .product(name: "Logging", package: "swift-log"),
@@ -63,18 +65,19 @@ let package = Package(
         // Helpers several test targets share (test server, HTTP stub, cleanup); never in a product.
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
 
+        .testTarget(name: "PythonTests", dependencies: ["Python", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON", "TestSupport"]),
         .testTarget(name: "ExtendedJSONTests", dependencies: ["ExtendedJSON", "JSON"]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", "ExtendedJSON", "JSON"], exclude: ["Valgrind"]),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON", "Python"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PythonRegexTests", dependencies: ["PythonRegex"]),
-        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "PythonRegex", "LMEval"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "YAML", "Jinja", "Scoring"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "Python", "PythonRegex", "LMEval"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "Python", "YAML", "Jinja", "Scoring"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
-        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "LMEval", "Datasets", "WorkflowQueue", "TestSupport"]),
+        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "Python", "LMEval", "Datasets", "WorkflowQueue", "TestSupport"]),
         // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
         .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
         // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.

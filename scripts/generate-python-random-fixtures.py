@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Tests/LMEvalTests/Fixtures/random/cpython-random.json: values CPython's
+"""Writes Tests/PythonTests/Fixtures/random/cpython-random.json: values CPython's
 random.Random gives for a range of seeds, so PythonRandom can be checked against them.
 Run with the Python whose `random` module the parity target used (CPython 3.11)."""
 import json
@@ -7,7 +7,7 @@ import pathlib
 import random
 import sys
 
-out = pathlib.Path(__file__).resolve().parent.parent / "Tests/LMEvalTests/Fixtures/random/cpython-random.json"
+out = pathlib.Path(__file__).resolve().parent.parent / "Tests/PythonTests/Fixtures/random/cpython-random.json"
 
 seeds = [0, 1, 2, 42, 1234, 4294967295, 4294967296, 2**40 + 17, 2**63 - 1, -1, -1234]
 cases = []

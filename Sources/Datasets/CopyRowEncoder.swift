@@ -1,4 +1,5 @@
 import JSON
+import Python
 
 /// Writes dataset rows as lines of PostgreSQL's COPY text format: `__id`, `__split`, then one field per
 /// schema column (missing keys and nulls as `\N`), values escaped for COPY, arrays as array literals.
@@ -123,7 +124,7 @@ public struct CopyRowEncoder: Sendable {
 
     static func appendDouble(_ d: Double, to out: inout [UInt8]) {
         // "NaN", "Infinity", "-Infinity" and shortest round-trip digits are all PostgreSQL float8 input.
-        out.append(contentsOf: JSONValue.pythonFloatRepr(d, json: true).utf8)
+        out.append(contentsOf: PythonFloat.json(d).utf8)
     }
 
     /// Appends `text` with COPY's escapes for backslash, newline, carriage return and tab.

@@ -1,3 +1,5 @@
+import Python
+
 /// How a `JSONValue` is written out.
 public struct JSONFormat: Sendable, Equatable {
     /// Separator between items, e.g. "," or ", ".
@@ -58,7 +60,7 @@ extension JSONValue {
         case .null: out.append(contentsOf: "null".utf8)
         case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case let .int(i): out.append(contentsOf: String(i).utf8)
-        case let .double(d): out.append(contentsOf: JSONValue.pythonFloatRepr(d, json: true).utf8)
+        case let .double(d): out.append(contentsOf: PythonFloat.json(d).utf8)
         case let .string(s): JSONValue.writeString(s, to: &out, ensureASCII: format.ensureASCII)
         case let .array(elements):
             out.append(0x5B)
@@ -82,15 +84,6 @@ extension JSONValue {
             if !keys.isEmpty { newline(depth) }
             out.append(0x7D)
         }
-    }
-
-    /// Python's `repr(float)`; with `json`, the spellings `json.dumps` uses for non-finite values.
-    public static func pythonFloatRepr(_ d: Double, json: Bool = false) -> String {
-        if d.isNaN { return json ? "NaN" : "nan" }
-        if d.isInfinite { return d < 0 ? (json ? "-Infinity" : "-inf") : (json ? "Infinity" : "inf") }
-        // Swift's description is the shortest round-trip form with Python's switch to
-        // exponent notation (below 1e-4, from 1e16), which is what repr() prints.
-        return d.description
     }
 
     static func writeString(_ s: String, to out: inout [UInt8], ensureASCII: Bool) {

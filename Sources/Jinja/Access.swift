@@ -1,3 +1,5 @@
+import Python
+
 /// Jinja2's `environment.getattr` / `getitem` and Python slicing.
 enum Access {
     static let strMethods: Set<String> = [

@@ -1,4 +1,5 @@
 import Foundation
+import Python
 
 /// Jinja2's built-in filters (the subset templates use) plus lm-eval's `regex_replace`.
 enum Filters {
@@ -205,7 +206,7 @@ enum Filters {
         case let .undefined(u): throw .undefined(u)
         case let .bool(b): return .int(b ? 1 : 0)
         case let .int(i): return .int(i)
-        case let .double(d): return try PyNumbers.truncate(d).map(Value.int)
+        case let .double(d): return try PyOps.truncate(d).map(Value.int)
         case let .string(s):
             switch PyNumbers.parseInt(s, base: base) {
             case let .value(i): return .int(i)
@@ -213,7 +214,7 @@ enum Filters {
             case .invalid:
                 // Jinja2's fallback `int(float(value))` also swallows OverflowError.
                 guard let d = PyNumbers.parseFloat(s), d.isFinite else { return nil }
-                return try PyNumbers.truncate(d).map(Value.int)
+                return try PyOps.truncate(d).map(Value.int)
             }
         default: return nil
         }

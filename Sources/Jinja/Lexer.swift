@@ -1,3 +1,5 @@
+import Python
+
 /// One lexical token of a template; `line` is 1-based.
 struct Token: Sendable {
     enum Kind: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import Python
+
 /// Python methods of str, list, tuple and dict that templates call.
 enum Methods {
     static func call(_ receiver: Value, _ name: String, _ args: CallArgs) throws(RenderFailure) -> Value {
@@ -110,6 +112,9 @@ enum Methods {
             default: test = { PyText.isAlpha($0) || PyText.isNumeric($0) }
             }
             return .bool(!scalars.isEmpty && scalars.allSatisfy(test))
+        case "isprintable", "isidentifier":
+            try noArguments(args)
+            return .bool(name == "isprintable" ? PyText.isPrintable(s) : PyText.isIdentifier(s))
         case "isupper", "islower":
             try noArguments(args)
             return .bool(PyText.isCase(s, upper: name == "isupper"))

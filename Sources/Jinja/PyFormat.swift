@@ -1,4 +1,5 @@
 import Foundation
+import Python
 
 /// Python's `str.format()` and format-spec mini-language (the common subset).
 enum PyFormat {
@@ -263,9 +264,9 @@ enum PyFormat {
                     digits = String(format: "%.\(spec.precision ?? 6)f", magnitude * 100) + "%"
                 case nil:
                     if let p = spec.precision {
-                        digits = String(format: "%.\(max(p, 1))g", magnitude)
+                        digits = PythonFloat.format(magnitude, precision: p)
                     } else {
-                        digits = PythonRepr.float(magnitude)
+                        digits = PythonFloat.repr(magnitude)
                     }
                 default:
                     throw .valueError("Unknown format code '\(type.map(String.init) ?? "")' for object of type '\(value.typeName)'")
@@ -392,7 +393,7 @@ enum PyPrintf {
                 let i: Int
                 switch n {
                 case let .int(v): i = v
-                case let .double(d): i = try PyNumbers.truncate(d) ?? 0
+                case let .double(d): i = try PyOps.truncate(d) ?? 0
                 }
                 body = try PyFormat.formatValue(.int(i), spec: spec + "d")
             case "f", "F", "e", "E", "g", "G", "x", "X", "o":

@@ -1,4 +1,5 @@
 import Foundation
+import Python
 
 /// Python's operators: truthiness, equality, ordering, arithmetic and `in`.
 enum PyOps {
@@ -279,5 +280,15 @@ enum PyOps {
             floordiv = copysign(0, vx / wx)
         }
         return (floordiv, mod)
+    }
+}
+
+extension PyOps {
+    /// Python `int(x)` for a float: truncation; infinities overflow, NaN is a ValueError.
+    static func truncate(_ d: Double) throws(RenderFailure) -> Int? {
+        if d.isNaN { return nil }
+        if d.isInfinite { throw .python("OverflowError", "cannot convert float infinity to integer") }
+        guard d > -9.3e18, d < 9.3e18, let i = Int(exactly: d.rounded(.towardZero)) else { throw PyOps.overflow() }
+        return i
     }
 }

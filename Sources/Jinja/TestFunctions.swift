@@ -1,3 +1,5 @@
+import Python
+
 /// Jinja2's built-in tests (`x is defined`, `x is none`, ...).
 enum TestFunctions {
     static let implemented: Set<String> = [

@@ -1,5 +1,6 @@
 import Jinja
 import JSON
+import Python
 
 /// lm-eval's `doc_to_text` / `doc_to_target` / `doc_to_choice` / `doc_to_prefix` and the
 /// description template, for one task over documents with the given feature names.
@@ -20,7 +21,7 @@ public struct DocumentFields: Sendable {
         case let .text(source, template, compileError):
             if features.contains(source) { return try feature(source, of: doc, key: "doc_to_text") }
             let rendered = try render(template, compileError, doc)
-            if PythonText.isDigits(rendered) && task.config.docToChoice != nil {
+            if PyText.isDigit(rendered) && task.config.docToChoice != nil {
                 return try literal(rendered, key: "doc_to_text")
             }
             return .string(rendered)
@@ -36,7 +37,7 @@ public struct DocumentFields: Sendable {
         case let .text(source, template, compileError):
             if features.contains(source) { return try feature(source, of: doc, key: "doc_to_target") }
             let rendered = try render(template, compileError, doc)
-            if PythonText.isDigits(rendered) && task.config.docToChoice != nil {
+            if PyText.isDigit(rendered) && task.config.docToChoice != nil {
                 return try literal(rendered, key: "doc_to_target")
             }
             if rendered.unicodeScalars.count >= 2 && rendered.hasPrefix("[") && rendered.hasSuffix("]") {
@@ -91,7 +92,7 @@ public struct DocumentFields: Sendable {
         switch index {
         case let .int(n): i = n
         case let .bool(b): i = b ? 1 : 0
-        default: throw error(.documents, "\(key): list indices must be integers, got \(index.typeName) \(PythonText.repr(index))")
+        default: throw error(.documents, "\(key): list indices must be integers, got \(index.typeName) \(PythonValue.repr(index))")
         }
         let position = i < 0 ? items.count + i : i
         guard items.indices.contains(position) else {
@@ -113,7 +114,7 @@ public struct DocumentFields: Sendable {
         do {
             return try PythonLiteral.parse(text)
         } catch {
-            throw self.error(.documents, "\(key) rendered \(PythonText.repr(.string(text))), which is \(error.description)")
+            throw self.error(.documents, "\(key) rendered \(PythonValue.repr(text)), which is \(error.description)")
         }
     }
 

@@ -1,4 +1,5 @@
 import JSON
+import Python
 
 /// lm-eval's `ContextSampler` (`default`) and `FirstNSampler` (`first_n`): which few-shot rows
 /// a document gets and how they are written out.
@@ -94,7 +95,7 @@ public struct FewShotSampler: Sendable {
         let choices = try fields.choices(example, rule: fields.task.fewshotDocToChoice)
         let choice = try fields.choice(choices, at: content, key: "few-shot doc_to_text")
         guard case let .string(s) = choice else {
-            throw fields.error(.documents, "few-shot doc_to_text: choice \(PythonText.repr(choice)) is not a string")
+            throw fields.error(.documents, "few-shot doc_to_text: choice \(PythonValue.repr(choice)) is not a string")
         }
         return s
     }
@@ -103,13 +104,13 @@ public struct FewShotSampler: Sendable {
     private func targetText(_ target: JSONValue, _ example: JSONObject) throws(LMEvalError) -> String {
         if case let .array(items) = target {
             guard let first = items.first else { throw fields.error(.documents, "few-shot doc_to_target returned an empty list") }
-            return PythonText.str(first)
+            return PythonValue.str(first)
         }
         if case let .string(s) = target { return s }
         guard config.docToChoice != nil else {
-            throw fields.error(.documents, "few-shot doc_to_target returned \(target.typeName) \(PythonText.repr(target)) and the task has no doc_to_choice; lm-eval cannot concatenate it")
+            throw fields.error(.documents, "few-shot doc_to_target returned \(target.typeName) \(PythonValue.repr(target)) and the task has no doc_to_choice; lm-eval cannot concatenate it")
         }
         let choices = try fields.choices(example, rule: fields.task.fewshotDocToChoice)
-        return PythonText.str(try fields.choice(choices, at: target, key: "few-shot doc_to_target"))
+        return PythonValue.str(try fields.choice(choices, at: target, key: "few-shot doc_to_target"))
     }
 }

@@ -1,4 +1,5 @@
 import JSON
+import Python
 
 /// How prompts are built for a run (lm-eval's `simple_evaluate` arguments that shape them).
 public struct PromptOptions: Sendable, Hashable {
@@ -125,11 +126,11 @@ public struct PromptBuilder: Sendable {
             if config.docToChoice != nil {
                 let choice = try fields.choice(try fields.choices(doc), at: example, key: "doc_to_text")
                 guard case let .string(s) = choice else {
-                    throw fields.error(.documents, "doc_to_text: choice \(PythonText.repr(choice)) is not a string")
+                    throw fields.error(.documents, "doc_to_text: choice \(PythonValue.repr(choice)) is not a string")
                 }
                 return s
             }
-            return PythonText.str(example)
+            return PythonValue.str(example)
         case .array:
             throw fields.error(.unsupported, "doc_to_text returned a list (one context per choice); that is a loglikelihood form, not a generation prompt")
         default:

@@ -1,5 +1,6 @@
 import Jinja
 import JSON
+import Python
 
 /// How one `doc_to_*` key turns a document into a value, decided once at resolution.
 public enum FieldRule: Sendable {
@@ -73,7 +74,7 @@ public struct TaskResolver: Sendable {
             LMEvalError(kind, task: name, file: file, message)
         }
         if reference.kind == .pythonTask {
-            let cls = reference.config["class"].map { $0.functionValue?.expression ?? PythonText.str($0.json) } ?? "?"
+            let cls = reference.config["class"].map { $0.functionValue?.expression ?? PythonValue.str($0.json) } ?? "?"
             throw fail(.unsupported, "a Python-class task (class: \(cls)); only YAML tasks can be built natively")
         }
         let config: TaskConfig
@@ -89,7 +90,7 @@ public struct TaskResolver: Sendable {
             throw fail(.unsupported, "a multimodal task (doc_to_image/doc_to_audio); API models take text only")
         }
         if let custom = config.customDataset {
-            throw fail(.unsupported, "custom_dataset \(PythonText.str(custom.json)) builds its data in Python")
+            throw fail(.unsupported, "custom_dataset \(PythonValue.str(custom.json)) builds its data in Python")
         }
         if let metrics = config.metricList {
             for metric in metrics {

@@ -1,4 +1,5 @@
 import JSON
+import Python
 import Scoring
 
 /// What scoring needs from a task config, typed: the filter pipelines, the metric entries and
@@ -51,17 +52,17 @@ private struct ScoringConfigReader {
     }
 
     func filterList(_ value: ConfigValue) throws(LMEvalError) -> [FilterPipelineSpec] {
-        guard case let .list(entries) = value else { throw invalid("filter_list must be a list, got \(PythonText.repr(value.json))") }
+        guard case let .list(entries) = value else { throw invalid("filter_list must be a list, got \(PythonValue.repr(value.json))") }
         var out: [FilterPipelineSpec] = []
         for entry in entries {
             guard case let .mapping(config) = entry, case let .string(name)? = config["name"] else {
-                throw invalid("filter_list entries need a 'name' and a 'filter' list, got \(PythonText.repr(entry.json))")
+                throw invalid("filter_list entries need a 'name' and a 'filter' list, got \(PythonValue.repr(entry.json))")
             }
             guard case let .list(functions)? = config["filter"] else { throw invalid("filter pipeline '\(name)' needs a 'filter' list") }
             var steps: [FilterStepSpec] = []
             for function in functions {
                 guard case let .mapping(call) = function, case let .string(functionName)? = call["function"] else {
-                    throw invalid("filter pipeline '\(name)': every step needs a 'function' name, got \(PythonText.repr(function.json))")
+                    throw invalid("filter pipeline '\(name)': every step needs a 'function' name, got \(PythonValue.repr(function.json))")
                 }
                 var kwargs = JSONObject()
                 for (key, value) in call where key != "function" { kwargs[key] = value.json }
@@ -76,21 +77,21 @@ private struct ScoringConfigReader {
     func metricList(_ entries: [ConfigValue]) throws(LMEvalError) -> [MetricEntry] {
         var out: [MetricEntry] = []
         for entry in entries {
-            guard case let .mapping(config) = entry else { throw invalid("metric_list entries must be mappings, got \(PythonText.repr(entry.json))") }
+            guard case let .mapping(config) = entry else { throw invalid("metric_list entries must be mappings, got \(PythonValue.repr(entry.json))") }
             guard let nameValue = config["metric"] else { throw invalid("'metric' key not provided for an entry in 'metric_list'") }
             guard case let .string(name) = nameValue else {
-                throw invalid("metric names must be strings (a Python metric function is not run natively), got \(PythonText.repr(nameValue.json))")
+                throw invalid("metric names must be strings (a Python metric function is not run natively), got \(PythonValue.repr(nameValue.json))")
             }
             var metric = MetricEntry(metric: name, hfEvaluate: config["hf_evaluate"] == .bool(true))
             switch config["aggregation"] {
             case let .string(aggregation)?: metric.aggregation = aggregation
             case nil, .null?: break
-            case let value?: throw invalid("metric '\(name)': aggregation must be a name, got \(PythonText.repr(value.json))")
+            case let value?: throw invalid("metric '\(name)': aggregation must be a name, got \(PythonValue.repr(value.json))")
             }
             switch config["higher_is_better"] {
             case let .bool(b)?: metric.higherIsBetter = b
             case nil, .null?: break
-            case let value?: throw invalid("metric '\(name)': higher_is_better must be true or false, got \(PythonText.repr(value.json))")
+            case let value?: throw invalid("metric '\(name)': higher_is_better must be true or false, got \(PythonValue.repr(value.json))")
             }
             for (key, value) in config where !["metric", "aggregation", "higher_is_better", "hf_evaluate"].contains(key) {
                 metric.arguments[key] = value.json

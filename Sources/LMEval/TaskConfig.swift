@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Python
 
 /// lm-eval's four request kinds (`output_type`).
 public enum OutputType: String, Sendable, CaseIterable {
@@ -72,7 +73,7 @@ public struct TaskConfig: Sendable, Hashable {
         switch mapping["tag"] {
         case nil, .null?: tag = []
         case let .string(s)?: tag = [s]
-        case let .list(items)?: tag = items.map { $0.stringValue ?? PythonText.str($0.json) }
+        case let .list(items)?: tag = items.map { $0.stringValue ?? PythonValue.str($0.json) }
         case let value?: throw reader.invalid("tag", "expected a string or a list, got \(value.typeName)")
         }
         customDataset = reader.value("custom_dataset")
@@ -106,7 +107,7 @@ public struct TaskConfig: Sendable, Hashable {
             guard case let .string(name) = raw, let type = OutputType(rawValue: name) else {
                 throw LMEvalError(
                     .unknownOutputType, task: task, file: file,
-                    "output_type \(PythonText.repr(raw.json)) is not one of \(OutputType.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "output_type \(PythonValue.repr(raw.json)) is not one of \(OutputType.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             outputType = type
         }
@@ -149,11 +150,11 @@ public struct TaskConfig: Sendable, Hashable {
         case let .double(d): return .double(d)
         case let .bool(b): return .double(b ? 1 : 0)
         case let .string(s):
-            if let d = Double(s.trimmingCharacters(in: .whitespacesAndNewlines)) { return .double(d) }
+            if let d = PyNumbers.parseFloat(s) { return .double(d) }
             fallthrough
         default:
             throw LMEvalError(.invalidConfig, task: task, file: file,
-                              "generation_kwargs.temperature \(PythonText.repr(value.json)) is not a number")
+                              "generation_kwargs.temperature \(PythonValue.repr(value.json)) is not a number")
         }
     }
 
@@ -231,7 +232,7 @@ private struct ConfigReader {
         guard let value = value(key) else { return nil }
         switch value {
         case let .string(s): return s
-        case .int, .double, .bool: return PythonText.str(value.json)
+        case .int, .double, .bool: return PythonValue.str(value.json)
         default: throw invalid(key, "expected a string, got \(value.typeName)")
         }
     }

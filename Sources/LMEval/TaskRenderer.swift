@@ -1,4 +1,5 @@
 import JSON
+import Python
 
 /// Where a task's rows come from, read as the render plan asks: the Sampler's PostgreSQL tables,
 /// local split files (reference runs, `tasks render --data`), arrays in tests. Asynchronous, so a

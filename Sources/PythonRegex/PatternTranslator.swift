@@ -1,3 +1,5 @@
+import Python
+
 /// Rewrites a Python `re` pattern into an ICU pattern with the same meaning.
 ///
 /// ICU differs from Python where `.`, `^`, `$` and `\Z` stop (ICU knows more line terminators),
@@ -44,7 +46,7 @@ struct PatternTranslator {
     }
 
     private func error(_ message: String) -> PythonRegexError {
-        PythonRegexError(message: "\(message) in pattern \(PythonRegex.quoted(source))")
+        PythonRegexError(message: "\(message) in pattern \(PythonValue.repr(source))")
     }
 
     private func startsWith(_ s: String, at index: Int) -> Bool {
@@ -168,8 +170,8 @@ struct PatternTranslator {
         }
         if startsWith("(?P<", at: k) {
             guard let close = p[(k + 4)...].firstIndex(of: ">") else { throw error("missing >, unterminated name") }
-            let name = Self.string(p[(k + 4)..<close])
-            guard Self.isIdentifier(name) else { throw error("bad character in group name '\(name)'") }
+            let name = PyText.string(p[(k + 4)..<close])
+            guard PyText.isIdentifier(name) else { throw error("bad character in group name '\(name)'") }
             guard groupNames[name] == nil else { throw error("redefinition of group name '\(name)'") }
             groupCount += 1
             groupNames[name] = groupCount
@@ -180,7 +182,7 @@ struct PatternTranslator {
         }
         if startsWith("(?P=", at: k) {
             guard let close = p[(k + 4)...].firstIndex(of: ")") else { throw error("missing ), unterminated name") }
-            let name = Self.string(p[(k + 4)..<close])
+            let name = PyText.string(p[(k + 4)..<close])
             guard let index = groupNames[name] else { throw error("unknown group name '\(name)'") }
             append("(?:\\\(index))")
             k = close + 1
@@ -295,7 +297,7 @@ struct PatternTranslator {
     private mutating func quantifierOrBrace() {
         var end = k + 1
         while end < p.count, p[end].isASCII, ("0"..."9").contains(p[end]) || p[end] == "," { end += 1 }
-        let body = Self.string(p[(k + 1)..<end])
+        let body = PyText.string(p[(k + 1)..<end])
         let isQuantifier = end < p.count && p[end] == "}" && !body.isEmpty && body != ","
             && body.filter({ $0 == "," }).count <= 1
         if isQuantifier {
@@ -305,17 +307,5 @@ struct PatternTranslator {
             append("\\{")
             k += 1
         }
-    }
-
-    static func string<S: Sequence>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
-    }
-
-    static func isIdentifier(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first else { return false }
-        let start = first == "_" || first.properties.isXIDStart
-        return start && name.unicodeScalars.dropFirst().allSatisfy { $0 == "_" || $0.properties.isXIDContinue }
     }
 }

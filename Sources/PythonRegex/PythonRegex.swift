@@ -1,4 +1,5 @@
 import Foundation
+import Python
 
 /// A compiled Python `re` pattern, run by ICU (`NSRegularExpression`) with Python's semantics.
 ///
@@ -60,7 +61,7 @@ public struct PythonRegex: @unchecked Sendable {
             regex = try NSRegularExpression(pattern: translated.pattern, options: options)
             fullRegex = try NSRegularExpression(pattern: "(?:" + translated.pattern + ")\\z", options: options)
         } catch {
-            throw PythonRegexError(message: "invalid regular expression \(PythonRegex.quoted(pattern)) (ICU rejects \(PythonRegex.quoted(translated.pattern)))")
+            throw PythonRegexError(message: "invalid regular expression \(PythonValue.repr(pattern)) (ICU rejects \(PythonValue.repr(translated.pattern)))")
         }
         groupCount = regex.numberOfCaptureGroups
         groupIndex = translated.groupNames
@@ -150,13 +151,13 @@ public struct PythonRegex: @unchecked Sendable {
         var cursor = 0
         for m in matches {
             let span = m.span
-            out.append(PatternTranslator.string(scalars[cursor..<span.lowerBound]))
+            out.append(PyText.string(scalars[cursor..<span.lowerBound]))
             if groupCount > 0 {
                 for g in 1...groupCount { out.append(m.group(g)) }
             }
             cursor = span.upperBound
         }
-        out.append(PatternTranslator.string(scalars[cursor...]))
+        out.append(PyText.string(scalars[cursor...]))
         return out
     }
 
@@ -164,21 +165,5 @@ public struct PythonRegex: @unchecked Sendable {
         let mapper = OffsetMapper(text)
         guard let result = regex.firstMatch(in: text, options: options, range: mapper.whole) else { return nil }
         return PythonMatch(result, text: text, mapper: mapper, groupIndex: groupIndex)
-    }
-
-    /// Python's `repr` of a string, for error messages.
-    static func quoted(_ s: String) -> String {
-        var out = "'"
-        for c in s.unicodeScalars {
-            switch c {
-            case "\\": out += "\\\\"
-            case "'": out += "\\'"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "'"
     }
 }

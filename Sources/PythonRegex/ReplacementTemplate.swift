@@ -1,3 +1,5 @@
+import Python
+
 /// A parsed Python `re.sub` replacement template: literals and group references.
 struct ReplacementTemplate: Sendable {
     private enum Piece: Sendable {
@@ -16,7 +18,7 @@ struct ReplacementTemplate: Sendable {
             literal = String.UnicodeScalarView()
         }
         func bad(_ message: String) -> PythonRegexError {
-            PythonRegexError(message: "\(message) in replacement \(PythonRegex.quoted(template))")
+            PythonRegexError(message: "\(message) in replacement \(PythonValue.repr(template))")
         }
         var k = 0
         while k < t.count {
@@ -34,7 +36,7 @@ struct ReplacementTemplate: Sendable {
                 guard k < t.count, t[k] == "<", let close = t[k...].firstIndex(of: ">") else {
                     throw bad("missing group name")
                 }
-                let name = PatternTranslator.string(t[(k + 1)..<close])
+                let name = PyText.string(t[(k + 1)..<close])
                 k = close + 1
                 flush()
                 if let index = Int(name) {

@@ -1,5 +1,5 @@
 import JSON
-import Jinja
+import Python
 import PythonRegex
 
 /// lm-eval 0.4.9's `exact_match` (its port of HF evaluate's `exact_match`, in `api/metrics.py`).
@@ -55,8 +55,8 @@ public struct ExactMatch: Sendable {
                 for regex in regexesToIgnore ?? [] { s = regex.sub(in: s) { _ in "" } }
                 if asArrays { s = Self.numpyString(s) }
                 if ignoreCase { s = s.lowercased() }
-                if ignorePunctuation { s = PythonText.removing(s, where: PythonText.isASCIIPunctuation) }
-                if ignoreNumbers { s = PythonText.removing(s, where: { $0.value >= 48 && $0.value <= 57 }) }
+                if ignorePunctuation { s = PyText.removing(s, where: PyText.isASCIIPunctuation) }
+                if ignoreNumbers { s = PyText.removing(s, where: { $0.value >= 48 && $0.value <= 57 }) }
                 out.append(.string(s))
             }
             return out

@@ -1,5 +1,5 @@
 import Foundation
-import Jinja
+import Python
 
 /// A number as sympy holds a simple evaluated expression: an exact rational, or a float once a
 /// decimal literal or an irrational operation is involved.
@@ -127,7 +127,7 @@ public struct MathExpression {
                            ("\\cdot", "*"), ("\\times", "*"), ("\\div", "/"), ("{,}", ""), ("$", "")] {
             t = PyText.replace(t, old, new)
         }
-        return PythonText.removing(t, where: PyText.isSpace)
+        return PyText.removing(t, where: PyText.isSpace)
     }
 
     private var peek: Unicode.Scalar? { i < s.count ? s[i] : nil }

@@ -1,4 +1,4 @@
-import Jinja
+import Python
 import PythonRegex
 
 /// An approximation of math-verify 0.9's `parse` / `verify` (used by leaderboard math's

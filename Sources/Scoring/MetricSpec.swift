@@ -1,5 +1,5 @@
 import JSON
-import Jinja
+import Python
 
 /// One `metric_list` entry as lm-eval resolves it: the function, its aggregation and direction.
 public struct MetricSpec: Sendable {

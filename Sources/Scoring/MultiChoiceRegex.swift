@@ -1,5 +1,5 @@
 import JSON
-import Jinja
+import Python
 import PythonRegex
 
 /// lm-eval's `multi_choice_regex` filter for letter-answer tasks whose documents carry `choices`.
@@ -83,7 +83,7 @@ public struct MultiChoiceRegex: Sendable {
             s = regex.sub(in: s) { _ in "" }
         }
         if ignoreCase { s = s.lowercased() }
-        if ignorePunctuation { s = PythonText.removing(s, where: PythonText.isUnicodePunctuation) }
+        if ignorePunctuation { s = PyText.removing(s, where: PyText.isUnicodePunctuation) }
         return s
     }
 }

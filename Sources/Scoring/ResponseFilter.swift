@@ -1,5 +1,5 @@
 import JSON
-import Jinja
+import Python
 import PythonRegex
 
 /// One step of an lm-eval filter pipeline (`filter_list[i].filter[j]`), built from its
@@ -256,7 +256,7 @@ struct Arguments {
             return out
         case let .string(pattern)?:
             // lm-eval iterates the value: a bare string would be read character by character.
-            throw error("'\(key)' must be a list of patterns, got the string \(PythonValue.repr(.string(pattern)))")
+            throw error("'\(key)' must be a list of patterns, got the string \(PythonValue.repr(pattern))")
         case let v?: throw error("'\(key)' must be a list of strings, got \(PythonValue.repr(v))")
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
 import JSON
-import Jinja
+import Python
 
 /// lm-eval's printed results table (`lm_eval.utils.make_table`, a pytablewriter Markdown
 /// table), as a pure function.
@@ -67,7 +67,7 @@ enum Cell: Equatable {
     init(_ value: JSONValue) {
         switch value {
         case let .int(i): self = .integer(String(i), original: String(i))
-        case let .double(d): self = Cell(pythonText: JSONValue.pythonFloatRepr(d))
+        case let .double(d): self = Cell(pythonText: PythonFloat.repr(d))
         case let .string(s): self = Cell(pythonText: s)
         default: self = .text(PythonValue.str(value))
         }

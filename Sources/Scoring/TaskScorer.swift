@@ -1,5 +1,5 @@
 import JSON
-import Jinja
+import Python
 
 /// Scores a generate_until task's responses the way lm-eval 0.4.9 does: every filter pipeline
 /// of `filter_list` (or the default "none" = `take_first`), then the task's `process_results`
@@ -174,7 +174,7 @@ public struct TaskScorer: Sendable {
             case let .bool(b): return .int(b ? 1 : 0)
             case let .double(d): guard d.isFinite, abs(d) < 9.2e18 else { throw fail() }; return .int(Int(d.rounded(.towardZero)))
             case let .string(s):
-                guard let i = Int(PyText.strip(s).replacingOccurrences(of: "_", with: "")) else { throw fail() }
+                guard case let .value(i) = PyNumbers.parseInt(s, base: 10) else { throw fail() }
                 return .int(i)
             default: throw fail()
             }
@@ -182,7 +182,7 @@ public struct TaskScorer: Sendable {
             switch gold {
             case let .bool(b): return .double(b ? 1 : 0)
             case let .int(i): return .double(Double(i))
-            case let .string(s): guard let d = Double(PyText.strip(s)) else { throw fail() }; return .double(d)
+            case let .string(s): guard let d = PyNumbers.parseFloat(s) else { throw fail() }; return .double(d)
             default: throw fail()
             }
         case .bool:

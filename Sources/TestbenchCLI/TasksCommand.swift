@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JSON
 import LMEval
+import Python
 import Testbench
 
 struct TasksCommand: AsyncParsableCommand {
@@ -149,7 +150,7 @@ extension TasksCommand {
                         case .messages: print(document.prompt.json.serialized(.pretty))
                         }
                         print("=== target ===")
-                        print(PythonText.str(document.target))
+                        print(PythonValue.str(document.target))
                         print("=== request ===")
                         print(JSONValue.object(document.request).serialized(.pretty))
                     }

@@ -141,7 +141,7 @@ struct DocumentBuilder {
             case .valueKey(let text):
                 stack[top].keys.append(text)
             case .value(let key):
-                guard let text = PythonText.key(key) else { throw error(Self.keyProblem(key), at: mark) }
+                guard let text = key.pythonKey else { throw error(Self.keyProblem(key), at: mark) }
                 stack[top].keys.append(text)
             }
         case .mapping where stack[top].pendingMerge:

@@ -1,3 +1,5 @@
+import Python
+
 // Benchmark: load a generated JSON Lines dataset with the Datasets module and compare its rate with
 // psql's `\copy … CSV` of the same rows into an equivalent table. Not a test; run scripts/bench-ingest.sh.
 import Datasets
@@ -97,7 +99,7 @@ func run() async throws {
         try jsonl.write(JSONValue.object(r).serialized() + "\n")
         let tags = (r["tags"]?.arrayValue ?? []).compactMap(\.stringValue).map { "\"\($0)\"" }.joined(separator: ",")
         let fields = [
-            String(i), "train", String(i), JSONValue.pythonFloatRepr(r["score"]?.doubleValue ?? 0),
+            String(i), "train", String(i), PythonFloat.repr(r["score"]?.doubleValue ?? 0),
             i % 3 == 0 ? "t" : "f", csvField(r["word"]?.stringValue ?? ""), csvField("{\(tags)}"), csvField(r["meta"]?.serialized() ?? "null"),
         ]
         try csv.write(fields.joined(separator: ",") + "\n")

@@ -11,6 +11,8 @@ import Testing
         ("{{ '-'.join(['a', 'b']) }} {{ ', '.join(xs) }} {{ 'a b'.split()|length }}", "a-b p, q 2"),
         ("{{ '{} and {}'.format(1, 'b') }} {{ '{0}{1}{0}'.format('a', 'b') }} {{ '{name}!'.format(name='n') }} {{ '{:>4}|{:.2f}|{:03d}'.format('a', 3.14159, 7) }}", "1 and b aba n!    a|3.14|007"),
         ("{{ '12'.isdigit() }} {{ '1a'.isdigit() }} {{ '7'.zfill(3) }} {{ '-7'.zfill(4) }} {{ 'ab'.center(6, '*') }}", "True False 007 -007 **ab**"),
+        ("{{ ''.isprintable() }} {{ 'a\tb'.isprintable() }} {{ 'x_1'.isidentifier() }} {{ '1x'.isidentifier() }}", "True False True False"),
+        ("{{ '{:.3}|{:.1}|{:.3}'.format(1.0, 2.5, 1234.0) }}", "1.0|2e+00|1.23e+03"),
         ("{{ xs.index('q') }} {{ xs.count('p') }} {{ d.keys()|list }} {{ d.values()|list }} {{ d.items()|list }}", "1 1 ['k'] [1] [('k', 1)]"),
         ("{{ 'ΣΑΣ'.lower() }} {{ 'ß'.upper() }} {{ 'ǆemal'.capitalize() }}", "σας SS ǅemal"),
     ])

@@ -1,6 +1,7 @@
 import Foundation
-import JSON
 import Jinja
+import JSON
+import Python
 import Testing
 
 /// Renders fixtures produced by real Jinja2 3.1.6 (scripts/jinja-parity/generate.py) and
@@ -64,7 +65,7 @@ import Testing
             }
             Issue.record("""
                 \(file):\(c.line) mismatch
-                template: \(PythonValue.repr(.string(c.template)))
+                template: \(PythonValue.repr(c.template))
                 expected: \(String(describing: c.expected))
                 actual:   \(String(describing: got))
                 """)

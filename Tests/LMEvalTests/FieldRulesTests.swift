@@ -2,7 +2,7 @@ import JSON
 import Testing
 @testable import LMEval
 
-@Suite("Document fields, Python literals and template errors")
+@Suite("Document fields and template errors")
 struct FieldRulesTests {
     static func task(_ entries: [(String, ConfigValue)]) throws -> ResolvedTask {
         var config = ConfigMapping([
@@ -50,31 +50,6 @@ struct FieldRulesTests {
         #expect(try rendered.choices(Self.doc) == .array(["a", "b", "c"]))
     }
 
-    static let literalCases: [(String, JSONValue)] = [
-        ("['a', \"b\", 'it\\'s']", .array(["a", "b", "it's"])),
-        ("(1, -2.5, True, None)", .array([1, -2.5, true, nil])),
-        ("{'k': [1, 2], 'v': 'x'}", ["k": [1, 2], "v": "x"]),
-        ("  'con' \"cat\"", "concat"),
-        ("r'\\d+'", "\\d+"),
-        ("'\\n\\t\\x41\\u00e9'", "\n\tAé"),
-        ("[]", []),
-        ("(7)", 7),
-        ("(7,)", [7]),
-        ("0x1F", 31),
-        ("1_000", 1000),
-        ("1e3", 1000.0),
-    ]
-
-    @Test(arguments: literalCases)
-    func pythonLiteral(_ text: String, _ expected: JSONValue) throws {
-        #expect(try PythonLiteral.parse(text) == expected)
-    }
-
-    @Test(arguments: ["[1, 2", "foo", "007", "1 + 2", "'open", "[1] x"])
-    func pythonLiteralRejects(_ text: String) {
-        #expect(throws: PythonLiteral.ParseError.self) { _ = try PythonLiteral.parse(text) }
-    }
-
     @Test func templateSyntaxErrorFailsAtResolution() {
         #expect {
             _ = try Self.task([("doc_to_text", .string("{{ question "))])
@@ -108,12 +83,5 @@ struct FieldRulesTests {
         #expect {
             _ = try Self.task([("use_prompt", .string("promptsource:x"))])
         } throws: { ($0 as? LMEvalError)?.kind == .unsupported }
-    }
-
-    @Test func pythonStrOfTargets() {
-        #expect(PythonText.str(.int(3)) == "3")
-        #expect(PythonText.str(.bool(true)) == "True")
-        #expect(PythonText.str(.array(["a", 1])) == "['a', 1]")
-        #expect(PythonText.isDigits("042") && !PythonText.isDigits("4.2") && !PythonText.isDigits(""))
     }
 }

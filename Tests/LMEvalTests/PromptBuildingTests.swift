@@ -1,4 +1,5 @@
 import JSON
+import Python
 import Testing
 @testable import LMEval
 

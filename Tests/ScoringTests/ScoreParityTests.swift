@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Python
 import Scoring
 import Testing
 
@@ -106,7 +107,7 @@ enum PythonStr {
         switch value {
         case let .int(i)?: return String(i)
         case let .string(s)?: return s
-        case let .double(d)?: return JSONValue.pythonFloatRepr(d)
+        case let .double(d)?: return PythonFloat.repr(d)
         default: return " "
         }
     }

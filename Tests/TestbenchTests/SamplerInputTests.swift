@@ -1,5 +1,6 @@
 import JSON
 import LMEval
+import Python
 import Testing
 @testable import Testbench
 import WorkflowQueue

@@ -1,5 +1,5 @@
 import JSON
-import Jinja
+import Python
 import PythonRegex
 import Scoring
 
@@ -101,14 +101,10 @@ enum LeaderboardMath {
             s = (try? regex.sub(template, in: s)) ?? s
         }
         s = PyText.replace(s, "$", "")
-        if isDigit(PyText.replace(s, ",", "")) { s = PyText.replace(s, ",", "") }
+        if PyText.isDigit(PyText.replace(s, ",", "")) { s = PyText.replace(s, ",", "") }
         return s
     }
 
-    /// `str.isdigit()` (Unicode decimal and digit characters, as Python counts them).
-    private static func isDigit(_ s: String) -> Bool {
-        !s.isEmpty && s.unicodeScalars.allSatisfy(PyText.isDigit)
-    }
 
     /// The patterns here are fixed and valid; `nil` would only mean an ICU regression.
     private static func compile(_ pattern: String) -> PythonRegex? {

@@ -1,4 +1,5 @@
 import JSON
+import Python
 
 /// lm-eval's `mmlu_pro/utils.py`: per-subject `process_*` filters and the chain-of-thought
 /// question formatting (`doc_to_text` without the answer, `fewshot_to_text` with it).
@@ -37,7 +38,7 @@ enum MMLUProFunctions {
         var prompt = "Question:\n" + question + "\n" + "Options:\n"
         for (i, option) in options.enumerated() {
             if i >= letters.count { break }
-            prompt += letters[i] + ". " + PythonText.str(option) + "\n"
+            prompt += letters[i] + ". " + PythonValue.str(option) + "\n"
         }
         if includingAnswer {
             let cot = try NativeSupport.string(doc, "cot_content", function: "mmlu_pro format_cot_example")

@@ -1,5 +1,6 @@
 import JSON
 import LMEval
+import Python
 
 /// The two OpenAI-compatible APIs a task is sampled for (`requester_args.path`).
 public enum CompletionAPI: String, Sendable, CaseIterable {
@@ -49,8 +50,8 @@ public enum CompletionBody {
             return .failed(code: Code.evaluation, error: "Bad JSON format: the response is \(body.typeName == "array" ? "an array" : "a " + body.typeName), not a completion object")
         }
         if let error = object["error"], !error.isNull {
-            var message = error["message"]?.stringValue ?? PythonText.str(error)
-            if let code = object["code"], !code.isNull { message += "\nError Code: \(PythonText.str(code))" }
+            var message = error["message"]?.stringValue ?? PythonValue.str(error)
+            if let code = object["code"], !code.isNull { message += "\nError Code: \(PythonValue.str(code))" }
             return .failed(code: Code.supplierError, error: message)
         }
         guard case let .array(choices)? = object["choices"] else {

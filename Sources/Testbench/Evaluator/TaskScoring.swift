@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import LMEval
+import Python
 import Scoring
 import WorkflowQueue
 
@@ -79,7 +80,7 @@ public struct TaskScoring: Sendable {
         let selected: ScoreSelection
         if let value = config.metadata?["testbench_score"], !value.isNull {
             guard case let .mapping(mapping) = value, case let .string(filter)? = mapping["filter"], case let .string(metric)? = mapping["metric"] else {
-                throw fail("metadata.testbench_score must be a mapping {filter: <filter_list name>, metric: <metric name>}, got \(PythonText.str(value.json))")
+                throw fail("metadata.testbench_score must be a mapping {filter: <filter_list name>, metric: <metric name>}, got \(PythonValue.str(value.json))")
             }
             selected = ScoreSelection(filter: filter, metric: metric, configured: true)
         } else {
@@ -126,7 +127,7 @@ public struct TaskScoring: Sendable {
                 guard case let .array(items) = value else {
                     throw ApplicationError("doc \(docID): doc_to_choice returned a \(value.typeName), not a list", type: "LMEH")
                 }
-                choices = items.map { $0.stringValue ?? PythonText.str($0) }
+                choices = items.map { $0.stringValue ?? PythonValue.str($0) }
             }
             return ScoringSample(docID: docID, doc: doc, target: target, choices: choices, responses: responses)
         } catch let error as ApplicationError {
@@ -146,7 +147,7 @@ public struct TaskScoring: Sendable {
         case let .int(i)?: return .success(Double(i))
         case let .bool(b)?: return .success(b ? 1 : 0)
         case let value:
-            return .failure(ApplicationError("doc \(score.docID): metric '\(selection.metric)' (filter '\(selection.filter)') has no numeric value (\(value.map { PythonText.str($0) } ?? "missing"))", type: "LMEH"))
+            return .failure(ApplicationError("doc \(score.docID): metric '\(selection.metric)' (filter '\(selection.filter)') has no numeric value (\(value.map { PythonValue.str($0) } ?? "missing"))", type: "LMEH"))
         }
     }
 }

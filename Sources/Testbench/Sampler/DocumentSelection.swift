@@ -1,4 +1,5 @@
 import LMEval
+import Python
 import WorkflowQueue
 
 /// Which documents of the evaluation split a sample takes. Ids are lm-eval doc ids: 0-based

@@ -1,6 +1,6 @@
 import JSON
+import Python
 import Testing
-@testable import LMEval
 
 private func ints(_ value: JSONValue?) -> [Int] {
     value?.arrayValue?.compactMap { $0.intValue } ?? []

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Python's `int()`, `float()` and `round()` on template values.
-enum PyNumbers {
-    enum Parsed<T> {
+/// Python's `int(str)`, `float(str)` and `round()`.
+public enum PyNumbers {
+    /// What `int(text)` gives.
+    public enum Parsed<T> {
         case value(T)
         /// Python raises ValueError.
         case invalid
@@ -39,7 +40,7 @@ enum PyNumbers {
     }
 
     /// Python `int(text, base)`.
-    static func parseInt(_ text: String, base: Int) -> Parsed<Int> {
+    public static func parseInt(_ text: String, base: Int) -> Parsed<Int> {
         var scalars = normalized(text)[...]
         var negative = false
         if let first = scalars.first, first == "+" || first == "-" {
@@ -78,7 +79,7 @@ enum PyNumbers {
     }
 
     /// Python `float(text)`.
-    static func parseFloat(_ text: String) -> Double? {
+    public static func parseFloat(_ text: String) -> Double? {
         let scalars = normalized(text)
         var body = scalars[...]
         var sign = 1.0
@@ -96,16 +97,8 @@ enum PyNumbers {
         return sign * value
     }
 
-    /// Python `int(x)` for a float: truncation; infinities overflow, NaN is a ValueError.
-    static func truncate(_ d: Double) throws(RenderFailure) -> Int? {
-        if d.isNaN { return nil }
-        if d.isInfinite { throw .python("OverflowError", "cannot convert float infinity to integer") }
-        guard d > -9.3e18, d < 9.3e18, let i = Int(exactly: d.rounded(.towardZero)) else { throw PyOps.overflow() }
-        return i
-    }
-
     /// Python's `round(x, ndigits)` for floats: correctly rounded, ties to even.
-    static func round(_ x: Double, digits: Int) -> Double {
+    public static func round(_ x: Double, digits: Int) -> Double {
         guard x.isFinite else { return x }
         if digits >= 0 {
             guard digits < 300 else { return x }
@@ -118,7 +111,7 @@ enum PyNumbers {
     }
 
     /// Python's `round(i, ndigits)` for ints: unchanged for ndigits >= 0, else ties to even.
-    static func round(_ i: Int, digits: Int) -> Int {
+    public static func round(_ i: Int, digits: Int) -> Int {
         guard digits < 0 else { return i }
         guard digits > -19 else { return 0 }
         var scale = 1
@@ -127,3 +120,6 @@ enum PyNumbers {
         return Int(q.rounded(.toNearestOrEven)) * scale
     }
 }
+
+extension PyNumbers.Parsed: Equatable where T: Equatable {}
+extension PyNumbers.Parsed: Sendable where T: Sendable {}

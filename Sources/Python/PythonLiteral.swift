@@ -1,9 +1,6 @@
-import JSON
-import Jinja
-
 /// Python's `ast.literal_eval` for the literals lm-eval's templates render: strings (all quote
 /// styles and prefixes, implicit concatenation), ints, floats, True/False/None, lists,
-/// tuples and sets (as arrays) and dicts (keys as `str()`).
+/// tuples, sets (as lists, in written order) and dicts, built into any value type that can hold them.
 public enum PythonLiteral {
     /// A text `ast.literal_eval` would reject, with the reason.
     public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -13,17 +10,19 @@ public enum PythonLiteral {
     }
 
     /// Evaluates `text` as `ast.literal_eval(text)` would.
-    public static func parse(_ text: String) throws(ParseError) -> JSONValue {
-        var parser = Parser(scalars: Array(text.unicodeScalars))
+    public static func parse<Value: ExpressibleByPythonLiteral>(_ text: String) throws(ParseError) -> Value {
+        var parser = Parser<Value>(scalars: Array(text.unicodeScalars))
         // literal_eval strips leading spaces and tabs before parsing in eval mode.
         while parser.peek == " " || parser.peek == "\t" { parser.index += 1 }
         let value = try parser.parseExpression()
         parser.skipTrivia()
         guard parser.index == parser.scalars.count else { throw parser.error("unexpected text after the literal") }
-        return value
+        return Value(pythonLiteral: value)
     }
 
-    private struct Parser {
+    private struct Parser<Value: ExpressibleByPythonLiteral> {
+        typealias Shape = PythonShape<Value>
+
         let scalars: [Unicode.Scalar]
         var index = 0
         /// Inside brackets newlines are insignificant (implicit line joining).
@@ -47,18 +46,18 @@ public enum PythonLiteral {
             }
         }
 
-        mutating func parseExpression() throws(ParseError) -> JSONValue {
+        mutating func parseExpression() throws(ParseError) -> Shape {
             skipTrivia()
             guard let c = peek else { throw error("unexpected end of input") }
             switch c {
             case "[":
                 index += 1
-                return .array(try parseSequence(closing: "]").items)
+                return .list(try parseSequence(closing: "]").items.map(Value.init(pythonLiteral:)))
             case "(":
                 index += 1
                 let (items, trailingComma) = try parseSequence(closing: ")")
                 if items.count == 1 && !trailingComma { return items[0] }
-                return .array(items)
+                return .tuple(items.map(Value.init(pythonLiteral:)))
             case "{":
                 index += 1
                 return try parseBraces()
@@ -67,11 +66,11 @@ public enum PythonLiteral {
                 let operand = try parseExpression()
                 switch operand {
                 case let .int(i): return .int(c == "-" ? -i : i)
-                case let .double(d): return .double(c == "-" ? -d : d)
+                case let .float(d): return .float(c == "-" ? -d : d)
                 default: throw error("unary \(c) on a non-number")
                 }
             case "'", "\"":
-                return .string(try parseStrings())
+                return .str(try parseStrings())
             default:
                 if c.properties.isAlphabetic || c == "_" {
                     let start = index
@@ -79,12 +78,12 @@ public enum PythonLiteral {
                     let word = String(String.UnicodeScalarView(scalars[start..<index]))
                     if let q = peek, q == "'" || q == "\"", isStringPrefix(word) {
                         index = start
-                        return .string(try parseStrings())
+                        return .str(try parseStrings())
                     }
                     switch word {
                     case "True": return .bool(true)
                     case "False": return .bool(false)
-                    case "None": return .null
+                    case "None": return .none
                     default:
                         index = start
                         throw error("name \(word) is not a literal")
@@ -96,10 +95,10 @@ public enum PythonLiteral {
         }
 
         /// Items up to `closing`; whether the last item was followed by a comma.
-        mutating func parseSequence(closing: Unicode.Scalar) throws(ParseError) -> (items: [JSONValue], trailingComma: Bool) {
+        mutating func parseSequence(closing: Unicode.Scalar) throws(ParseError) -> (items: [Shape], trailingComma: Bool) {
             depth += 1
             defer { depth -= 1 }
-            var items: [JSONValue] = []
+            var items: [Shape] = []
             var trailingComma = false
             while true {
                 skipTrivia()
@@ -120,29 +119,29 @@ public enum PythonLiteral {
             }
         }
 
-        mutating func parseBraces() throws(ParseError) -> JSONValue {
+        mutating func parseBraces() throws(ParseError) -> Shape {
             depth += 1
             defer { depth -= 1 }
             skipTrivia()
             if peek == "}" {
                 index += 1
-                return .object(JSONObject())
+                return .dict([])
             }
             let first = try parseExpression()
             skipTrivia()
             if peek == ":" {
-                var object = JSONObject()
+                var pairs: [(key: Value, value: Value)] = []
                 var key = first
                 while true {
                     skipTrivia()
                     guard peek == ":" else { throw error("expected :") }
                     index += 1
-                    object[PythonText.str(key)] = try parseExpression()
+                    pairs.append((Value(pythonLiteral: key), Value(pythonLiteral: try parseExpression())))
                     skipTrivia()
                     if peek == "," { index += 1; skipTrivia() }
                     if peek == "}" {
                         index += 1
-                        return .object(object)
+                        return .dict(pairs)
                     }
                     key = try parseExpression()
                     skipTrivia()
@@ -154,7 +153,7 @@ public enum PythonLiteral {
                 if peek == "," { index += 1; skipTrivia() }
                 if peek == "}" {
                     index += 1
-                    return .array(items)
+                    return .list(items.map(Value.init(pythonLiteral:)))
                 }
                 items.append(try parseExpression())
             }
@@ -261,7 +260,7 @@ public enum PythonLiteral {
             }
         }
 
-        mutating func parseNumber() throws(ParseError) -> JSONValue {
+        mutating func parseNumber() throws(ParseError) -> Shape {
             let start = index
             if peek == "0", index + 1 < scalars.count, "xXoObB".unicodeScalars.contains(scalars[index + 1]) {
                 let radix: Int
@@ -298,15 +297,15 @@ public enum PythonLiteral {
                 guard let value = Double(text.hasPrefix(".") ? "0" + text : (text.hasSuffix(".") ? text + "0" : text)) else {
                     throw error("bad float literal \(text)")
                 }
-                return .double(value)
+                return .float(value)
             }
             if text.count > 1 && text.hasPrefix("0") && text.contains(where: { $0 != "0" }) {
                 throw error("leading zeros in decimal integer literals are not permitted")
             }
             guard let value = Int(text) else {
-                // Beyond 64 bits Python keeps an exact int; a float is the closest JSON can hold.
+                // Beyond 64 bits Python keeps an exact int; a float is the closest a 64-bit port can hold.
                 guard let approx = Double(text) else { throw error("bad integer literal \(text)") }
-                return .double(approx)
+                return .float(approx)
             }
             return .int(value)
         }

@@ -1,9 +1,10 @@
-/// Python `str` algorithms over Unicode code points (not grapheme clusters, unlike `String`);
-/// public for the other modules that follow Python's string rules (Scoring, LMEval).
+/// Python `str` algorithms over Unicode code points (not grapheme clusters, unlike `String`).
 public enum PyText {
-    typealias Scalars = [Unicode.Scalar]
+    /// A string as Python indexes it: one element per code point.
+    public typealias Scalars = [Unicode.Scalar]
 
-    static func scalars(_ s: String) -> Scalars { Array(s.unicodeScalars) }
+    /// The code points of `s`, for Python's indexing and slicing.
+    public static func scalars(_ s: String) -> Scalars { Array(s.unicodeScalars) }
 
     /// A string of these code points.
     public static func string<S: Sequence>(_ scalars: S) -> String where S.Element == Unicode.Scalar {
@@ -12,13 +13,14 @@ public enum PyText {
         return String(view)
     }
 
-    static func length(_ s: String) -> Int { s.unicodeScalars.count }
+    /// `len(s)`: code points, not characters.
+    public static func length(_ s: String) -> Int { s.unicodeScalars.count }
 
     /// Python code-point equality (Swift's `==` would equate canonically equivalent strings).
     public static func equal(_ a: String, _ b: String) -> Bool { a.unicodeScalars.elementsEqual(b.unicodeScalars) }
 
     /// Code-point order, as Python compares strings.
-    static func less(_ a: String, _ b: String) -> Bool {
+    public static func less(_ a: String, _ b: String) -> Bool {
         a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars) { $0.value < $1.value }
     }
 
@@ -32,21 +34,32 @@ public enum PyText {
         }
     }
 
-    static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
+    /// Whether `c` may start a Python identifier.
+    public static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
         c == "_" || (c.isASCII ? c.properties.isAlphabetic : c.properties.isXIDStart)
     }
 
-    static func isIdentifierContinue(_ c: Unicode.Scalar) -> Bool {
+    /// Whether `c` may continue a Python identifier.
+    public static func isIdentifierContinue(_ c: Unicode.Scalar) -> Bool {
         c == "_" || (c.isASCII ? (c.properties.isAlphabetic || (c.value >= 48 && c.value <= 57)) : c.properties.isXIDContinue)
     }
 
-    static func isDecimal(_ c: Unicode.Scalar) -> Bool { c.properties.numericType == .decimal }
+    /// `s.isidentifier()`: a valid Python identifier (keywords included).
+    public static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, isIdentifierStart(first) else { return false }
+        return s.unicodeScalars.dropFirst().allSatisfy { isIdentifierContinue($0) }
+    }
+
+    /// Python's `str.isdecimal()` for one character (Numeric_Type Decimal).
+    public static func isDecimal(_ c: Unicode.Scalar) -> Bool { c.properties.numericType == .decimal }
     /// Python's `str.isdigit()` for one character (Numeric_Type Decimal or Digit).
     public static func isDigit(_ c: Unicode.Scalar) -> Bool {
         c.properties.numericType == .decimal || c.properties.numericType == .digit
     }
-    static func isNumeric(_ c: Unicode.Scalar) -> Bool { c.properties.numericType != nil }
-    static func isAlpha(_ c: Unicode.Scalar) -> Bool {
+    /// Python's `str.isnumeric()` for one character (any Numeric_Type).
+    public static func isNumeric(_ c: Unicode.Scalar) -> Bool { c.properties.numericType != nil }
+    /// Python's `str.isalpha()` for one character (a letter category).
+    public static func isAlpha(_ c: Unicode.Scalar) -> Bool {
         switch c.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
         default: return false
@@ -95,7 +108,8 @@ public enum PyText {
         return parts
     }
 
-    static func rsplit(_ s: String, sep: String?, maxSplit: Int) -> [String] {
+    /// `str.rsplit(sep, maxsplit)`; `sep == nil` splits on runs of whitespace.
+    public static func rsplit(_ s: String, sep: String?, maxSplit: Int) -> [String] {
         let text = scalars(s)
         guard let sep else { return whitespaceSplit(text, maxSplit: maxSplit, reverse: true) }
         let needle = scalars(sep)
@@ -139,7 +153,8 @@ public enum PyText {
         return reverse ? words.reversed() : words
     }
 
-    static func splitLines(_ s: String, keepEnds: Bool) -> [String] {
+    /// `str.splitlines(keepends)`, on every line boundary Python knows.
+    public static func splitLines(_ s: String, keepEnds: Bool) -> [String] {
         let text = scalars(s)
         var lines: [String] = []
         var start = 0
@@ -164,12 +179,13 @@ public enum PyText {
     // MARK: - search
 
     /// Resolves Python's optional `start`/`end` arguments to a clamped range.
-    static func bounds(_ count: Int, start: Int?, end: Int?) -> (Int, Int) {
+    public static func bounds(_ count: Int, start: Int?, end: Int?) -> (Int, Int) {
         func clamp(_ v: Int) -> Int { v < 0 ? max(0, v + count) : min(v, count) }
         return (clamp(start ?? 0), clamp(end ?? count))
     }
 
-    static func find(_ s: String, _ sub: String, start: Int? = nil, end: Int? = nil, reverse: Bool = false) -> Int? {
+    /// `str.find(sub, start, end)` (`rfind` with `reverse`); nil where Python returns -1.
+    public static func find(_ s: String, _ sub: String, start: Int? = nil, end: Int? = nil, reverse: Bool = false) -> Int? {
         let text = scalars(s)
         let needle = scalars(sub)
         let (lo, hi) = bounds(text.count, start: start, end: end)
@@ -181,7 +197,8 @@ public enum PyText {
         return nil
     }
 
-    static func count(_ s: String, _ sub: String, start: Int? = nil, end: Int? = nil) -> Int {
+    /// `str.count(sub, start, end)`: non-overlapping occurrences.
+    public static func count(_ s: String, _ sub: String, start: Int? = nil, end: Int? = nil) -> Int {
         let text = scalars(s)
         let needle = scalars(sub)
         let (lo, hi) = bounds(text.count, start: start, end: end)
@@ -200,13 +217,16 @@ public enum PyText {
         return total
     }
 
-    static func contains(_ s: String, _ sub: String) -> Bool { find(s, sub) != nil }
+    /// `sub in s`.
+    public static func contains(_ s: String, _ sub: String) -> Bool { find(s, sub) != nil }
 
-    static func hasPrefix(_ s: String, _ prefix: String) -> Bool {
+    /// `s.startswith(prefix)`, by code points.
+    public static func hasPrefix(_ s: String, _ prefix: String) -> Bool {
         s.unicodeScalars.starts(with: prefix.unicodeScalars)
     }
 
-    static func hasSuffix(_ s: String, _ suffix: String) -> Bool {
+    /// `s.endswith(suffix)`, by code points.
+    public static func hasSuffix(_ s: String, _ suffix: String) -> Bool {
         s.unicodeScalars.reversed().starts(with: suffix.unicodeScalars.reversed())
     }
 
@@ -249,7 +269,7 @@ public enum PyText {
     // MARK: - case
 
     /// Python `str.lower()`: full case mapping, with Greek final sigma chosen by context.
-    static func lower(_ s: String) -> String {
+    public static func lower(_ s: String) -> String {
         let text = scalars(s)
         var out = ""
         for (k, c) in text.enumerated() {
@@ -272,20 +292,21 @@ public enum PyText {
         return !(k < text.count && text[k].properties.isCased)
     }
 
-    static func upper(_ s: String) -> String {
+    /// Python `str.upper()`: full case mapping.
+    public static func upper(_ s: String) -> String {
         var out = ""
         for c in s.unicodeScalars { out += c.properties.uppercaseMapping }
         return out
     }
 
     /// Python 3.8+ `str.capitalize()`: first character title-cased, the rest lower-cased.
-    static func capitalize(_ s: String) -> String {
+    public static func capitalize(_ s: String) -> String {
         guard let first = s.unicodeScalars.first else { return s }
         return first.properties.titlecaseMapping + lower(string(s.unicodeScalars.dropFirst()))
     }
 
     /// Python `str.title()`: title-case after an uncased character, lower-case after a cased one.
-    static func title(_ s: String) -> String {
+    public static func title(_ s: String) -> String {
         let text = scalars(s)
         var out = ""
         var previousCased = false
@@ -300,7 +321,8 @@ public enum PyText {
         return out
     }
 
-    static func swapcase(_ s: String) -> String {
+    /// Python `str.swapcase()`.
+    public static func swapcase(_ s: String) -> String {
         var out = ""
         for c in s.unicodeScalars {
             if c.properties.isUppercase { out += c.properties.lowercaseMapping }
@@ -311,7 +333,7 @@ public enum PyText {
     }
 
     /// Python's `isupper()` / `islower()`: some cased character, none of the other case.
-    static func isCase(_ s: String, upper: Bool) -> Bool {
+    public static func isCase(_ s: String, upper: Bool) -> Bool {
         var sawCased = false
         for c in s.unicodeScalars {
             if upper ? c.properties.isLowercase : c.properties.isUppercase { return false }
@@ -323,7 +345,8 @@ public enum PyText {
 
     // MARK: - padding
 
-    static func pad(_ s: String, width: Int, fill: Unicode.Scalar, align: Character) -> String {
+    /// `ljust`/`rjust`/`center` (align `<`, `>`, `c`) and format's `^` centring, with `fill`.
+    public static func pad(_ s: String, width: Int, fill: Unicode.Scalar, align: Character) -> String {
         let length = self.length(s)
         guard width > length else { return s }
         let total = width - length
@@ -338,7 +361,8 @@ public enum PyText {
         return string(repeatElement(fill, count: left)) + s + string(repeatElement(fill, count: right))
     }
 
-    static func zfill(_ s: String, width: Int) -> String {
+    /// `str.zfill(width)`: zeros after a leading sign.
+    public static func zfill(_ s: String, width: Int) -> String {
         var text = scalars(s)
         guard width > text.count else { return s }
         let zeros = Scalars(repeating: "0", count: width - text.count)
@@ -348,5 +372,62 @@ public enum PyText {
             text.insert(contentsOf: zeros, at: 0)
         }
         return string(text)
+    }
+
+    // MARK: - whole-string predicates and character classes
+
+    /// `s.isdigit()`: non-empty and every character has Numeric_Type Decimal or Digit.
+    public static func isDigit(_ s: String) -> Bool {
+        !s.isEmpty && s.unicodeScalars.allSatisfy { isDigit($0) }
+    }
+
+    /// `s.isspace()`: non-empty and all whitespace.
+    public static func isSpace(_ s: String) -> Bool {
+        !s.isEmpty && s.unicodeScalars.allSatisfy { isSpace($0) }
+    }
+
+    /// `s.isprintable()`, true for the empty string.
+    public static func isPrintable(_ s: String) -> Bool {
+        s.unicodeScalars.allSatisfy { isPrintable($0) }
+    }
+
+    /// Python's `str.isprintable()` for one character: not a control, format, surrogate,
+    /// private-use, unassigned or separator character other than the space.
+    public static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == " " { return true }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator,
+             .spaceSeparator:
+            return false
+        default:
+            return true
+        }
+    }
+
+    /// `s.translate(table)` with a table that deletes every character `drop` accepts.
+    public static func removing(_ s: String, where drop: (Unicode.Scalar) -> Bool) -> String {
+        guard s.unicodeScalars.contains(where: drop) else { return s }
+        var view = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars where !drop(scalar) { view.append(scalar) }
+        return String(view)
+    }
+
+    /// `c in string.punctuation`.
+    public static func isASCIIPunctuation(_ c: Unicode.Scalar) -> Bool {
+        switch c.value {
+        case 0x21...0x2F, 0x3A...0x40, 0x5B...0x60, 0x7B...0x7E: return true
+        default: return false
+        }
+    }
+
+    /// `unicodedata.category(c).startswith("P")`.
+    public static func isUnicodePunctuation(_ c: Unicode.Scalar) -> Bool {
+        switch c.properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+             .initialPunctuation, .finalPunctuation, .otherPunctuation:
+            return true
+        default:
+            return false
+        }
     }
 }
