@@ -23,7 +23,7 @@ enum Filters {
         throw JinjaSyntaxError(message: "No filter named '\(name)'.", line: line)
     }
 
-    static func apply(_ name: String, _ value: Value, _ args: CallArgs) throws(RenderFailure) -> Value {
+    static func apply(_ name: String, _ value: Value, _ args: CallArgs, limits: JinjaLimits = .default) throws(RenderFailure) -> Value {
         var args = args
         args.function = name
         switch name {
@@ -46,6 +46,7 @@ enum Filters {
             return .string(PyText.capitalize(try PythonRepr.str(value)))
         case "center":
             let width = try args.bind(["width"])[0]?.requireInt("width") ?? 80
+            try JinjaLimits.checkWidth(width)
             return .string(PyText.pad(try PythonRepr.str(value), width: width, fill: " ", align: "c"))
         case "count", "length":
             _ = try args.bind([])
@@ -98,6 +99,7 @@ enum Filters {
             if let attribute = bound[1] { items = try items.map { v throws(RenderFailure) in try attributePath(v, attribute) } }
             var parts: [String] = []
             for item in items { parts.append(try PythonRepr.str(item)) }
+            try limits.checkJoin(parts, separator: separator)
             return .string(parts.joined(separator: separator))
         case "list":
             _ = try args.bind([])
@@ -133,8 +135,9 @@ enum Filters {
         case "replace":
             let bound = try args.bind(["old", "new", "count"], required: 2)
             let count = try CallArgs.optional(bound[2])?.requireInt("count") ?? -1
-            return .string(PyText.replace(try PythonRepr.str(value), try PythonRepr.str(bound[0] ?? .none),
-                                          try PythonRepr.str(bound[1] ?? .none), count: count))
+            let (text, old, new) = (try PythonRepr.str(value), try PythonRepr.str(bound[0] ?? .none), try PythonRepr.str(bound[1] ?? .none))
+            try limits.checkReplace(text, old, new)
+            return .string(PyText.replace(text, old, new, count: count))
         case "reverse":
             _ = try args.bind([])
             if case let .string(s) = value { return .string(PyText.string(s.unicodeScalars.reversed())) }
