@@ -192,7 +192,7 @@ public struct TaskIndex: Sendable {
         let suspects = brokenFiles.filter { $0.mightDefine(name) }
         guard let first = suspects.first else { return LMEvalError(.unknownTask, task: name, notFound) }
         let causes = suspects.map { broken in
-            broken.error.file == broken.path ? broken.error.description : "\(broken.path): \(broken.error.description)"
+            "\(broken.path): " + (broken.error.file == broken.path ? broken.error.message : broken.error.description)
         }
         return LMEvalError(first.error.kind, task: name, file: first.path,
                            "\(notFound); it may be defined in \(suspects.count == 1 ? "a task config" : "task configs") that cannot be loaded: "
