@@ -64,6 +64,34 @@ public struct JinjaLimits: Sendable, Equatable {
         try checkString(bytes: total)
     }
 
+    /// `str()` of a container repeats shared strings as often as they are referenced (`[s] * n` costs
+    /// n pointers but prints n copies), so its printed size is bounded before printing: a walk that
+    /// adds up a lower bound of the repr's length and stops as soon as that passes the limit.
+    func checkPrintable(_ value: Value) throws(RenderFailure) {
+        switch value {
+        case .list, .tuple, .dict: break
+        default: return
+        }
+        var total = 0
+        var pending = [value]
+        while let next = pending.popLast() {
+            switch next {
+            case let .string(text): total = JinjaLimits.sum(total, JinjaLimits.sum(text.utf8.count, 2))
+            case let .list(items), let .tuple(items):
+                total = JinjaLimits.sum(total, 2 * max(items.count, 1))
+                pending.append(contentsOf: items)
+            case let .dict(dict):
+                total = JinjaLimits.sum(total, 4 * max(dict.count, 1))
+                pending.append(contentsOf: dict.keys)
+                pending.append(contentsOf: dict.values)
+            default: total = JinjaLimits.sum(total, 1)
+            }
+            if total > maxStringBytes {
+                throw .limit("printing this value would exceed the limit of \(maxStringBytes) bytes (JinjaLimits.maxStringBytes)")
+            }
+        }
+    }
+
     /// `a * b` for sizes, saturating instead of trapping: the product only needs comparing to a limit.
     static func product(_ a: Int, _ b: Int) -> Int {
         let (value, overflow) = max(a, 0).multipliedReportingOverflow(by: max(b, 0))

@@ -28,7 +28,9 @@ struct Renderer {
                 try limits.checkString(bytes: out.utf8.count)
             case let .output(expr, line):
                 self.line = line
-                out += try PythonRepr.str(try eval(expr))
+                let value = try eval(expr)
+                try limits.checkPrintable(value)
+                out += try PythonRepr.str(value)
                 try limits.checkString(bytes: out.utf8.count)
             case let .ifBlock(branches, otherwise, line):
                 self.line = line
@@ -165,7 +167,9 @@ struct Renderer {
             return try call(function, try evalArguments(arguments))
         case let .filter(value, name, arguments):
             let subject = try eval(value)
-            return try Filters.apply(name, subject, try evalArguments(arguments), limits: limits)
+            let args = try evalArguments(arguments)
+            try checkPrintable(subject, args)
+            return try Filters.apply(name, subject, args, limits: limits)
         case let .regexReplace(value, regex, arguments):
             let subject = try eval(value)
             let args = try evalArguments(arguments)
@@ -186,10 +190,16 @@ struct Renderer {
             let a = try eval(lhs)
             let b = try eval(rhs)
             if op == .mul { try checkRepetition(a, b) }
+            if op == .mod, case .string = a { try limits.checkPrintable(b) }
             return try PyOps.binary(op, a, b)
         case let .concat(parts):
             var text = ""
-            for part in parts { text += try PythonRepr.str(try eval(part)) }
+            for part in parts {
+                let value = try eval(part)
+                try limits.checkPrintable(value)
+                text += try PythonRepr.str(value)
+                try limits.checkString(bytes: text.utf8.count)
+            }
             return .string(text)
         case let .compare(first, ops):
             var lhs = try eval(first)
@@ -231,6 +241,12 @@ struct Renderer {
         }
     }
 
+    private func checkPrintable(_ subject: Value, _ args: CallArgs) throws(RenderFailure) {
+        try limits.checkPrintable(subject)
+        for value in args.positional { try limits.checkPrintable(value) }
+        for (_, value) in args.keyword { try limits.checkPrintable(value) }
+    }
+
     /// `'x' * n` and `[x] * n` would allocate the whole result before any later check could see it.
     private func checkRepetition(_ a: Value, _ b: Value) throws(RenderFailure) {
         for (sequence, times) in [(a, b), (b, a)] {
@@ -257,6 +273,7 @@ struct Renderer {
         }
         switch callable {
         case let .method(receiver, name):
+            try checkPrintable(receiver, args)
             return try Methods.call(receiver, name, args, limits: limits)
         case let .loopCycle(index0):
             guard !args.positional.isEmpty else { throw .typeError("no items for cycling given") }

@@ -89,6 +89,11 @@ import Testing
         ("{{ (['y' * 1000000] * 1000)|join }}", "JinjaLimits.maxStringBytes"),
         ("{{ ''.join(['y' * 1000000] * 1000) }}", "JinjaLimits.maxStringBytes"),
         ("{% for i in range(1000) %}{{ 'x' * 100000 }}{% endfor %}", "JinjaLimits.maxStringBytes"),
+        ("{{ ['y' * 1000000] * 1000000 }}", "JinjaLimits.maxStringBytes"),
+        ("{{ 'a' ~ (['y' * 1000000] * 100) }}", "JinjaLimits.maxStringBytes"),
+        ("{{ (['y' * 1000000] * 100)|string }}", "JinjaLimits.maxStringBytes"),
+        ("{{ '%s' % ([['y' * 100000] * 1000] * 1000) }}", "JinjaLimits.maxStringBytes"),
+        ("{{ '{}'.format({'k': ['y' * 1000000] * 100}) }}", "JinjaLimits.maxStringBytes"),
         ("{{ '{:>99999999999}'.format(1) }}", "exceeds the limit of 16777216"),
         ("{{ '{:.99999999999f}'.format(1.5) }}", "exceeds the limit of 16777216"),
         ("{{ '%99999999999s' % 'a' }}", "exceeds the limit of 16777216"),
@@ -102,7 +107,8 @@ import Testing
         let error = try #require(throws: JinjaError.self) { try result.get() }
         #expect(error.kind == .limit, "\(error)")
         #expect(error.message.contains(limit), "\(error)")
-        #expect(time < .seconds(5), "took \(time)")
+        // Generous: a debug build on a shared machine; what matters is that it ends, and without the memory.
+        #expect(time < .seconds(30), "took \(time)")
     }
 
     @Test func loopIterationsAreCountedAcrossNestedLoops() async throws {
@@ -121,6 +127,8 @@ import Testing
         #expect(throws: JinjaError.self) { try JinjaTemplate("{{ 'x' * 11 }}", limits: small).render([:]) }
         #expect(throws: JinjaError.self) { try JinjaTemplate("{{ 'abcdef' }}{{ 'ghijk' }}", limits: small).render([:]) }
         #expect(try JinjaTemplate("{{ range(3)|list }}", limits: small).render([:]) == "[0, 1, 2]")
+        #expect(try JinjaTemplate("{{ ['ab'] }}", limits: small).render([:]) == "['ab']")
+        #expect(throws: JinjaError.self) { try JinjaTemplate("{{ ['ab'] * 2 }}", limits: small).render([:]) }
         #expect(throws: JinjaError.self) { try JinjaTemplate("{{ range(4)|list }}", limits: small).render([:]) }
     }
 }
