@@ -131,7 +131,8 @@ enum Filters {
         case "regex_replace":
             let bound = try args.bind(["pattern", "repl", "count"], required: 2)
             let pattern = try (bound[0] ?? .none).requireString("regex_replace pattern")
-            return try regexReplace(value, regex: try PyRegex(pattern: pattern), repl: bound[1] ?? .none, count: bound[2])
+            return try regexReplace(value, regex: try PyRegex(pattern: pattern), repl: bound[1] ?? .none, count: bound[2],
+                                    limits: limits)
         case "replace":
             let bound = try args.bind(["old", "new", "count"], required: 2)
             let count = try CallArgs.optional(bound[2])?.requireInt("count") ?? -1
@@ -192,10 +193,12 @@ enum Filters {
     }
 
     /// `regex_replace(s, pattern, repl, count=0)` = Python `re.sub(pattern, repl, s, count=count)`.
-    static func regexReplace(_ value: Value, regex: PyRegex, repl: Value, count: Value?) throws(RenderFailure) -> Value {
+    static func regexReplace(_ value: Value, regex: PyRegex, repl: Value, count: Value?,
+                             limits: JinjaLimits = .default) throws(RenderFailure) -> Value {
         try PyOps.checkDefined(value)
         guard case let .string(text) = value else { throw .typeError("expected string or bytes-like object, got '\(value.typeName)'") }
         let template = try repl.requireString("repl")
+        try limits.checkSubstitution(text, template: template)
         let n = try CallArgs.optional(count)?.requireInt("count") ?? 0
         return .string(try regex.substitute(in: text, template: template, count: n))
     }

@@ -57,6 +57,18 @@ public struct JinjaLimits: Sendable, Equatable {
         try checkString(bytes: JinjaLimits.sum(textBytes, JinjaLimits.product(slots, newBytes)))
     }
 
+    /// `re.sub(pattern, template, text)`: at most one match per position, each adding the template's
+    /// literal text, and each group reference adding at most the text once over all (matches do not
+    /// overlap); refused before substituting when that bound passes the limit.
+    func checkSubstitution(_ text: String, template: String) throws(RenderFailure) {
+        let textBytes = text.utf8.count
+        let references = template.utf8.reduce(0) { $1 == UInt8(ascii: "\\") ? $0 + 1 : $0 }
+        let perMatch = template.utf8.count
+        let bound = JinjaLimits.sum(JinjaLimits.sum(textBytes, JinjaLimits.product(JinjaLimits.sum(textBytes, 1), perMatch)),
+                                    JinjaLimits.product(references, textBytes))
+        try checkString(bytes: bound)
+    }
+
     /// `separator.join(parts)`, refused before building it.
     func checkJoin(_ parts: [String], separator: String) throws(RenderFailure) {
         var total = JinjaLimits.product(max(parts.count - 1, 0), separator.utf8.count)

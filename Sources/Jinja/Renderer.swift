@@ -176,7 +176,8 @@ struct Renderer {
             var bound = args
             bound.function = "regex_replace"
             let parameters = try bound.bind(["repl", "count"], required: 1)
-            return try Filters.regexReplace(subject, regex: try regex.get(), repl: parameters[0] ?? .none, count: parameters[1])
+            return try Filters.regexReplace(subject, regex: try regex.get(), repl: parameters[0] ?? .none, count: parameters[1],
+                                            limits: limits)
         case let .test(value, name, arguments):
             let subject = try eval(value)
             return .bool(try TestFunctions.apply(name, subject, try evalArguments(arguments)))

@@ -87,6 +87,8 @@ import Testing
         ("{{ ('x' * 1000000).replace('', 'y' * 1000) }}", "JinjaLimits.maxStringBytes"),
         ("{{ ('x' * 1000000)|replace('x', 'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy') }}", "JinjaLimits.maxStringBytes"),
         ("{{ (['y' * 1000000] * 1000)|join }}", "JinjaLimits.maxStringBytes"),
+        ("{{ ('x' * 1000000)|regex_replace('x?', 'y' * 1000) }}", "JinjaLimits.maxStringBytes"),
+        ("{{ ('x' * 1000000)|regex_replace('x', 'y' * 100) }}", "JinjaLimits.maxStringBytes"),
         ("{{ ''.join(['y' * 1000000] * 1000) }}", "JinjaLimits.maxStringBytes"),
         ("{% for i in range(1000) %}{{ 'x' * 100000 }}{% endfor %}", "JinjaLimits.maxStringBytes"),
         ("{{ ['y' * 1000000] * 1000000 }}", "JinjaLimits.maxStringBytes"),
@@ -128,6 +130,8 @@ import Testing
         #expect(throws: JinjaError.self) { try JinjaTemplate("{{ 'abcdef' }}{{ 'ghijk' }}", limits: small).render([:]) }
         #expect(try JinjaTemplate("{{ range(3)|list }}", limits: small).render([:]) == "[0, 1, 2]")
         #expect(try JinjaTemplate("{{ ['ab'] }}", limits: small).render([:]) == "['ab']")
+        // A backreference costs the text once, not once per match.
+        #expect(try JinjaTemplate("{{ 'ab'|regex_replace('(.)', '\\\\1') }}", limits: small).render([:]) == "ab")
         #expect(throws: JinjaError.self) { try JinjaTemplate("{{ ['ab'] * 2 }}", limits: small).render([:]) }
         #expect(throws: JinjaError.self) { try JinjaTemplate("{{ range(4)|list }}", limits: small).render([:]) }
     }
