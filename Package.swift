@@ -82,6 +82,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
         // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.
         .testTarget(name: "StackTests", dependencies: ["YAML", "JSON"]),
+        // Seeded random mutation of fuzz/corpus seeds through the parsers: bounded, runs with the suite.
+        .testTarget(name: "FuzzTests", dependencies: ["YAML", "Jinja", "JSON", "PythonRegex"]),
     ],
     swiftLanguageModes: [.v6]
 )

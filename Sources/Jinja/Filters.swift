@@ -24,7 +24,7 @@ enum Filters {
         throw JinjaSyntaxError(message: "No filter named '\(name)'.", line: line)
     }
 
-    static func apply(_ name: String, _ value: Value, _ args: CallArgs) throws(RenderFailure) -> Value {
+    static func apply(_ name: String, _ value: Value, _ args: CallArgs, limits: JinjaLimits = .default) throws(RenderFailure) -> Value {
         var args = args
         args.function = name
         switch name {
@@ -47,6 +47,7 @@ enum Filters {
             return .string(PyText.capitalize(try PythonRepr.str(value)))
         case "center":
             let width = try args.bind(["width"])[0]?.requireInt("width") ?? 80
+            try JinjaLimits.checkWidth(width)
             return .string(PyText.pad(try PythonRepr.str(value), width: width, fill: " ", align: "c"))
         case "count", "length":
             _ = try args.bind([])
@@ -99,6 +100,7 @@ enum Filters {
             if let attribute = bound[1] { items = try items.map { v throws(RenderFailure) in try attributePath(v, attribute) } }
             var parts: [String] = []
             for item in items { parts.append(try PythonRepr.str(item)) }
+            try limits.checkJoin(parts, separator: separator)
             return .string(parts.joined(separator: separator))
         case "list":
             _ = try args.bind([])
@@ -130,12 +132,14 @@ enum Filters {
         case "regex_replace":
             let bound = try args.bind(["pattern", "repl", "count"], required: 2)
             let pattern = try (bound[0] ?? .none).requireString("regex_replace pattern")
-            return try regexReplace(value, regex: try PyRegex(pattern: pattern), repl: bound[1] ?? .none, count: bound[2])
+            return try regexReplace(value, regex: try PyRegex(pattern: pattern), repl: bound[1] ?? .none, count: bound[2],
+                                    limits: limits)
         case "replace":
             let bound = try args.bind(["old", "new", "count"], required: 2)
             let count = try CallArgs.optional(bound[2])?.requireInt("count") ?? -1
-            return .string(PyText.replace(try PythonRepr.str(value), try PythonRepr.str(bound[0] ?? .none),
-                                          try PythonRepr.str(bound[1] ?? .none), count: count))
+            let (text, old, new) = (try PythonRepr.str(value), try PythonRepr.str(bound[0] ?? .none), try PythonRepr.str(bound[1] ?? .none))
+            try limits.checkReplace(text, old, new)
+            return .string(PyText.replace(text, old, new, count: count))
         case "reverse":
             _ = try args.bind([])
             if case let .string(s) = value { return .string(PyText.string(s.unicodeScalars.reversed())) }
@@ -190,10 +194,12 @@ enum Filters {
     }
 
     /// `regex_replace(s, pattern, repl, count=0)` = Python `re.sub(pattern, repl, s, count=count)`.
-    static func regexReplace(_ value: Value, regex: PyRegex, repl: Value, count: Value?) throws(RenderFailure) -> Value {
+    static func regexReplace(_ value: Value, regex: PyRegex, repl: Value, count: Value?,
+                             limits: JinjaLimits = .default) throws(RenderFailure) -> Value {
         try PyOps.checkDefined(value)
         guard case let .string(text) = value else { throw .typeError("expected string or bytes-like object, got '\(value.typeName)'") }
         let template = try repl.requireString("repl")
+        try limits.checkSubstitution(text, template: template)
         let n = try CallArgs.optional(count)?.requireInt("count") ?? 0
         return .string(try regex.substitute(in: text, template: template, count: n))
     }

@@ -2,11 +2,11 @@ import Python
 
 /// Python methods of str, list, tuple and dict that templates call.
 enum Methods {
-    static func call(_ receiver: Value, _ name: String, _ args: CallArgs) throws(RenderFailure) -> Value {
+    static func call(_ receiver: Value, _ name: String, _ args: CallArgs, limits: JinjaLimits = .default) throws(RenderFailure) -> Value {
         var args = args
         args.function = "\(receiver.typeName).\(name)"
         switch receiver {
-        case let .string(s): return try string(s, name, args)
+        case let .string(s): return try string(s, name, args, limits: limits)
         case let .list(items): return try sequence(items, name, args, isList: true)
         case let .tuple(items): return try sequence(items, name, args, isList: false)
         case let .dict(dict): return try dictionary(dict, name, args)
@@ -20,7 +20,7 @@ enum Methods {
 
     // MARK: - str
 
-    private static func string(_ s: String, _ name: String, _ args: CallArgs) throws(RenderFailure) -> Value {
+    private static func string(_ s: String, _ name: String, _ args: CallArgs, limits: JinjaLimits) throws(RenderFailure) -> Value {
         switch name {
         case "strip", "lstrip", "rstrip":
             let chars = try CallArgs.optional(args.bind(["chars"])[0])?.requireString("\(name) arg")
@@ -41,6 +41,7 @@ enum Methods {
             let old = try (bound[0] ?? .none).requireString("replace() argument 1")
             let new = try (bound[1] ?? .none).requireString("replace() argument 2")
             let count = try bound[2]?.requireInt("count") ?? -1
+            try limits.checkReplace(s, old, new)
             return .string(PyText.replace(s, old, new, count: count))
         case "lower", "casefold":
             try noArguments(args)
@@ -95,6 +96,7 @@ enum Methods {
                 }
                 parts.append(part)
             }
+            try limits.checkJoin(parts, separator: s)
             return .string(parts.joined(separator: s))
         case "format":
             return .string(try PyFormat.format(s, args.positional, args.keyword))
@@ -120,10 +122,12 @@ enum Methods {
             return .bool(PyText.isCase(s, upper: name == "isupper"))
         case "zfill":
             let width = try args.one("width").requireInt("width")
+            try JinjaLimits.checkWidth(width)
             return .string(PyText.zfill(s, width: width))
         case "center", "ljust", "rjust":
             let bound = try args.bind(["width", "fillchar"], required: 1)
             let width = try (bound[0] ?? .none).requireInt("width")
+            try JinjaLimits.checkWidth(width)
             let fill = try bound[1]?.requireString("fillchar") ?? " "
             guard fill.unicodeScalars.count == 1, let fillScalar = fill.unicodeScalars.first else {
                 throw .typeError("The fill character must be exactly one character long")

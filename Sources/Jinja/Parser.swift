@@ -1,16 +1,35 @@
 /// Builds the AST with Jinja2's grammar and operator precedence (including its left-associative `**`).
+///
+/// The parser recurses once per nesting level (block, bracket, unary operator, chained conditional);
+/// `maxNesting` bounds that recursion, and with it the renderer's, well inside the smallest stack
+/// a template is rendered on.
 struct Parser {
     private let tokens: [Token]
     private var pos = 0
+    private let maxNesting: Int
+    private var nesting = 0
 
-    static func parse(_ source: String) throws(JinjaSyntaxError) -> [Node] {
-        var parser = Parser(tokens: try Lexer.tokenize(source))
+    static func parse(_ source: String, maxNesting: Int = JinjaLimits.default.maxNesting) throws(JinjaSyntaxError) -> [Node] {
+        var parser = Parser(tokens: try Lexer.tokenize(source), maxNesting: maxNesting)
         let (body, end) = try parser.parseBody(until: [])
         if let end { throw parser.error("Encountered unknown tag '\(end)'.") }
         return body
     }
 
-    private init(tokens: [Token]) { self.tokens = tokens }
+    private init(tokens: [Token], maxNesting: Int) {
+        self.tokens = tokens
+        self.maxNesting = maxNesting
+    }
+
+    /// Every recursive path of the grammar passes through here; pair with `leave()`.
+    private mutating func enter() throws(JinjaSyntaxError) {
+        nesting += 1
+        guard nesting <= maxNesting else {
+            throw error("the template nests deeper than \(maxNesting) levels (JinjaLimits.maxNesting)", kind: .limit)
+        }
+    }
+
+    private mutating func leave() { nesting -= 1 }
 
     // MARK: - token helpers
 
@@ -119,6 +138,8 @@ struct Parser {
     private mutating func parseStatement(_ tag: String) throws(JinjaSyntaxError) -> Node {
         let startLine = line
         _ = next()
+        try enter()
+        defer { leave() }
         switch tag {
         case "if": return try parseIf(line: startLine)
         case "for": return try parseFor(line: startLine)
@@ -204,6 +225,8 @@ struct Parser {
             if let endName, isName(endName) { break }
             if isOp("=") || current.kind == .blockEnd { break }
             if skipOp("(") {
+                try enter()
+                defer { leave() }
                 let inner = try parseAssignTarget(endName: nil)
                 try expectOp(")")
                 names.append(inner)
@@ -250,6 +273,8 @@ struct Parser {
     }
 
     private mutating func parseExpression() throws(JinjaSyntaxError) -> Expr {
+        try enter()
+        defer { leave() }
         var expr = try parseOr()
         while skipName("if") {
             let test = try parseOr()
@@ -272,7 +297,11 @@ struct Parser {
     }
 
     private mutating func parseNot() throws(JinjaSyntaxError) -> Expr {
-        if skipName("not") { return .not(try parseNot()) }
+        if skipName("not") {
+            try enter()
+            defer { leave() }
+            return .not(try parseNot())
+        }
         return try parseCompare()
     }
 
@@ -333,8 +362,12 @@ struct Parser {
     private mutating func parseUnary(withFilter: Bool = true) throws(JinjaSyntaxError) -> Expr {
         var node: Expr
         if skipOp("-") {
+            try enter()
+            defer { leave() }
             node = .negate(try parseUnary(withFilter: false))
         } else if skipOp("+") {
+            try enter()
+            defer { leave() }
             node = .plus(try parseUnary(withFilter: false))
         } else {
             node = try parsePrimary()

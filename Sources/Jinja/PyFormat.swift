@@ -187,6 +187,7 @@ enum PyFormat {
             k += 1
         }
         spec.width = Int(width) ?? 0
+        try JinjaLimits.checkWidth(spec.width)
         if k < chars.count, chars[k] == "," || chars[k] == "_" {
             spec.grouping = chars[k]
             k += 1
@@ -199,6 +200,7 @@ enum PyFormat {
                 k += 1
             }
             guard let p = Int(precision) else { throw .valueError("Format specifier missing precision") }
+            try JinjaLimits.checkWidth(p)
             spec.precision = p
         }
         if k < chars.count {
@@ -356,6 +358,7 @@ enum PyPrintf {
                 k += 1
                 precision = try number() ?? 0
             }
+            try JinjaLimits.checkWidth(max(width, precision ?? 0))
             while k < chars.count, "hlL".unicodeScalars.contains(chars[k]) { k += 1 }
             guard k < chars.count else { throw .valueError("incomplete format") }
             let conversion = chars[k]

@@ -14,4 +14,7 @@ struct RenderFailure: Error, Sendable {
     static func valueError(_ message: String) -> RenderFailure { python("ValueError", message) }
 
     static func unsupported(_ message: String) -> RenderFailure { RenderFailure(kind: .unsupported, message: message) }
+
+    /// A `JinjaLimits` ceiling was reached; the message names the limit.
+    static func limit(_ message: String) -> RenderFailure { RenderFailure(kind: .limit, message: message) }
 }

@@ -1,8 +1,13 @@
 import JSON
 
 /// Evaluates a compiled template against one document.
+///
+/// Recursion follows the AST, whose depth the parser bounds; sizes and iterations are checked
+/// against `limits` as values are produced (multiplying operations before they allocate).
 struct Renderer {
     private let document: JSONObject
+    private let limits: JinjaLimits
+    private var loopIterations = 0
     /// Document fields converted on first use, so unused fields cost nothing.
     private var converted: [String: Value] = [:]
     /// Innermost last; `{% set %}` writes to the innermost frame, `{% for %}` pushes one.
@@ -10,16 +15,23 @@ struct Renderer {
     /// The line of the statement being evaluated, for error messages.
     private(set) var line = 1
 
-    init(document: JSONObject) { self.document = document }
+    init(document: JSONObject, limits: JinjaLimits = .default) {
+        self.document = document
+        self.limits = limits
+    }
 
     mutating func render(_ nodes: [Node], into out: inout String) throws(RenderFailure) {
         for node in nodes {
             switch node {
             case let .text(text):
                 out += text
+                try limits.checkString(bytes: out.utf8.count)
             case let .output(expr, line):
                 self.line = line
-                out += try PythonRepr.str(try eval(expr))
+                let value = try eval(expr)
+                try limits.checkPrintable(value)
+                out += try PythonRepr.str(value)
+                try limits.checkString(bytes: out.utf8.count)
             case let .ifBlock(branches, otherwise, line):
                 self.line = line
                 var taken = false
@@ -58,6 +70,10 @@ struct Renderer {
             items = kept
         }
         for (index, item) in items.enumerated() {
+            loopIterations += 1
+            guard loopIterations <= limits.maxLoopIterations else {
+                throw .limit("the template runs more than \(limits.maxLoopIterations) loop iterations (JinjaLimits.maxLoopIterations)")
+            }
             scopes[scopes.count - 1] = [:]
             try assign(loop.target, item)
             scopes[scopes.count - 1]["loop"] = Renderer.loopObject(index: index, items: items)
@@ -121,6 +137,17 @@ struct Renderer {
     // MARK: - expressions
 
     private mutating func eval(_ expr: Expr) throws(RenderFailure) -> Value {
+        let value = try evalUnchecked(expr)
+        // Cheap for native strings and arrays; catches growth one step past the limit, e.g. `s ~ s` doubling.
+        switch value {
+        case let .string(text): try limits.checkString(bytes: text.utf8.count)
+        case let .list(items), let .tuple(items): try limits.checkItems(items.count)
+        default: break
+        }
+        return value
+    }
+
+    private mutating func evalUnchecked(_ expr: Expr) throws(RenderFailure) -> Value {
         switch expr {
         case let .literal(value):
             return value
@@ -140,14 +167,17 @@ struct Renderer {
             return try call(function, try evalArguments(arguments))
         case let .filter(value, name, arguments):
             let subject = try eval(value)
-            return try Filters.apply(name, subject, try evalArguments(arguments))
+            let args = try evalArguments(arguments)
+            try checkPrintable(subject, args)
+            return try Filters.apply(name, subject, args, limits: limits)
         case let .regexReplace(value, regex, arguments):
             let subject = try eval(value)
             let args = try evalArguments(arguments)
             var bound = args
             bound.function = "regex_replace"
             let parameters = try bound.bind(["repl", "count"], required: 1)
-            return try Filters.regexReplace(subject, regex: try regex.get(), repl: parameters[0] ?? .none, count: parameters[1])
+            return try Filters.regexReplace(subject, regex: try regex.get(), repl: parameters[0] ?? .none, count: parameters[1],
+                                            limits: limits)
         case let .test(value, name, arguments):
             let subject = try eval(value)
             return .bool(try TestFunctions.apply(name, subject, try evalArguments(arguments)))
@@ -159,10 +189,18 @@ struct Renderer {
             return .bool(!(try PyOps.truthy(try eval(operand))))
         case let .binary(op, lhs, rhs):
             let a = try eval(lhs)
-            return try PyOps.binary(op, a, try eval(rhs))
+            let b = try eval(rhs)
+            if op == .mul { try checkRepetition(a, b) }
+            if op == .mod, case .string = a { try limits.checkPrintable(b) }
+            return try PyOps.binary(op, a, b)
         case let .concat(parts):
             var text = ""
-            for part in parts { text += try PythonRepr.str(try eval(part)) }
+            for part in parts {
+                let value = try eval(part)
+                try limits.checkPrintable(value)
+                text += try PythonRepr.str(value)
+                try limits.checkString(bytes: text.utf8.count)
+            }
             return .string(text)
         case let .compare(first, ops):
             var lhs = try eval(first)
@@ -204,6 +242,24 @@ struct Renderer {
         }
     }
 
+    private func checkPrintable(_ subject: Value, _ args: CallArgs) throws(RenderFailure) {
+        try limits.checkPrintable(subject)
+        for value in args.positional { try limits.checkPrintable(value) }
+        for (_, value) in args.keyword { try limits.checkPrintable(value) }
+    }
+
+    /// `'x' * n` and `[x] * n` would allocate the whole result before any later check could see it.
+    private func checkRepetition(_ a: Value, _ b: Value) throws(RenderFailure) {
+        for (sequence, times) in [(a, b), (b, a)] {
+            guard case let .int(n) = times else { continue }
+            switch sequence {
+            case let .string(text): try limits.checkString(bytes: JinjaLimits.product(text.utf8.count, n))
+            case let .list(items), let .tuple(items): try limits.checkItems(JinjaLimits.product(items.count, n))
+            default: break
+            }
+        }
+    }
+
     private mutating func evalArguments(_ arguments: Arguments) throws(RenderFailure) -> CallArgs {
         var args = CallArgs()
         for expr in arguments.positional { args.positional.append(try eval(expr)) }
@@ -218,19 +274,29 @@ struct Renderer {
         }
         switch callable {
         case let .method(receiver, name):
-            return try Methods.call(receiver, name, args)
+            try checkPrintable(receiver, args)
+            return try Methods.call(receiver, name, args, limits: limits)
         case let .loopCycle(index0):
             guard !args.positional.isEmpty else { throw .typeError("no items for cycling given") }
             return args.positional[index0 % args.positional.count]
         case let .global(name):
-            return try Globals.call(name, args)
+            return try Globals.call(name, args, limits: limits)
         }
     }
 }
 
 /// Jinja2's default globals.
 enum Globals {
-    static func call(_ name: String, _ args: CallArgs) throws(RenderFailure) -> Value {
+    /// Python's `len(range(start, stop, step))`, saturating, computed without building the range.
+    static func rangeCount(start: Int, stop: Int, step: Int) -> Int {
+        let span = step > 0 ? stop.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(stop)
+        if span.overflow { return .max }
+        guard span.partialValue > 0 else { return 0 }
+        let stride = step.magnitude
+        return Int(clamping: (span.partialValue.magnitude + stride - 1) / stride)
+    }
+
+    static func call(_ name: String, _ args: CallArgs, limits: JinjaLimits) throws(RenderFailure) -> Value {
         switch name {
         case "range":
             guard args.keyword.isEmpty else { throw .typeError("range() takes no keyword arguments") }
@@ -244,6 +310,7 @@ enum Globals {
             default: throw .typeError("range expected 1 to 3 arguments, got \(bounds.count)")
             }
             guard step != 0 else { throw .valueError("range() arg 3 must not be zero") }
+            try limits.checkItems(rangeCount(start: start, stop: stop, step: step))
             return .list(Array(stride(from: start, to: stop, by: step)).map(Value.int))
         case "dict":
             guard args.positional.isEmpty else { throw .unsupported("dict() with positional arguments is not supported") }

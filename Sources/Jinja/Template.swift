@@ -19,14 +19,17 @@ public struct JinjaTemplate: Sendable {
     /// The name used in error messages (e.g. "gsm8k: doc_to_text").
     public let name: String
     public let source: String
+    /// The ceilings this template is parsed and rendered under.
+    public let limits: JinjaLimits
     private let body: [Node]
 
-    /// Compiles `source`; syntax errors are thrown here, not at render time.
-    public init(_ source: String, name: String = "<template>") throws(JinjaError) {
+    /// Compiles `source`; syntax errors and nesting beyond `limits.maxNesting` are thrown here, not at render time.
+    public init(_ source: String, name: String = "<template>", limits: JinjaLimits = .default) throws(JinjaError) {
         self.name = name
         self.source = source
+        self.limits = limits
         do {
-            body = try Parser.parse(source)
+            body = try Parser.parse(source, maxNesting: limits.maxNesting)
         } catch {
             throw JinjaError(template: name, kind: error.kind, message: error.message, line: error.line)
         }
@@ -34,7 +37,7 @@ public struct JinjaTemplate: Sendable {
 
     /// Renders with the given variables (a document's fields, for lm-eval).
     public func render(_ context: JSONObject) throws(JinjaError) -> String {
-        var renderer = Renderer(document: context)
+        var renderer = Renderer(document: context, limits: limits)
         var out = ""
         do {
             try renderer.render(body, into: &out)
@@ -55,6 +58,8 @@ public struct JinjaError: Error, Sendable, Equatable, CustomStringConvertible {
         case runtime
         /// A construct this implementation does not support.
         case unsupported
+        /// The template nests deeper, or renders more, than its `JinjaLimits` allow; the message names the limit.
+        case limit
     }
 
     public var template: String

@@ -17,6 +17,8 @@ public struct ResolutionReport: Sendable {
 
     /// One entry per task name, sorted by name.
     public let entries: [Entry]
+    /// Scanned config files that cannot be loaded, so whatever they define is missing from `entries`.
+    public let brokenFiles: [TaskIndex.BrokenFile]
 
     public var resolvedCount: Int { entries.filter { if case .resolved = $0.status { true } else { false } }.count }
     public var unsupportedCount: Int { entries.count - resolvedCount }
@@ -46,7 +48,7 @@ public struct ResolutionReport: Sendable {
                 }
             }
         }
-        return ResolutionReport(entries: results)
+        return ResolutionReport(entries: results, brokenFiles: index.brokenFiles)
     }
 
     private static func resolveOne(_ name: String, index: TaskIndex, natives: NativeFunctionRegistry) -> Entry {
@@ -77,6 +79,12 @@ public struct ResolutionReport: Sendable {
         lines.append("most frequent reasons:")
         for (message, count) in messages.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }).prefix(topReasons) {
             lines.append("  \(count) × \(message)")
+        }
+        // Every one, not the most frequent: each hides the tasks it defines.
+        lines.append("config files that cannot be loaded: \(brokenFiles.count)")
+        for broken in brokenFiles {
+            let cause = broken.error.file == broken.path ? broken.error.message : broken.error.description
+            lines.append("  \(broken.path): [\(broken.error.kind.rawValue)] \(cause)")
         }
         return lines.joined(separator: "\n")
     }

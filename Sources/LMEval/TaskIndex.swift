@@ -28,7 +28,15 @@ public struct TaskIndex: Sendable {
     public let folders: [String]
     public private(set) var entries: [String: Entry] = [:]
     /// YAML files that could not be loaded (syntax, include, structure errors), in scan order.
-    public private(set) var problems: [LMEvalError] = []
+    public var problems: [LMEvalError] { brokenFiles.map(\.error) }
+    /// Each scanned file that could not be loaded with its error (whose `file` may be an included file).
+    public private(set) var brokenFiles: [BrokenFile] = []
+
+    /// A scanned YAML file that could not be loaded, so the names it defines are unknown.
+    public struct BrokenFile: Sendable, Equatable {
+        public let path: String
+        public let error: LMEvalError
+    }
     /// Definitions that lost to another of the same name (later file in the same folder, or a lower-priority folder).
     public private(set) var shadowed: [Entry] = []
     /// Number of YAML files scanned.
@@ -108,19 +116,19 @@ public struct TaskIndex: Sendable {
             switch files.mergedConfig(path) {
             case let .success(merged): config = merged
             case let .failure(error):
-                problems.append(error)
+                brokenFiles.append(BrokenFile(path: path, error: error))
                 continue
             }
             if config.contains("class") {
                 guard let name = config["task"]?.stringValue else {
-                    problems.append(LMEvalError(.invalidConfig, file: path, "a Python-class task config needs a string `task:`"))
+                    brokenFiles.append(BrokenFile(path: path, error: LMEvalError(.invalidConfig, file: path, "a Python-class task config needs a string `task:`")))
                     continue
                 }
                 register(Entry(name: name, kind: .pythonTask, file: path, folder: folder, members: []))
                 addTags(config, task: name, folder: folder, to: &index)
             } else if case .list? = config["task"] {
                 guard let name = config["group"]?.stringValue else {
-                    problems.append(LMEvalError(.invalidConfig, file: path, "a group config (a `task:` list) needs a string `group:`"))
+                    brokenFiles.append(BrokenFile(path: path, error: LMEvalError(.invalidConfig, file: path, "a group config (a `task:` list) needs a string `group:`")))
                     continue
                 }
                 register(Entry(name: name, kind: .group, file: path, folder: folder, members: []))
@@ -177,12 +185,41 @@ public struct TaskIndex: Sendable {
         return try files.lookupMerged(file).get()
     }
 
+    /// The error for a name not indexed; when a file that cannot be loaded might define it, that file's
+    /// error comes first, since fixing it is what the user needs to do.
     func unknown(_ name: String) -> LMEvalError {
-        LMEvalError(.unknownTask, task: name, "no task, group or tag named \(name) in \(folders.joined(separator: ", "))")
+        let notFound = "no task, group or tag named \(name) in \(folders.joined(separator: ", "))"
+        let suspects = brokenFiles.filter { $0.mightDefine(name) }
+        guard let first = suspects.first else { return LMEvalError(.unknownTask, task: name, notFound) }
+        let causes = suspects.map { broken in
+            "\(broken.path): " + (broken.error.file == broken.path ? broken.error.message : broken.error.description)
+        }
+        return LMEvalError(first.error.kind, task: name, file: first.path,
+                           "\(notFound); it may be defined in \(suspects.count == 1 ? "a task config" : "task configs") that cannot be loaded: "
+                           + causes.joined(separator: "; "))
     }
 
     /// Tags a task carries (from its merged config), for listings.
     public func tags(of task: String) -> [String] {
         entries.values.filter { $0.kind == .tag && $0.members.contains(task) }.map(\.name).sorted()
+    }
+}
+
+extension TaskIndex.BrokenFile {
+    /// The file's name, or a `task:`/`group:`/`tag:` line or list item in its raw text, mentions `name`.
+    /// Raw text, because the file is broken: it may not parse at all.
+    func mightDefine(_ name: String) -> Bool {
+        guard !name.isEmpty else { return false }
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        if !stem.isEmpty, stem.contains(name) || name.contains(stem) { return true }
+        guard let data = FileManager.default.contents(atPath: path) else { return false }
+        let text = String(decoding: data, as: UTF8.self)
+        for line in text.split(whereSeparator: \.isNewline) where line.contains(name) {
+            let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix("task") || trimmed.hasPrefix("group") || trimmed.hasPrefix("tag") || trimmed.hasPrefix("-") {
+                return true
+            }
+        }
+        return false
     }
 }

@@ -27,6 +27,15 @@ public enum PythonLiteral {
         var index = 0
         /// Inside brackets newlines are insignificant (implicit line joining).
         var depth = 0
+        /// Brackets and unary signs open at once: each is one level of recursion here.
+        var nesting = 0
+        /// CPython's tokenizer limit on brackets (MAXLEVEL); it keeps this recursive parser inside any thread's stack.
+        static var maxNesting: Int { 200 }
+
+        mutating func enter() throws(ParseError) {
+            guard nesting < Self.maxNesting else { throw error("too many nested parentheses or signs (more than \(Self.maxNesting))") }
+            nesting += 1
+        }
 
         var peek: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
 
@@ -63,7 +72,9 @@ public enum PythonLiteral {
                 return try parseBraces()
             case "-", "+":
                 index += 1
+                try enter()
                 let operand = try parseExpression()
+                nesting -= 1
                 switch operand {
                 case let .int(i): return .int(c == "-" ? -i : i)
                 case let .float(d): return .float(c == "-" ? -d : d)
@@ -96,8 +107,12 @@ public enum PythonLiteral {
 
         /// Items up to `closing`; whether the last item was followed by a comma.
         mutating func parseSequence(closing: Unicode.Scalar) throws(ParseError) -> (items: [Shape], trailingComma: Bool) {
+            try enter()
             depth += 1
-            defer { depth -= 1 }
+            defer {
+                depth -= 1
+                nesting -= 1
+            }
             var items: [Shape] = []
             var trailingComma = false
             while true {
@@ -120,8 +135,12 @@ public enum PythonLiteral {
         }
 
         mutating func parseBraces() throws(ParseError) -> Shape {
+            try enter()
             depth += 1
-            defer { depth -= 1 }
+            defer {
+                depth -= 1
+                nesting -= 1
+            }
             skipTrivia()
             if peek == "}" {
                 index += 1

@@ -1,5 +1,8 @@
 /// Turns libyaml events into `YAMLValue` trees the way PyYAML's composer and constructor do: anchors,
 /// aliases, merge keys (`<<`), Python dict semantics for duplicate keys, and `str()` for non-string keys.
+///
+/// It keeps open collections on an explicit stack rather than recursing, and refuses documents that
+/// nest deeper than `limits.maxDepth` or expand (through aliases) to more than `limits.maxNodes`.
 struct DocumentBuilder {
     private struct Collection {
         enum Kind { case sequence, mapping }
@@ -7,6 +10,8 @@ struct DocumentBuilder {
         let kind: Kind
         let anchor: String?
         let mark: Mark
+        /// The document's node count when this collection opened, to size it for its aliases.
+        let nodesBefore: Int
         /// Sequence items, or the values of a mapping's explicit keys.
         var values: [YAMLValue] = []
         /// A mapping's explicit keys; a key is pending while `keys.count > values.count`.
@@ -20,17 +25,23 @@ struct DocumentBuilder {
     private struct Anchored {
         var item: ScalarItem
         var mark: Mark
+        /// Nodes an alias to this anchor adds to the document.
+        var nodes: Int
     }
 
     private let file: String?
+    private let limits: YAMLLimits
+    /// Nodes in the current document so far, aliases counted as the nodes they stand for.
+    private var nodes = 0
     private var stack: [Collection] = []
     private var anchors: [String: Anchored] = [:]
     /// Anchors of collections still being built, to tell recursive aliases from undefined ones.
     private var openAnchors: [String: Mark] = [:]
     private var root: YAMLValue?
 
-    init(file: String?) {
+    init(file: String?, limits: YAMLLimits = .default) {
         self.file = file
+        self.limits = limits
     }
 
     /// Feeds one event; returns the document's value when the event ends a document.
@@ -44,6 +55,7 @@ struct DocumentBuilder {
             openAnchors.removeAll(keepingCapacity: true)
             stack.removeAll(keepingCapacity: true)
             root = nil
+            nodes = 0
             return nil
         case .documentEnd:
             defer { root = nil }
@@ -55,6 +67,7 @@ struct DocumentBuilder {
                 }
                 throw error("found undefined alias '\(anchor)'", at: mark)
             }
+            try count(target.nodes, at: mark)
             try add(target.item, at: mark)
         case let .scalar(value, tag, anchor, plainImplicit, mark):
             let item: ScalarItem
@@ -63,9 +76,10 @@ struct DocumentBuilder {
             } catch {
                 throw self.error(error.message, at: mark)
             }
+            try count(1, at: mark)
             if let anchor {
                 try checkNewAnchor(anchor, at: mark)
-                anchors[anchor] = Anchored(item: item, mark: mark)
+                anchors[anchor] = Anchored(item: item, mark: mark, nodes: 1)
             }
             try add(item, at: mark)
         case let .sequenceStart(tag, anchor, mark):
@@ -83,7 +97,7 @@ struct DocumentBuilder {
             }
             if let anchor = collection.anchor {
                 openAnchors[anchor] = nil
-                anchors[anchor] = Anchored(item: .value(value), mark: collection.mark)
+                anchors[anchor] = Anchored(item: .value(value), mark: collection.mark, nodes: nodes - collection.nodesBefore)
             }
             try add(.value(value), at: collection.mark)
         }
@@ -97,11 +111,22 @@ struct DocumentBuilder {
                 throw error(Self.collectionTagProblem(tag, found: kind == .sequence ? "sequence" : "mapping"), at: mark)
             }
         }
+        guard stack.count < limits.maxDepth else {
+            throw error("the document nests deeper than \(limits.maxDepth) levels (YAMLLimits.maxDepth)", at: mark)
+        }
         if let anchor {
             try checkNewAnchor(anchor, at: mark)
             openAnchors[anchor] = mark
         }
-        stack.append(Collection(kind: kind, anchor: anchor, mark: mark))
+        try count(1, at: mark)
+        stack.append(Collection(kind: kind, anchor: anchor, mark: mark, nodesBefore: nodes - 1))
+    }
+
+    private mutating func count(_ added: Int, at mark: Mark) throws(YAMLError) {
+        nodes += added
+        guard nodes <= limits.maxNodes else {
+            throw error("the document expands to more than \(limits.maxNodes) nodes with its aliases (YAMLLimits.maxNodes)", at: mark)
+        }
     }
 
     private static func collectionTagProblem(_ tag: String, found: String) -> String {

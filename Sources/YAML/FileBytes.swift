@@ -8,7 +8,8 @@ import Darwin
 
 /// Whole-file reads with the operating system's own reason on failure.
 enum FileBytes {
-    static func contents(ofFile path: String) throws(YAMLError) -> [UInt8] {
+    /// Fails without reading a file larger than `maxBytes`.
+    static func contents(ofFile path: String, maxBytes: Int = .max) throws(YAMLError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure(path, "cannot open file") }
         defer { close(descriptor) }
@@ -18,6 +19,7 @@ enum FileBytes {
         guard (info.st_mode & S_IFMT) != S_IFDIR else {
             throw YAMLError(file: path, line: 0, column: 0, message: "cannot read file: it is a directory")
         }
+        try YAMLLimits(maxBytes: maxBytes).checkSize(Int(info.st_size), file: path)
 
         var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
         var filled = 0
@@ -32,6 +34,8 @@ enum FileBytes {
                 throw failure(path, "cannot read file")
             }
             filled += got
+            // A file still growing (or a FIFO) is held to the limit as it is read.
+            if filled > maxBytes { try YAMLLimits(maxBytes: maxBytes).checkSize(filled, file: path) }
         }
         bytes.removeSubrange(filled...)
         return bytes
