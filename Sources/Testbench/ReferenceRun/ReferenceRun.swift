@@ -19,7 +19,7 @@ public struct ReferenceRunOptions: Sendable {
     /// Used when `data` is nil.
     public var datasetsDir: String
     /// At most this many documents per task.
-    public var limit: Int?
+    public var limit: DocumentLimit?
     /// Chat form (`/v1/chat/completions`), lm-eval's `apply_chat_template`.
     public var chat: Bool
     public var fewshotAsMultiturn: Bool
@@ -27,12 +27,16 @@ public struct ReferenceRunOptions: Sendable {
     public var numFewshot: Int?
     /// Replaces the task's `max_gen_toks` (lm-eval's `--gen_kwargs max_gen_toks=N`).
     public var maxGenToks: Int?
+    /// lm-eval's `--gen_kwargs`: updates a generate_until task's generation kwargs (after `maxGenToks`).
+    public var genKwargs: JSONObject?
+    /// lm-eval's `fewshot_random_seed` (the fourth `--seed` value).
+    public var fewshotSeed: Int
     /// The `model` field of request bodies.
     public var model: String
 
-    public init(tasks: [String], data: String? = nil, datasetsDir: String = "datasets", limit: Int? = nil, chat: Bool = false,
+    public init(tasks: [String], data: String? = nil, datasetsDir: String = "datasets", limit: DocumentLimit? = nil, chat: Bool = false,
                 fewshotAsMultiturn: Bool = false, systemInstruction: String? = nil, numFewshot: Int? = nil,
-                maxGenToks: Int? = nil, model: String = "testbench-model") {
+                maxGenToks: Int? = nil, genKwargs: JSONObject? = nil, fewshotSeed: Int = 1234, model: String = "testbench-model") {
         self.tasks = tasks
         self.data = data
         self.datasetsDir = datasetsDir
@@ -42,11 +46,41 @@ public struct ReferenceRunOptions: Sendable {
         self.systemInstruction = systemInstruction
         self.numFewshot = numFewshot
         self.maxGenToks = maxGenToks
+        self.genKwargs = genKwargs
+        self.fewshotSeed = fewshotSeed
         self.model = model
     }
 
     /// The API the prompts are built for.
     public var api: CompletionAPI { chat ? .chatCompletions : .completions }
+
+    /// What replaces the task's generation kwargs: `maxGenToks`, then `genKwargs`.
+    var genKwargsOverride: JSONObject? {
+        var kwargs = JSONObject()
+        if let maxGenToks { kwargs["max_gen_toks"] = .int(maxGenToks) }
+        for (key, value) in genKwargs ?? JSONObject() { kwargs[key] = value }
+        return kwargs.isEmpty ? nil : kwargs
+    }
+}
+
+/// `--limit`: a number of documents, or (lm-eval's `--limit` below 1) a fraction of the evaluation split.
+public enum DocumentLimit: Sendable, Equatable {
+    case count(Int)
+    case fraction(Double)
+
+    /// lm-eval's reading of `--limit X`: below 1.0 a fraction, else a count (truncated).
+    public init?(lmEval value: Double) {
+        guard value.isFinite, value > 0 else { return nil }
+        self = value < 1 ? .fraction(value) : .count(Int(value))
+    }
+
+    /// Documents kept out of a split of `total` (a fraction is rounded up, as lm-eval's `get_sample_size`).
+    public func documents(of total: Int) -> Int {
+        switch self {
+        case let .count(count): max(0, count)
+        case let .fraction(fraction): Int((Double(total) * fraction).rounded(.up))
+        }
+    }
 }
 
 /// Where generations come from.
@@ -203,11 +237,12 @@ public struct ReferenceRunner: Sendable {
         do { task = try index.resolve(reference) } catch { throw ReferenceRunError("\(error)") }
         let documents = try ReferenceData.documents(for: task, data: options.data, datasetsDir: options.datasetsDir, singleTask: singleTask)
         let promptOptions = PromptOptions(numFewshot: options.numFewshot, applyChatTemplate: options.chat,
-                                          fewshotAsMultiturn: options.fewshotAsMultiturn, systemInstruction: options.systemInstruction)
+                                          fewshotAsMultiturn: options.fewshotAsMultiturn, systemInstruction: options.systemInstruction,
+                                          fewshotSeed: options.fewshotSeed)
         let renderer: TaskRenderer
         do {
             renderer = try TaskRenderer(task: task, documents: documents, options: promptOptions, model: APIModelOptions(model: options.model),
-                                        genKwargsOverride: options.maxGenToks.map { ["max_gen_toks": .int($0)] })
+                                        genKwargsOverride: options.genKwargsOverride)
         } catch {
             throw ReferenceRunError("\(error)")
         }
@@ -235,7 +270,7 @@ public struct ReferenceRunner: Sendable {
         case .endpoint:
             ids = Array(0..<count)
         }
-        if let limit = options.limit { ids = Array(ids.prefix(max(0, limit))) }
+        if let limit = options.limit { ids = Array(ids.prefix(limit.documents(of: count))) }
         let rendered: [RenderedDocument]
         do { rendered = try renderer.render(docIDs: ids) } catch { throw ReferenceRunError("\(error)") }
         return Prepared(task: task, scoring: scoring, renderer: renderer, features: features, documents: rendered, recorded: recorded)
