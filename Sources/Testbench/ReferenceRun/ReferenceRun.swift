@@ -113,6 +113,8 @@ public struct ReferenceFailure: Error, Sendable, Equatable {
 /// One task's outcome.
 public struct ReferenceTaskResult: Sendable {
     public var task: String
+    /// Enclosing groups, outermost first.
+    public var groups: [String] = []
     /// As lm-eval's table shows it (alias, else name).
     public var displayName: String
     public var version: JSONValue?
@@ -126,10 +128,35 @@ public struct ReferenceTaskResult: Sendable {
 /// Every task's outcome, with the printed table and the `--output` JSON.
 public struct ReferenceRunReport: Sendable {
     public var tasks: [ReferenceTaskResult]
+    /// The groups the tasks were named through.
+    public var groups: [ReferenceGroup] = []
 
-    /// lm-eval's results table (`make_table`).
+    public init(tasks: [ReferenceTaskResult], groups: [ReferenceGroup] = []) {
+        self.tasks = tasks
+        self.groups = groups
+    }
+
+    /// lm-eval's results table (`make_table`): groups and tasks in its order, each group with its
+    /// aggregate rows, members indented (" - "); then, when a group aggregates, lm-eval's group table.
     public var table: String {
-        ResultTable.render(tasks.map { ResultTable.Task(name: $0.displayName, version: $0.version, nShot: String($0.numFewshot), rows: $0.rows) })
+        let entries = tableEntries()
+        var rows: [ResultTable.Task] = []
+        var groupTable: [ResultTable.Task] = []
+        for entry in entries {
+            let name = Self.indent(entry.depth)
+            if let group = entry.group {
+                let aggregated = group.aggregates != nil
+                let row = ResultTable.Task(name: name + group.displayName, version: aggregated ? group.version : nil, nShot: " ",
+                                           rows: groupRows(group), unaggregated: !aggregated)
+                rows.append(row)
+                if aggregated { groupTable.append(row) }
+            } else if let task = entry.task {
+                rows.append(ResultTable.Task(name: name + task.displayName, version: task.version, nShot: String(task.numFewshot), rows: task.rows))
+            }
+        }
+        let main = ResultTable.render(rows)
+        guard groups.contains(where: { !($0.aggregates ?? []).isEmpty }), !groupTable.isEmpty else { return main }
+        return main + "\n" + ResultTable.render(groupTable, column: "Groups")
     }
 
     /// `{"results": [{task, filter, metric, value, stderr, n}], "samples": [{task, doc_id, filter, response, filtered, metrics}],
@@ -179,6 +206,7 @@ public struct ReferenceRunner: Sendable {
 
     struct Prepared {
         var task: ResolvedTask
+        var groups: [String]
         var scoring: TaskScoring
         var renderer: TaskRenderer
         var features: Set<String>
@@ -229,7 +257,12 @@ public struct ReferenceRunner: Sendable {
             }
             results.append(try score(task, replies: replies))
         }
-        return ReferenceRunReport(tasks: results)
+        var groups: [ReferenceGroup] = []
+        for name in Set(references.flatMap(\.groups)).sorted() {
+            let config = index.entry(name)?.kind == .group ? (try? index.mergedConfig(of: name))?.json : nil
+            groups.append(try ReferenceGroup(name: name, config: config))
+        }
+        return ReferenceRunReport(tasks: results, groups: groups)
     }
 
     private func prepare(_ reference: TaskReference, responses: ReferenceResponses, singleTask: Bool) throws(ReferenceRunError) -> Prepared {
@@ -273,7 +306,7 @@ public struct ReferenceRunner: Sendable {
         if let limit = options.limit { ids = Array(ids.prefix(limit.documents(of: count))) }
         let rendered: [RenderedDocument]
         do { rendered = try renderer.render(docIDs: ids) } catch { throw ReferenceRunError("\(error)") }
-        return Prepared(task: task, scoring: scoring, renderer: renderer, features: features, documents: rendered, recorded: recorded)
+        return Prepared(task: task, groups: reference.groups, scoring: scoring, renderer: renderer, features: features, documents: rendered, recorded: recorded)
     }
 
     private func score(_ task: Prepared, replies: [Int: Result<String, ReferenceFailure>]) throws(ReferenceRunError) -> ReferenceTaskResult {
@@ -310,7 +343,7 @@ public struct ReferenceRunner: Sendable {
         do { rows = try task.scoring.scorer.aggregate(scores) } catch { throw ReferenceRunError(error.description) }
         let config = task.task.config
         return ReferenceTaskResult(
-            task: name, displayName: config.taskAlias ?? name, version: config.metadata?["version"]?.json,
+            task: name, groups: task.groups, displayName: config.taskAlias ?? name, version: config.metadata?["version"]?.json,
             numFewshot: task.renderer.numFewshot, selection: task.scoring.selection, rows: rows, samples: samples, failures: failures)
     }
 }
