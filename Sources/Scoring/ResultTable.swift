@@ -22,23 +22,32 @@ public enum ResultTable {
         /// The n-shot column (`str(n_shot)`).
         public var nShot: String
         public var rows: [ResultRow]
+        /// A group without `aggregate_metric_list`: lm-eval prints one row with no metric or value.
+        public var unaggregated: Bool
 
-        public init(name: String, version: JSONValue?, nShot: String, rows: [ResultRow]) {
+        public init(name: String, version: JSONValue?, nShot: String, rows: [ResultRow], unaggregated: Bool = false) {
             self.name = name
             self.version = version
             self.nShot = nShot
             self.rows = rows
+            self.unaggregated = unaggregated
         }
     }
 
-    static let headers = ["Tasks", "Version", "Filter", "n-shot", "Metric", "", "Value", "", "Stderr"]
+    static func headers(_ column: String) -> [String] { [column, "Version", "Filter", "n-shot", "Metric", "", "Value", "", "Stderr"] }
 
-    /// The Markdown table lm-eval prints for these tasks (in the given order), ending in "\n".
-    public static func render(_ tasks: [Task]) -> String {
+    /// The Markdown table lm-eval prints for these tasks (in the given order), ending in "\n";
+    /// `column` is the first header (`Tasks`, or `Groups` for lm-eval's group table).
+    public static func render(_ tasks: [Task], column: String = "Tasks") -> String {
         var matrix: [[Cell]] = []
         for task in tasks {
             var name: Cell = .text(task.name)
             var version: Cell = task.version.map(Cell.init) ?? .text("    N/A")
+            if task.unaggregated {
+                // make_table's row for a group's placeholder result {" ": " "}.
+                matrix.append([name, version, .empty, Cell(pythonText: task.nShot), Cell(pythonText: " "), .empty, Cell(pythonText: " "), .empty, .empty])
+                continue
+            }
             // make_table sorts "metric,filter" keys as strings.
             let rows = task.rows.sorted { PythonOrder.less("\($0.metric),\($0.filter)", "\($1.metric),\($1.filter)") }
             for row in rows {
@@ -50,7 +59,7 @@ public enum ResultTable {
                 version = .empty
             }
         }
-        return MarkdownTable.render(headers: headers, rows: matrix)
+        return MarkdownTable.render(headers: headers(column), rows: matrix)
     }
 }
 
@@ -67,7 +76,10 @@ enum Cell: Equatable {
     init(_ value: JSONValue) {
         switch value {
         case let .int(i): self = .integer(String(i), original: String(i))
-        case let .double(d): self = Cell(pythonText: PythonFloat.repr(d))
+        case let .double(d):
+            // A Python float is a number to pytablewriter even in a text column: an integral one prints as an integer.
+            let cell = Cell(pythonText: PythonFloat.repr(d))
+            if case let .integer(text, _) = cell { self = .integer(text, original: text) } else { self = cell }
         case let .string(s): self = Cell(pythonText: s)
         default: self = .text(PythonValue.str(value))
         }

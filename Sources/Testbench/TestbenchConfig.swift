@@ -128,7 +128,7 @@ extension TestbenchConfig {
             config.logLevel = parsed
         }
         config.includePath = try (root.stringList("include_path") ?? []).map { resolve($0, against: baseDirectory) }
-        config.datasetsDir = resolve(try root.string("datasets_dir") ?? "datasets", against: baseDirectory)
+        config.datasetsDir = try root.string("datasets_dir").map { resolve($0, against: baseDirectory) } ?? defaultDatasetsDir(beside: baseDirectory)
         config.hfToken = try root.string("hf_token")
         if var worker = try root.nested("worker") {
             config.worker = try parseWorker(&worker)
@@ -192,6 +192,15 @@ extension TestbenchConfig {
         let queue = try reader.require(reader.double("queue"), "queue")
         guard tpot >= 0, queue >= 0 else { throw reader.invalid("tpot", "tpot and queue must not be negative") }
         return ServiceTimeouts(promptLength: promptLength, slaTime: slaTime, tpot: tpot, queue: queue)
+    }
+
+    /// Without `datasets_dir`: `datasets/` beside the file when there is one, else the bundled
+    /// datasets (found as the bundled tasks are), so a configuration kept elsewhere still finds them.
+    static func defaultDatasetsDir(beside base: String) -> String {
+        let beside = resolve("datasets", against: base)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: beside, isDirectory: &isDirectory), isDirectory.boolValue { return beside }
+        return TaskCatalog.bundledDatasetsFolder() ?? beside
     }
 
     private static func resolve(_ path: String, against base: String) -> String {

@@ -18,7 +18,7 @@ struct TaskSourceOptions: ParsableArguments {
     @Option(name: .long, help: "Configuration file (default: $CONFIG_PATH; optional for tasks commands).")
     var config: String?
 
-    @Option(name: .customLong("include-path"), help: "Extra folder of task configs (repeatable), added to the configuration's include_path.")
+    @Option(name: [.customLong("include-path"), .customLong("include_path")], help: "Extra folder of task configs (repeatable), added to the configuration's include_path (lm-eval's --include_path).")
     var includePaths: [String] = []
 
     /// The configuration when one is given or named by CONFIG_PATH; tasks commands work without one.
@@ -110,7 +110,7 @@ extension TasksCommand {
 
         @OptionGroup var source: TaskSourceOptions
         @Argument(help: "Task name.") var name: String
-        @Option(help: "Folder with one <split>.jsonl per split.") var data: String
+        @Option(help: "Folder with one <split>.jsonl per split (default: the task's dataset_kwargs.data_files, else its folder under the configured datasets_dir or the bundled datasets/).") var data: String?
         @Option(help: "Evaluation-split document ids, comma-separated (default: all).") var doc: String?
         @Flag(help: "Chat form (/v1/chat/completions), like apply_chat_template.") var chat = false
         @Flag(name: .customLong("fewshot-as-multiturn"), help: "Few-shot examples as user/assistant turns (needs --chat).") var fewshotAsMultiturn = false
@@ -129,7 +129,19 @@ extension TasksCommand {
                 let index = try source.index()
                 let ids = try parseIDs()
                 let documents: LocalDocuments
-                do { documents = try LocalDocuments(folder: data) } catch { throw CommandFailure.badInput("--data \(data): \(error)") }
+                if let data {
+                    do { documents = try LocalDocuments(folder: data) } catch { throw CommandFailure.badInput("--data \(data): \(error)") }
+                } else {
+                    let datasetsDir = try source.loadConfig()?.datasetsDir ?? TaskCatalog.bundledDatasetsFolder() ?? "datasets"
+                    do {
+                        let task = try index.resolveTask(named: name)
+                        documents = try ReferenceData.documents(for: task, data: nil, datasetsDir: datasetsDir, singleTask: true)
+                    } catch let error as ReferenceRunError {
+                        throw CommandFailure.badInput(error.message)
+                    } catch {
+                        throw CommandFailure.badInput("\(error)")
+                    }
+                }
                 let options = PromptOptions(numFewshot: numFewshot, applyChatTemplate: chat, fewshotAsMultiturn: fewshotAsMultiturn,
                                             systemInstruction: systemInstruction)
                 let rendered: [RenderedDocument]

@@ -44,7 +44,7 @@ enum LlamaServer {
     @Test(arguments: [false, true])
     func referenceRunScoresRealGenerations(chat: Bool) async throws {
         try await LlamaServer.with { endpoint in
-            let options = ReferenceRunOptions(tasks: ["bigbench_boolean_expressions"], datasetsDir: PackagePaths.datasets, limit: 4,
+            let options = ReferenceRunOptions(tasks: ["bigbench_boolean_expressions"], datasetsDir: PackagePaths.datasets, limit: .count(4),
                                               chat: chat, maxGenToks: 16, model: Self.model)
             let runner = ReferenceRunner(index: try TaskIndex(folders: [PackagePaths.tasks]), options: options)
             let report = try await runner.run(.endpoint(try Self.clientOptions(endpoint, api: options.api)))

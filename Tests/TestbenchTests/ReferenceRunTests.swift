@@ -25,7 +25,7 @@ import Testing
 
     static func runner(_ tasks: [String], data: String? = nil, limit: Int? = nil) throws -> ReferenceRunner {
         ReferenceRunner(index: try TaskIndex(folders: [PackagePaths.tasks]),
-                        options: ReferenceRunOptions(tasks: tasks, data: data, datasetsDir: PackagePaths.datasets, limit: limit))
+                        options: ReferenceRunOptions(tasks: tasks, data: data, datasetsDir: PackagePaths.datasets, limit: limit.map(DocumentLimit.count)))
     }
 
     @Test func scoresRecordedResponsesLikeLMEval() async throws {

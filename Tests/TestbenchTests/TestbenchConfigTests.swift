@@ -65,4 +65,16 @@ import Testing
         }
         #expect(throws: ConfigError.noConfigGiven) { try TestbenchConfig.load(explicitPath: nil, environment: [:]) }
     }
+
+    @Test func withoutDatasetsDirTheBundledDatasetsAreFoundFromAnyFolder() throws {
+        let elsewhere = try temporaryConfig("{}")
+        #expect(try TestbenchConfig.load(path: elsewhere).datasetsDir == Self.packageRoot.appendingPathComponent("datasets").path)
+        // A datasets/ folder beside the file still wins, and an explicit datasets_dir is taken as given.
+        let beside = URL(fileURLWithPath: elsewhere).deletingLastPathComponent().appendingPathComponent("datasets")
+        try FileManager.default.createDirectory(at: beside, withIntermediateDirectories: true)
+        #expect(try TestbenchConfig.load(path: elsewhere).datasetsDir == beside.path)
+        let explicit = try temporaryConfig(#"{"datasets_dir": "mine"}"#)
+        #expect(try TestbenchConfig.load(path: explicit).datasetsDir
+                == URL(fileURLWithPath: explicit).deletingLastPathComponent().appendingPathComponent("mine").path)
+    }
 }

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import JSON
 import LMEval
 
 /// Where a reference run reads a task's documents.
@@ -9,9 +10,12 @@ import LMEval
 /// `dataset_name`); without `--data`, the configured `datasets_dir` (else the bundled
 /// `datasets/`). When exactly one task runs, `DIR` may instead be that task's own folder of
 /// `<split>.jsonl` files: it is used as such when it holds the task's evaluation split.
+/// Without `--data`, a task in lm-eval's local form (`dataset_path: json`/`csv` with
+/// `dataset_kwargs.data_files`) reads its own files, relative to its YAML's folder as Register does.
 public enum ReferenceData {
     /// The documents of `task`.
     public static func documents(for task: ResolvedTask, data: String?, datasetsDir: String, singleTask: Bool) throws(ReferenceRunError) -> LocalDocuments {
+        if data == nil, let files = try dataFiles(of: task) { return files }
         if let data, singleTask, let split = TaskRenderer.evaluationSplit(of: task), holdsSplit(data, split) {
             do { return try LocalDocuments(folder: data) } catch { throw ReferenceRunError("--data \(data): \(error)") }
         }
@@ -28,12 +32,26 @@ public enum ReferenceData {
         }
     }
 
+    /// The task's own `dataset_kwargs.data_files`, nil when it names none.
+    static func dataFiles(of task: ResolvedTask) throws(ReferenceRunError) -> LocalDocuments? {
+        let kwargs = task.config.datasetKwargs?.json ?? JSONObject()
+        guard let path = task.config.datasetPath, DataFilesSource.builders.contains(path) || kwargs["data_files"] != nil else { return nil }
+        guard let file = task.reference.file else { throw ReferenceRunError("task \(task.name) has dataset_kwargs.data_files but no YAML file they are relative to") }
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        do {
+            let splits = try DataFilesSource.splits(builder: path, kwargs: kwargs, baseDir: base)
+            return LocalDocuments(splits: splits, origin: "\(path) data_files under \(base)")
+        } catch {
+            throw ReferenceRunError("task \(task.name): dataset_kwargs.data_files (relative to \(base)): \(error)")
+        }
+    }
+
     static func holdsSplit(_ folder: String, _ split: String) -> Bool {
         ["jsonl", "json", "csv"].contains { FileManager.default.fileExists(atPath: "\(folder)/\(split).\($0)") }
     }
 
-    /// The bundled `datasets/` folder: in the working directory, else beside an ancestor of the executable.
+    /// The bundled `datasets/` folder (`TaskCatalog.bundledDatasetsFolder`).
     public static func bundledDatasetsFolder() -> String? {
-        TaskCatalog.repositoryFolder("datasets")
+        TaskCatalog.bundledDatasetsFolder()
     }
 }

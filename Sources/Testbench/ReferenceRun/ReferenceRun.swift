@@ -19,7 +19,7 @@ public struct ReferenceRunOptions: Sendable {
     /// Used when `data` is nil.
     public var datasetsDir: String
     /// At most this many documents per task.
-    public var limit: Int?
+    public var limit: DocumentLimit?
     /// Chat form (`/v1/chat/completions`), lm-eval's `apply_chat_template`.
     public var chat: Bool
     public var fewshotAsMultiturn: Bool
@@ -27,12 +27,16 @@ public struct ReferenceRunOptions: Sendable {
     public var numFewshot: Int?
     /// Replaces the task's `max_gen_toks` (lm-eval's `--gen_kwargs max_gen_toks=N`).
     public var maxGenToks: Int?
+    /// lm-eval's `--gen_kwargs`: updates a generate_until task's generation kwargs (after `maxGenToks`).
+    public var genKwargs: JSONObject?
+    /// lm-eval's `fewshot_random_seed` (the fourth `--seed` value).
+    public var fewshotSeed: Int
     /// The `model` field of request bodies.
     public var model: String
 
-    public init(tasks: [String], data: String? = nil, datasetsDir: String = "datasets", limit: Int? = nil, chat: Bool = false,
+    public init(tasks: [String], data: String? = nil, datasetsDir: String = "datasets", limit: DocumentLimit? = nil, chat: Bool = false,
                 fewshotAsMultiturn: Bool = false, systemInstruction: String? = nil, numFewshot: Int? = nil,
-                maxGenToks: Int? = nil, model: String = "testbench-model") {
+                maxGenToks: Int? = nil, genKwargs: JSONObject? = nil, fewshotSeed: Int = 1234, model: String = "testbench-model") {
         self.tasks = tasks
         self.data = data
         self.datasetsDir = datasetsDir
@@ -42,11 +46,41 @@ public struct ReferenceRunOptions: Sendable {
         self.systemInstruction = systemInstruction
         self.numFewshot = numFewshot
         self.maxGenToks = maxGenToks
+        self.genKwargs = genKwargs
+        self.fewshotSeed = fewshotSeed
         self.model = model
     }
 
     /// The API the prompts are built for.
     public var api: CompletionAPI { chat ? .chatCompletions : .completions }
+
+    /// What replaces the task's generation kwargs: `maxGenToks`, then `genKwargs`.
+    var genKwargsOverride: JSONObject? {
+        var kwargs = JSONObject()
+        if let maxGenToks { kwargs["max_gen_toks"] = .int(maxGenToks) }
+        for (key, value) in genKwargs ?? JSONObject() { kwargs[key] = value }
+        return kwargs.isEmpty ? nil : kwargs
+    }
+}
+
+/// `--limit`: a number of documents, or (lm-eval's `--limit` below 1) a fraction of the evaluation split.
+public enum DocumentLimit: Sendable, Equatable {
+    case count(Int)
+    case fraction(Double)
+
+    /// lm-eval's reading of `--limit X`: below 1.0 a fraction, else a count (truncated).
+    public init?(lmEval value: Double) {
+        guard value.isFinite, value > 0 else { return nil }
+        self = value < 1 ? .fraction(value) : .count(Int(value))
+    }
+
+    /// Documents kept out of a split of `total` (a fraction is rounded up, as lm-eval's `get_sample_size`).
+    public func documents(of total: Int) -> Int {
+        switch self {
+        case let .count(count): max(0, count)
+        case let .fraction(fraction): Int((Double(total) * fraction).rounded(.up))
+        }
+    }
 }
 
 /// Where generations come from.
@@ -79,6 +113,8 @@ public struct ReferenceFailure: Error, Sendable, Equatable {
 /// One task's outcome.
 public struct ReferenceTaskResult: Sendable {
     public var task: String
+    /// Enclosing groups, outermost first.
+    public var groups: [String] = []
     /// As lm-eval's table shows it (alias, else name).
     public var displayName: String
     public var version: JSONValue?
@@ -92,10 +128,35 @@ public struct ReferenceTaskResult: Sendable {
 /// Every task's outcome, with the printed table and the `--output` JSON.
 public struct ReferenceRunReport: Sendable {
     public var tasks: [ReferenceTaskResult]
+    /// The groups the tasks were named through.
+    public var groups: [ReferenceGroup] = []
 
-    /// lm-eval's results table (`make_table`).
+    public init(tasks: [ReferenceTaskResult], groups: [ReferenceGroup] = []) {
+        self.tasks = tasks
+        self.groups = groups
+    }
+
+    /// lm-eval's results table (`make_table`): groups and tasks in its order, each group with its
+    /// aggregate rows, members indented (" - "); then, when a group aggregates, lm-eval's group table.
     public var table: String {
-        ResultTable.render(tasks.map { ResultTable.Task(name: $0.displayName, version: $0.version, nShot: String($0.numFewshot), rows: $0.rows) })
+        let entries = tableEntries()
+        var rows: [ResultTable.Task] = []
+        var groupTable: [ResultTable.Task] = []
+        for entry in entries {
+            let name = Self.indent(entry.depth)
+            if let group = entry.group {
+                let aggregated = group.aggregates != nil
+                let row = ResultTable.Task(name: name + group.displayName, version: aggregated ? group.version : nil, nShot: " ",
+                                           rows: groupRows(group), unaggregated: !aggregated)
+                rows.append(row)
+                if aggregated { groupTable.append(row) }
+            } else if let task = entry.task {
+                rows.append(ResultTable.Task(name: name + task.displayName, version: task.version, nShot: String(task.numFewshot), rows: task.rows))
+            }
+        }
+        let main = ResultTable.render(rows)
+        guard groups.contains(where: { !($0.aggregates ?? []).isEmpty }), !groupTable.isEmpty else { return main }
+        return main + "\n" + ResultTable.render(groupTable, column: "Groups")
     }
 
     /// `{"results": [{task, filter, metric, value, stderr, n}], "samples": [{task, doc_id, filter, response, filtered, metrics}],
@@ -145,6 +206,7 @@ public struct ReferenceRunner: Sendable {
 
     struct Prepared {
         var task: ResolvedTask
+        var groups: [String]
         var scoring: TaskScoring
         var renderer: TaskRenderer
         var features: Set<String>
@@ -195,7 +257,12 @@ public struct ReferenceRunner: Sendable {
             }
             results.append(try score(task, replies: replies))
         }
-        return ReferenceRunReport(tasks: results)
+        var groups: [ReferenceGroup] = []
+        for name in Set(references.flatMap(\.groups)).sorted() {
+            let config = index.entry(name)?.kind == .group ? (try? index.mergedConfig(of: name))?.json : nil
+            groups.append(try ReferenceGroup(name: name, config: config))
+        }
+        return ReferenceRunReport(tasks: results, groups: groups)
     }
 
     private func prepare(_ reference: TaskReference, responses: ReferenceResponses, singleTask: Bool) throws(ReferenceRunError) -> Prepared {
@@ -203,11 +270,12 @@ public struct ReferenceRunner: Sendable {
         do { task = try index.resolve(reference) } catch { throw ReferenceRunError("\(error)") }
         let documents = try ReferenceData.documents(for: task, data: options.data, datasetsDir: options.datasetsDir, singleTask: singleTask)
         let promptOptions = PromptOptions(numFewshot: options.numFewshot, applyChatTemplate: options.chat,
-                                          fewshotAsMultiturn: options.fewshotAsMultiturn, systemInstruction: options.systemInstruction)
+                                          fewshotAsMultiturn: options.fewshotAsMultiturn, systemInstruction: options.systemInstruction,
+                                          fewshotSeed: options.fewshotSeed)
         let renderer: TaskRenderer
         do {
             renderer = try TaskRenderer(task: task, documents: documents, options: promptOptions, model: APIModelOptions(model: options.model),
-                                        genKwargsOverride: options.maxGenToks.map { ["max_gen_toks": .int($0)] })
+                                        genKwargsOverride: options.genKwargsOverride)
         } catch {
             throw ReferenceRunError("\(error)")
         }
@@ -235,10 +303,10 @@ public struct ReferenceRunner: Sendable {
         case .endpoint:
             ids = Array(0..<count)
         }
-        if let limit = options.limit { ids = Array(ids.prefix(max(0, limit))) }
+        if let limit = options.limit { ids = Array(ids.prefix(limit.documents(of: count))) }
         let rendered: [RenderedDocument]
         do { rendered = try renderer.render(docIDs: ids) } catch { throw ReferenceRunError("\(error)") }
-        return Prepared(task: task, scoring: scoring, renderer: renderer, features: features, documents: rendered, recorded: recorded)
+        return Prepared(task: task, groups: reference.groups, scoring: scoring, renderer: renderer, features: features, documents: rendered, recorded: recorded)
     }
 
     private func score(_ task: Prepared, replies: [Int: Result<String, ReferenceFailure>]) throws(ReferenceRunError) -> ReferenceTaskResult {
@@ -275,7 +343,7 @@ public struct ReferenceRunner: Sendable {
         do { rows = try task.scoring.scorer.aggregate(scores) } catch { throw ReferenceRunError(error.description) }
         let config = task.task.config
         return ReferenceTaskResult(
-            task: name, displayName: config.taskAlias ?? name, version: config.metadata?["version"]?.json,
+            task: name, groups: task.groups, displayName: config.taskAlias ?? name, version: config.metadata?["version"]?.json,
             numFewshot: task.renderer.numFewshot, selection: task.scoring.selection, rows: rows, samples: samples, failures: failures)
     }
 }

@@ -16,6 +16,14 @@ public struct LocalDocuments: DocumentSource {
         self.splits = splits
     }
 
+    /// The given split files (a task's `dataset_kwargs.data_files`); `origin` names them in messages.
+    public init(splits files: [SplitFiles], origin: String) {
+        folder = origin
+        var splits: [String: SplitFiles] = [:]
+        for file in files { splits[file.split] = file }
+        self.splits = splits
+    }
+
     /// Split names found, in the folder's documented order.
     public var splitNames: [String] { LocalFolderSource.orderedSplitNames(Array(splits.keys)) }
 

@@ -14,6 +14,12 @@ public enum TaskCatalog {
         return repositoryFolder("tasks")
     }
 
+    /// The bundled datasets folder, found as the bundled tasks are: `datasets/` in the working
+    /// directory, else beside an ancestor of the executable.
+    public static func bundledDatasetsFolder() -> String? {
+        repositoryFolder("datasets")
+    }
+
     /// A folder shipped with the repository (`tasks`, `datasets`): in the working directory, else
     /// beside an ancestor of the executable (covers `.build/<config>/testbench`).
     public static func repositoryFolder(_ name: String) -> String? {
