@@ -1,5 +1,5 @@
 internal import CMongoC
-import Dispatch
+import Foundation
 import Synchronization
 
 /// Process-wide libmongoc state: `mongoc_init()` runs exactly once, when the first MongoDB client
@@ -22,28 +22,28 @@ public enum MongoRuntime {
         return true
     }()
 
-    /// Blocking libmongoc calls run here, never on Swift's small cooperative pool.
-    /// A concurrent queue lets GCD add threads while calls wait on the network.
-    private static let blockingQueue = DispatchQueue(label: "testbench.mongo.blocking", attributes: .concurrent)
 
     static func ensureInitialized() {
         _ = initialized
     }
 
-    /// Runs `work` on the blocking queue and resumes the caller with its result.
+    /// Runs blocking libmongoc `work` on a thread of its own and resumes the caller with its result.
+    /// Never on Swift's small cooperative pool, and not on a GCD queue either: on Linux, GCD runs a
+    /// concurrent queue on about one thread per core and cannot see threads blocked on the network,
+    /// so two slow calls (an unreachable server's selection timeout) held up every other one.
     static func run<T: Sendable>(_ work: @escaping @Sendable () throws(MongoError) -> T) async throws(MongoError) -> T {
         ensureInitialized()
         let result: Result<T, MongoError> = await withCheckedContinuation { continuation in
-            blockingQueue.async {
+            Thread {
                 continuation.resume(returning: Result { () throws(MongoError) -> T in try work() })
-            }
+            }.start()
         }
         return try result.get()
     }
 
-    /// Runs `work` on the blocking queue without waiting (used to free C resources from deinit).
+    /// Runs `work` on a thread of its own without waiting (used to free C resources from deinit).
     static func runDetached(_ work: @escaping @Sendable () -> Void) {
-        blockingQueue.async(execute: work)
+        Thread(block: work).start()
     }
 }
 
