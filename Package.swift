@@ -55,11 +55,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // What the benchmark executables share: argument reading, timing, peak RSS.
+        .target(name: "BenchSupport"),
         // Ingestion benchmark (scripts/bench-ingest.sh): Datasets' COPY load against psql's \copy.
-        .executableTarget(name: "testbench-ingest-bench", dependencies: ["Datasets", "Postgres", "JSON", "Python"]),
+        .executableTarget(name: "testbench-ingest-bench", dependencies: ["BenchSupport", "Datasets", "Postgres", "JSON", "Python"]),
         // Sampler benchmark: prompts built and stored per second through SamplerActivity.
         .executableTarget(name: "testbench-sampler-bench", dependencies: [
-            "Testbench", "WorkflowQueue", "Datasets", "Postgres", "JSON", .product(name: "Logging", package: "swift-log"),
+            "BenchSupport", "Testbench", "WorkflowQueue", "Datasets", "Postgres", "JSON", .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Helpers several test targets share (test server, HTTP stub, cleanup); never in a product.

@@ -22,35 +22,42 @@ public enum ColumnType: Sendable, Hashable, CustomStringConvertible {
     case bigint, double, boolean, text, json
     case array(ScalarType)
 
+    /// The scalar a column of this type holds; nil for json and arrays.
+    public var scalar: ScalarType? {
+        switch self {
+        case .bigint: .bigint
+        case .double: .double
+        case .boolean: .boolean
+        case .text: .text
+        case .json, .array: nil
+        }
+    }
+
     /// The SQL spelling, as `format_type` prints it.
     public var sql: String {
-        switch self {
-        case .bigint: "bigint"
-        case .double: "double precision"
-        case .boolean: "boolean"
-        case .text: "text"
-        case .json: "json"
-        case let .array(element): element.sql + "[]"
-        }
+        if case let .array(element) = self { return element.sql + "[]" }
+        return scalar?.sql ?? "json"
     }
 
     /// Parses `format_type` output; nil for types a dataset table never has.
     public init?(sql: String) {
-        if sql.hasSuffix("[]") {
-            let element = String(sql.dropLast(2))
-            guard let scalar = ScalarType.allCases.first(where: { $0.sql == element }) else { return nil }
-            self = .array(scalar)
+        if sql == "json" {
+            self = .json
             return
         }
-        switch sql {
-        case "bigint": self = .bigint
-        case "double precision": self = .double
-        case "boolean": self = .boolean
-        case "text": self = .text
-        case "json": self = .json
-        default: return nil
+        let isArray = sql.hasSuffix("[]")
+        let element = isArray ? String(sql.dropLast(2)) : sql
+        guard let scalar = ScalarType.allCases.first(where: { $0.sql == element }) else { return nil }
+        if isArray {
+            self = .array(scalar)
+        } else if let column = Self.scalarColumns.first(where: { $0.scalar == scalar }) {
+            self = column
+        } else {
+            return nil
         }
     }
+
+    private static let scalarColumns: [ColumnType] = [.bigint, .double, .boolean, .text]
 
     public var description: String { sql }
 }

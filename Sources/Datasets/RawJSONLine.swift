@@ -1,6 +1,21 @@
+import JSON
+
 /// The kind of a top-level value in a raw JSON line.
 enum RawKind: UInt8 {
     case null, bool, int, double, string, array, object
+
+    /// The kind of a parsed value, so that parsed and raw rows are typed by the same rules.
+    init(of value: JSONValue) {
+        self = switch value {
+        case .null: .null
+        case .bool: .bool
+        case .int: .int
+        case .double: .double
+        case .string: .string
+        case .array: .array
+        case .object: .object
+        }
+    }
 }
 
 /// One top-level member of a JSON line, as byte offsets into the line (nothing decoded).
@@ -342,14 +357,19 @@ extension InferredKind {
 
     /// The kind of a raw top-level value.
     init(raw field: RawField) {
-        switch field.kind {
+        self = field.kind == .array ? field.arrayKind : InferredKind(topLevel: field.kind)
+    }
+
+    /// The kind of a top-level value that is not an array (an array's kind comes from its elements).
+    init(topLevel kind: RawKind) {
+        switch kind {
         case .null: self = .null
         case .bool: self = .bool
         case .int: self = .int
         case .double: self = .double
         case .string: self = .string
         case .object: self = .json
-        case .array: self = field.arrayKind
+        case .array: self = .array(nil)
         }
     }
 }

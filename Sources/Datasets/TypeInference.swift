@@ -17,30 +17,16 @@ public enum InferredKind: Sendable, Hashable {
 
     /// The kind of one value.
     public init(of value: JSONValue) {
-        switch value {
-        case .null: self = .null
-        case .bool: self = .bool
-        case .int: self = .int
-        case .double: self = .double
-        case .string: self = .string
-        case .object: self = .json
-        case let .array(elements):
-            var element: ScalarKind?
-            for item in elements {
-                let next: ScalarKind
-                switch item {
-                case .null: continue
-                case .bool: next = .bool
-                case .int: next = .int
-                case .double: next = .double
-                case .string: next = .string
-                case .array, .object: self = .json; return
-                }
-                guard let joined = Self.join(element, next) else { self = .json; return }
-                element = joined
-            }
-            self = .array(element)
+        guard case let .array(elements) = value else {
+            self.init(topLevel: RawKind(of: value))
+            return
         }
+        var kind = InferredKind.array(nil)
+        for item in elements {
+            kind = kind.joined(withElement: RawKind(of: item))
+            if kind == .json { break }
+        }
+        self = kind
     }
 
     static func join(_ a: ScalarKind?, _ b: ScalarKind?) -> ScalarKind?? {

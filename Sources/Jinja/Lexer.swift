@@ -64,12 +64,7 @@ struct Lexer {
     }
 
     private func matches(_ text: String, at position: Int) -> Bool {
-        var k = position
-        for scalar in text.unicodeScalars {
-            guard k < src.count, src[k] == scalar else { return false }
-            k += 1
-        }
-        return true
+        PyText.hasPrefix(src, text, at: position)
     }
 
     private mutating func advance(_ count: Int) {

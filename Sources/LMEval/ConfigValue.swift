@@ -1,4 +1,5 @@
 import JSON
+import Python
 import YAML
 
 /// A value of a task config as lm-eval's YAML loader yields it: plain YAML data, or a
@@ -15,61 +16,7 @@ public indirect enum ConfigValue: Sendable, Hashable {
 }
 
 /// An insertion-ordered mapping of config keys, with Python dict semantics for assignment.
-public struct ConfigMapping: Sendable, Hashable, Sequence {
-    public private(set) var entries: [(key: String, value: ConfigValue)] = []
-
-    public init() {}
-
-    public init(_ entries: [(key: String, value: ConfigValue)]) {
-        for (key, value) in entries { self[key] = value }
-    }
-
-    public var keys: [String] { entries.map(\.key) }
-    public var isEmpty: Bool { entries.isEmpty }
-    public var count: Int { entries.count }
-
-    /// Assigning an existing key replaces its value in place; assigning nil removes it.
-    public subscript(key: String) -> ConfigValue? {
-        get { entries.first { $0.key == key }?.value }
-        set {
-            if let index = entries.firstIndex(where: { $0.key == key }) {
-                if let newValue { entries[index].value = newValue } else { entries.remove(at: index) }
-            } else if let newValue {
-                entries.append((key, newValue))
-            }
-        }
-    }
-
-    public func contains(_ key: String) -> Bool { entries.contains { $0.key == key } }
-
-    /// Python's `dict.update`: existing keys keep their position, new keys are appended.
-    public mutating func update(with other: ConfigMapping) {
-        for (key, value) in other.entries { self[key] = value }
-    }
-
-    /// `{**self, **other}`.
-    public func merging(_ other: ConfigMapping) -> ConfigMapping {
-        var copy = self
-        copy.update(with: other)
-        return copy
-    }
-
-    public func makeIterator() -> IndexingIterator<[(key: String, value: ConfigValue)]> {
-        entries.makeIterator()
-    }
-
-    public static func == (lhs: ConfigMapping, rhs: ConfigMapping) -> Bool {
-        lhs.entries.count == rhs.entries.count && lhs.entries.allSatisfy { rhs[$0.key] == $0.value }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(entries.count)
-        for key in keys.sorted() {
-            hasher.combine(key)
-            hasher.combine(self[key])
-        }
-    }
-}
+public typealias ConfigMapping = PythonDict<ConfigValue>
 
 extension ConfigValue {
     /// Converts a loaded YAML value; `!function` tags become references tied to `file`.

@@ -225,6 +225,16 @@ public enum PyText {
         s.unicodeScalars.starts(with: prefix.unicodeScalars)
     }
 
+    /// `s.startswith(prefix, position)` over code points already split out (the scanners' source text).
+    public static func hasPrefix(_ scalars: Scalars, _ prefix: String, at position: Int) -> Bool {
+        var k = position
+        for scalar in prefix.unicodeScalars {
+            guard k >= 0, k < scalars.count, scalars[k] == scalar else { return false }
+            k += 1
+        }
+        return true
+    }
+
     /// `s.endswith(suffix)`, by code points.
     public static func hasSuffix(_ s: String, _ suffix: String) -> Bool {
         s.unicodeScalars.reversed().starts(with: suffix.unicodeScalars.reversed())

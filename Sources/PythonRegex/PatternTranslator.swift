@@ -50,12 +50,7 @@ struct PatternTranslator {
     }
 
     private func startsWith(_ s: String, at index: Int) -> Bool {
-        var i = index
-        for c in s.unicodeScalars {
-            guard i < p.count, p[i] == c else { return false }
-            i += 1
-        }
-        return true
+        PyText.hasPrefix(p, s, at: index)
     }
 
     private mutating func append(_ s: String) { out.append(contentsOf: s.unicodeScalars) }

@@ -2,34 +2,11 @@ import Python
 
 // Benchmark: load a generated JSON Lines dataset with the Datasets module and compare its rate with
 // psql's `\copy … CSV` of the same rows into an equivalent table. Not a test; run scripts/bench-ingest.sh.
+import BenchSupport
 import Datasets
 import Foundation
 import JSON
 import Postgres
-#if canImport(Glibc)
-import Glibc
-#endif
-
-struct BenchFailure: Error, CustomStringConvertible {
-    var description: String
-}
-
-func argument(_ name: String) -> String? {
-    let args = CommandLine.arguments
-    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
-    return args[i + 1]
-}
-
-/// Peak resident set size of this process, in MiB (Linux reports ru_maxrss in KiB).
-func peakRSSMiB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
 
 /// Appends to a file through a 1 MiB buffer.
 struct BufferedFile {

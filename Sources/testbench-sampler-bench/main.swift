@@ -3,6 +3,7 @@
 // memory. Not a test. Run: scripts/with-test-postgres.sh swift run -c release testbench-sampler-bench
 // Options: --sizes 1000,10000  --repeat 3  --data DIR (keep the generated JSONL there, e.g. for
 // scripts/bench-sampler/lmeval_requests.py).
+import BenchSupport
 import Datasets
 import Foundation
 import JSON
@@ -10,37 +11,6 @@ import Logging
 import Postgres
 import Testbench
 import WorkflowQueue
-#if canImport(Glibc)
-import Glibc
-#endif
-
-struct BenchFailure: Error, CustomStringConvertible {
-    var description: String
-}
-
-func argument(_ name: String) -> String? {
-    let args = CommandLine.arguments
-    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
-    return args[i + 1]
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
-/// Resets the kernel's peak-RSS mark (Linux `clear_refs` 5) so each case reports its own peak.
-func resetPeakRSS() {
-    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-}
-
-/// Peak resident set size since the last reset, in MiB (`VmHWM`).
-func peakRSSMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-          let kib = Double(line.split(separator: " ").dropFirst().first ?? "")
-    else { return 0 }
-    return kib / 1024
-}
 
 /// Deterministic word-sorting rows in BIG-bench's `{input, target}` shape.
 func writeRows(count: Int, seed: UInt64, to path: String) throws {

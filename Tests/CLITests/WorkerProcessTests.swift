@@ -21,14 +21,8 @@ import WorkflowQueue
     }
 
     static func waitUntil(_ client: WorkflowClient, _ id: String, timeout: Duration = .seconds(30), _ condition: (WorkflowExecution) -> Bool) async throws -> WorkflowExecution {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        while true {
-            let execution = try await client.describe(id)
-            if condition(execution) { return execution }
-            try #require(clock.now < deadline, "\(id) never reached the expected state; last \(execution.status) attempt \(execution.attempt)")
-            try await Task.sleep(for: .milliseconds(25))
-        }
+        try await poll(timeout: timeout, every: .milliseconds(25), { try await client.describe(id) }, until: condition,
+                       failure: { "\(id) never reached the expected state; last \($0.status) attempt \($0.attempt)" })
     }
 
     @Test func killedWorkerLosesItsLeaseAndASecondWorkerCompletesTheJob() async throws {

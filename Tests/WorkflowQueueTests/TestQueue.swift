@@ -88,14 +88,8 @@ struct TestQueue {
 
     /// Waits until `condition` holds for the latest run of `id`.
     func waitUntil(_ id: String, timeout: Duration = .seconds(20), _ condition: (WorkflowExecution) -> Bool) async throws -> WorkflowExecution {
-        let clock = ContinuousClock()
-        let deadline = clock.now.advanced(by: timeout)
-        while true {
-            let execution = try await client.describe(id)
-            if condition(execution) { return execution }
-            try #require(clock.now < deadline, "workflow \(id) never reached the expected state; last: \(execution.status) attempt \(execution.attempt)")
-            try await Task.sleep(for: .milliseconds(20))
-        }
+        try await poll(timeout: timeout, every: .milliseconds(20), { try await client.describe(id) }, until: condition,
+                       failure: { "workflow \(id) never reached the expected state; last: \($0.status) attempt \($0.attempt)" })
     }
 
     /// Rows in this queue's table.
