@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
             lm-eval 0.4.9's spellings work with lm-eval's meaning: --tasks, --include_path, --num_fewshot, --limit (below 1 a \
             fraction of the split), --apply_chat_template, --fewshot_as_multiturn, --system_instruction, --gen_kwargs, --seed, \
             --model local-completions|local-chat-completions --model_args base_url=URL,model=NAME[,num_concurrent=N,max_retries=N,timeout=S] \
-            (lm-eval's defaults 1, 3 attempts, 300 s). lm-eval options a reference run cannot honour are refused by name (exit 2).
+            (lm-eval's defaults 1, 3 attempts, 300 s), --output_path DIR|FILE.json [--log_samples] (lm-eval's results and samples files). lm-eval options a reference run cannot honour are refused by name (exit 2).
             Exit status: 0 when every document was scored, 1 when some request or sample failed (the table \
             and --output still cover the rest), 2 for bad tasks, data or responses, 64 for invalid options.
             """)
