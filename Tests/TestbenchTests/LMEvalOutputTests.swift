@@ -77,6 +77,9 @@ import Testing
                 let differences = Self.differences(mine, expected)
                 #expect(differences.isEmpty, "\(task.task) line \(line): \(differences.joined(separator: "\n"))")
             }
+            // And as text: lm-eval's json.dumps separators, UTF-8 kept, floats as Python writes them.
+            let format = JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: false)
+            #expect(ours.map { $0.serialized(format) + "\n" }.joined() == text, "\(task.task)")
         }
     }
 
