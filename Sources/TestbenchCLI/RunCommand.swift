@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
             lm-eval 0.4.9's spellings work with lm-eval's meaning: --tasks, --include_path, --num_fewshot, --limit (below 1 a \
             fraction of the split), --apply_chat_template, --fewshot_as_multiturn, --system_instruction, --gen_kwargs, --seed, \
             --model local-completions|local-chat-completions --model_args base_url=URL,model=NAME[,num_concurrent=N,max_retries=N,timeout=S] \
-            (lm-eval's defaults 1, 3 attempts, 300 s). lm-eval options a reference run cannot honour are refused by name (exit 2).
+            (lm-eval's defaults 1, 3 attempts, 300 s), --output_path DIR|FILE.json [--log_samples] (lm-eval's results and samples files). lm-eval options a reference run cannot honour are refused by name (exit 2).
             Exit status: 0 when every document was scored, 1 when some request or sample failed (the table \
             and --output still cover the rest), 2 for bad tasks, data or responses, 64 for invalid options.
             """)
@@ -45,8 +45,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-gen-toks"), parsing: .unconditional, help: "Replace the task's max_gen_toks (lm-eval --gen_kwargs max_gen_toks=N).") var maxGenToks: Int?
     @Option(name: .customLong("gen_kwargs"), help: "lm-eval's --gen_kwargs: key=value,… or a JSON object, updating a generate_until task's generation kwargs.") var genKwargs: String?
     @Option(name: .customLong("seed"), help: "lm-eval's --seed: N, or random,numpy,torch,fewshot seeds (the few-shot seed, default 1234, picks the examples).") var seed: String?
-    @Option(name: [.customLong("output_path"), .customShort("o")], help: "lm-eval's --output_path (not supported yet: use --output).") var outputPath: String?
-    @Flag(name: [.customLong("log_samples"), .customShort("s")], help: "lm-eval's --log_samples (not supported yet: use --output).") var logSamples = false
+    @Option(name: [.customLong("output_path"), .customShort("o")], help: "lm-eval's --output_path: a folder (results_<date>.json in a subfolder named after the model) or a FILE.json (FILE_<date>.json).") var outputPath: String?
+    @Flag(name: [.customLong("log_samples"), .customShort("s")], help: "lm-eval's --log_samples: also samples_<task>_<date>.jsonl per task (needs --output_path).") var logSamples = false
     @Option(help: "Write {\"results\": […], \"samples\": […], \"failures\": […]} to this file.") var output: String?
     @OptionGroup var unsupported: LMEvalUnsupportedOptions
 
@@ -71,6 +71,7 @@ struct RunCommand: AsyncParsableCommand {
         if let limit, DocumentLimit(lmEval: limit) == nil { throw ValidationError("--limit must be positive") }
         if let numFewshot, numFewshot < 0 { throw ValidationError("--num-fewshot must not be negative") }
         if let maxGenToks, maxGenToks < 1 { throw ValidationError("--max-gen-toks must be at least 1") }
+        if logSamples && outputPath == nil { throw ValidationError("--log_samples needs --output_path (as lm-eval's does)") }
     }
 
     /// Refuses what lm-eval accepts but a reference run cannot do, naming the option.
@@ -78,8 +79,6 @@ struct RunCommand: AsyncParsableCommand {
         if let name = unsupported.given.first {
             throw CommandFailure.badInput("lm-eval's --\(name) is not supported by testbench run")
         }
-        if outputPath != nil { throw CommandFailure.badInput("lm-eval's --output_path is not supported by testbench run yet; use --output FILE") }
-        if logSamples { throw CommandFailure.badInput("lm-eval's --log_samples is not supported by testbench run yet; use --output FILE (it holds every sample)") }
         if modelArgs != nil, model == nil { throw CommandFailure.badInput("--model_args needs lm-eval's --model local-completions or local-chat-completions") }
         if let type = lmEvalModelType {
             guard let api = LMEvalArguments.modelTypes[type] else {
@@ -136,6 +135,11 @@ struct RunCommand: AsyncParsableCommand {
             } else {
                 throw CommandFailure.badInput("give --responses FILE or --endpoint URL")
             }
+            let record = LMEvalRunRecord(
+                modelSource: lmEvalModelType ?? (responses != nil ? "responses" : options.chat ? "local-chat-completions" : "local-completions"),
+                modelArgs: modelArgs ?? [endpoint.map { "base_url=\($0)" }, "model=\(modelName)"].compactMap { $0 }.joined(separator: ","),
+                limit: limit, genKwargs: options.genKwargsOverride, seeds: try lmEvalSeeds(), systemInstruction: systemInstruction,
+                applyChatTemplate: chatForm, fewshotAsMultiturn: fewshotAsMultiturn)
             let report: ReferenceRunReport
             do {
                 report = try await ReferenceRunner(index: index, options: options).run(source) { task, total in
@@ -159,9 +163,38 @@ struct RunCommand: AsyncParsableCommand {
                     throw CommandFailure.badInput("--output \(output): \(error.localizedDescription)")
                 }
             }
+            if let outputPath {
+                do {
+                    for path in try LMEvalOutput.write(report, record: record, outputPath: outputPath, logSamples: logSamples, gitHash: Self.gitDescribe()) {
+                        printError("wrote \(path)")
+                    }
+                } catch {
+                    throw CommandFailure.badInput("\(error)")
+                }
+            }
             failed = report.failureCount > 0
         }
         if failed { throw ExitCode(ExitStatus.failed.rawValue) }
+    }
+
+    private func lmEvalSeeds() throws -> [Int?] {
+        do { return try seed.map(LMEvalArguments.seeds) ?? [0, 1234, 1234, 1234] } catch { throw CommandFailure.badInput("\(error)") }
+    }
+
+    /// lm-eval's `git_hash`: `git describe --always` in the working directory, nil outside a repository.
+    static func gitDescribe() -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "describe", "--always"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { return nil }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? nil : text
     }
 
     private func apiKey() throws -> String? {

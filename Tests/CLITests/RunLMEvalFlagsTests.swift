@@ -89,6 +89,52 @@ import Testing
         #expect(messages.last?["role"] == "user")
     }
 
+    @Test func outputPathWritesLMEvalsFiles() async throws {
+        let server = try TestHTTPServer { _ in .json(200, Self.completion) }
+        defer { server.stop() }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try await CLIHarness.run([
+            "run", "--model", "local-completions", "--model_args", "base_url=\(server.baseURL)/v1/completions,model=org/m",
+            "--tasks", "bigbench_navigate", "--limit", "2", "--output_path", folder.path, "--log_samples",
+        ], config: nil)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        // A folder gets a subfolder named after the sanitized model, as lm-eval's does.
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("org__m").path).sorted()
+        #expect(files.count == 2, "\(files)")
+        let results = try #require(files.first { $0.hasPrefix("results_") && $0.hasSuffix(".json") })
+        let samples = try #require(files.first { $0.hasPrefix("samples_bigbench_navigate_") && $0.hasSuffix(".jsonl") })
+        #expect(results.dropFirst("results_".count).dropLast(".json".count) == samples.dropFirst("samples_bigbench_navigate_".count).dropLast(".jsonl".count),
+                "one timestamp for both")
+        let document = try JSONValue.parse(String(contentsOfFile: folder.appendingPathComponent("org__m/\(results)").path, encoding: .utf8))
+        #expect(document["model_name"] == "org/m")
+        #expect(document["n-samples"]?["bigbench_navigate"]?["effective"] == 2)
+        #expect(document["task_hashes"]?["bigbench_navigate"]?.stringValue?.count == 64)
+        let lines = try String(contentsOfFile: folder.appendingPathComponent("org__m/\(samples)").path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(try JSONValue.parse(String(lines[0]))["resps"] == [[" True"]])
+    }
+
+    @Test func outputPathEndingInJSONNamesTheResultsFile() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lmeval-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let responses = folder.appendingPathComponent("responses.jsonl")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(#"{"doc_id": 0, "response": "Yes"}"#.utf8).write(to: responses)
+        let run = try await CLIHarness.run(["run", "--tasks", "bigbench_navigate", "--responses", responses.path,
+                                            "--output_path", folder.appendingPathComponent("run.json").path, "--log_samples"], config: nil)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(files.contains { $0.hasPrefix("run_") && $0.hasSuffix(".json") }, "\(files)")
+        #expect(files.contains { $0.hasPrefix("samples_bigbench_navigate_") && $0.hasSuffix(".jsonl") }, "\(files)")
+    }
+
+    @Test func logSamplesNeedsOutputPath() async throws {
+        let run = try await CLIHarness.run(["run", "--tasks", "bigbench_navigate", "--responses", "/dev/null", "--log_samples"], config: nil)
+        #expect(run.status == 64, "stderr: \(run.stderr)")
+        #expect(run.stderr.contains("--output_path"), "stderr: \(run.stderr)")
+    }
+
     static let refused: [([String], String)] = [
         (["--batch_size", "8"], "--batch_size"), (["-b", "auto"], "--batch_size"), (["--max_batch_size", "8"], "--max_batch_size"),
         (["--device", "cuda"], "--device"), (["--samples", "{}"], "--samples"), (["--use_cache", "x.db"], "--use_cache"),
@@ -97,7 +143,6 @@ import Testing
         (["--wandb_config_args", "lr=1"], "--wandb_config_args"), (["--hf_hub_log_args", "x=y"], "--hf_hub_log_args"),
         (["--predict_only"], "--predict_only"), (["--trust_remote_code"], "--trust_remote_code"),
         (["--confirm_run_unsafe_code"], "--confirm_run_unsafe_code"), (["--metadata", "{}"], "--metadata"),
-        (["--output_path", "out"], "--output_path"), (["--log_samples"], "--log_samples"),
         (["--seed", "1,2,3,None"], "None"), (["--seed", "1,2"], "--seed"), (["--gen_kwargs", "{bad"], "--gen_kwargs"),
     ]
 

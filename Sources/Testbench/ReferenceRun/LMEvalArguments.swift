@@ -71,21 +71,25 @@ public enum LMEvalArguments {
     }
 
     /// Reads `--seed`: one value for all four seeds, or three or four comma-separated (random,
-    /// numpy, torch, fewshot; a missing fourth is 1234). Returns the few-shot seed, the only one
-    /// prompts depend on; `None` there (an unseeded sampler) cannot be reproduced and is refused.
-    public static func fewshotSeed(_ text: String) throws(ReferenceRunError) -> Int {
+    /// numpy, torch, fewshot; a missing fourth is 1234). nil stands for Python's `None`.
+    public static func seeds(_ text: String) throws(ReferenceRunError) -> [Int?] {
         let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         for item in items where item != "none" && Int(item) == nil {
             throw ReferenceRunError("--seed \(text): \(item) is not an integer or None")
         }
-        let fewshot: String
-        switch items.count {
-        case 1: fewshot = items[0]
-        case 3: fewshot = "1234"
-        case 4: fewshot = items[3]
+        let values = items.map { Int($0) }
+        switch values.count {
+        case 1: return Array(repeating: values[0], count: 4)
+        case 3: return values + [1234]
+        case 4: return values
         default: throw ReferenceRunError("--seed \(text): give 1, 3 or 4 integers or None, separated by commas")
         }
-        guard let seed = Int(fewshot) else {
+    }
+
+    /// The few-shot seed of `--seed` (see `seeds`), the only one prompts depend on; `None` there
+    /// (an unseeded sampler) cannot be reproduced and is refused.
+    public static func fewshotSeed(_ text: String) throws(ReferenceRunError) -> Int {
+        guard let seed = try seeds(text)[3] else {
             throw ReferenceRunError("--seed \(text): an unseeded few-shot sampler (None) cannot be reproduced; give an integer")
         }
         return seed

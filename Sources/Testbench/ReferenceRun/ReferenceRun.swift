@@ -55,7 +55,7 @@ public struct ReferenceRunOptions: Sendable {
     public var api: CompletionAPI { chat ? .chatCompletions : .completions }
 
     /// What replaces the task's generation kwargs: `maxGenToks`, then `genKwargs`.
-    var genKwargsOverride: JSONObject? {
+    public var genKwargsOverride: JSONObject? {
         var kwargs = JSONObject()
         if let maxGenToks { kwargs["max_gen_toks"] = .int(maxGenToks) }
         for (key, value) in genKwargs ?? JSONObject() { kwargs[key] = value }
@@ -123,6 +123,12 @@ public struct ReferenceTaskResult: Sendable {
     public var rows: [ResultRow]
     public var samples: [ReferenceSample]
     public var failures: [ReferenceFailure]
+    /// The documents run, rendered (what lm-eval's samples file shows of each).
+    public var documents: [RenderedDocument] = []
+    /// Documents in the evaluation split (lm-eval's `n-samples.original`).
+    public var evaluationCount = 0
+    /// The task's config as lm-eval's `configs` entry shows it.
+    public var config: JSONObject = JSONObject()
 }
 
 /// Every task's outcome, with the printed table and the `--output` JSON.
@@ -342,8 +348,12 @@ public struct ReferenceRunner: Sendable {
         let rows: [ResultRow]
         do { rows = try task.scoring.scorer.aggregate(scores) } catch { throw ReferenceRunError(error.description) }
         let config = task.task.config
+        // lm-eval writes the few-shot count it used into the task's config.
+        var effective = config
+        effective.numFewshot = task.renderer.numFewshot
         return ReferenceTaskResult(
             task: name, groups: task.groups, displayName: config.taskAlias ?? name, version: config.metadata?["version"]?.json,
-            numFewshot: task.renderer.numFewshot, selection: task.scoring.selection, rows: rows, samples: samples, failures: failures)
+            numFewshot: task.renderer.numFewshot, selection: task.scoring.selection, rows: rows, samples: samples, failures: failures,
+            documents: task.documents, evaluationCount: task.renderer.evaluationDocuments.count, config: effective.json)
     }
 }
