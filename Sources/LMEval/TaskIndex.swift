@@ -187,7 +187,7 @@ public struct TaskIndex: Sendable {
 
     /// The error for a name not indexed; when a file that cannot be loaded might define it, that file's
     /// error comes first, since fixing it is what the user needs to do.
-    func unknown(_ name: String) -> LMEvalError {
+    public func unknown(_ name: String) -> LMEvalError {
         let notFound = "no task, group or tag named \(name) in \(folders.joined(separator: ", "))"
         let suspects = brokenFiles.filter { $0.mightDefine(name) }
         guard let first = suspects.first else { return LMEvalError(.unknownTask, task: name, notFound) }

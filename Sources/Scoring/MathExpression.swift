@@ -96,8 +96,13 @@ enum MathNumber: Sendable, Equatable {
 /// `\dfrac`, `\tfrac`, `\frac12`), `\sqrt{x}`, implicit multiplication. Anything else (a
 /// variable, a set, an interval, text) is not a number and yields `nil`.
 public struct MathExpression {
+    /// Deepest nesting of groups and signs evaluated; deeper text (a model response of 100,000
+    /// parentheses) is not a number rather than a stack overflow. Real answers nest a few levels.
+    static let maxNesting = 100
+
     private let s: [Unicode.Scalar]
     private var i = 0
+    private var nesting = 0
 
     private init(_ text: String) { s = Array(text.unicodeScalars) }
 
@@ -170,6 +175,10 @@ public struct MathExpression {
     }
 
     private mutating func unary() -> MathNumber? {
+        // Every recursion (a sign, a bracket, a group, an exponent) passes here, so one count bounds them all.
+        guard nesting < Self.maxNesting else { return nil }
+        nesting += 1
+        defer { nesting -= 1 }
         if peek == "-" {
             i += 1
             return unary().map { -$0 }

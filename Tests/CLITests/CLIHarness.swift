@@ -30,10 +30,11 @@ enum CLIHarness {
     /// The repository root, where the bundled tasks/ and datasets/ live.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func writeConfig(postgresURI: String?, pollInterval: Double = 0.2, maxWorkers: Int = 2) throws -> String {
+    static func writeConfig(postgresURI: String?, pollInterval: Double = 0.2, maxWorkers: Int = 2, includePath: String? = nil) throws -> String {
         var fields = ["\"worker\": {\"task_queue\": [\"default\", \"sampler\", \"evaluator\"], \"max_workers\": \(maxWorkers), \"poll_interval\": \(pollInterval)}",
                       "\"datasets_dir\": \"\(packageRoot.appendingPathComponent("datasets").path)\""]
         if let postgresURI { fields.append("\"postgres_uri\": \"\(postgresURI)\"") }
+        if let includePath { fields.append("\"include_path\": \"\(includePath)\"") }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).json").path
         try Data("{\(fields.joined(separator: ", "))}".utf8).write(to: URL(fileURLWithPath: path))
         return path

@@ -1,4 +1,5 @@
 import Datasets
+import LMEval
 import Mongo
 import Postgres
 import Testing
@@ -25,6 +26,12 @@ import WorkflowQueue
         PostgresDocumentStore.translate(PostgresError(code: .server, message: "check", sqlState: "23514")),
         ApplicationError(message: "never", type: "X", nonRetryable: true),
         CancellationError(),
+        // A broken or hostile task config fails the same way on every attempt.
+        LMEvalError(.yamlSyntax, file: "deep.yaml", "the document nests deeper than 256 levels (YAMLLimits.maxDepth)"),
+        LMEvalError(.includeCycle, file: "a.yaml", "include loop a.yaml > b.yaml > a.yaml"),
+        LMEvalError(.missingInclude, file: "a.yaml", "include gone.yaml not found"),
+        LMEvalError(.template, task: "t", file: "t.yaml", "the template nests deeper than 100 levels (JinjaLimits.maxNesting)"),
+        LMEvalError(.unknownTask, task: "t", "no task, group or tag named t"),
     ]
 
     @Test(arguments: transient.indices)

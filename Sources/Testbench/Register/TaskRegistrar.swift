@@ -84,7 +84,10 @@ public struct TaskRegistrar: Sendable {
         }
         let missing = input.tasks.filter { index.entry($0) == nil }
         guard missing.isEmpty else {
-            throw ApplicationError(message: "Tasks not found: \(missing.joined(separator: ", ")). List them with `testbench tasks list`.",
+            // A name a broken config might define carries that file's error: fixing the file is the way out.
+            let causes = missing.map { index.unknown($0) }.filter { $0.file != nil }.map { "\($0)." }
+            throw ApplicationError(message: (["Tasks not found: \(missing.joined(separator: ", "))."] + causes + ["List them with `testbench tasks list`."])
+                                       .joined(separator: " "),
                                    type: "TaskNotFound", nonRetryable: true)
         }
         var references: [TaskReference] = []
