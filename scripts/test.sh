@@ -26,4 +26,7 @@ if [ -z "${TESTBENCH_MONGODB_URI:-}" ]; then
 fi
 echo "model server at $TESTBENCH_LLAMA_ENDPOINT"
 echo "MongoDB at $TESTBENCH_MONGODB_URI"
+# Swift Testing starts every test at once by default; on two cores the worker, CLI and timeout tests
+# then wait minutes for a thread and their time bounds fail. Twelve at a time keeps the run as short.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-12}"
 scripts/with-test-postgres.sh swift test "$@"
