@@ -44,6 +44,8 @@ public struct TaskIndex: Sendable {
     /// YAML files that are neither task, group nor Python task (templates meant for `include`).
     public private(set) var templateFiles: [String] = []
     var files = ConfigFiles()
+    /// Each task's tags, sorted: built once so that listing every task stays linear.
+    private var tagsByTask: [String: [String]] = [:]
 
     /// Scans `folders` (highest priority first, e.g. the built-in tasks, then include paths).
     public init(folders: [String]) throws(LMEvalError) {
@@ -71,6 +73,15 @@ public struct TaskIndex: Sendable {
             }
             shadowed += found.shadowed
         }
+        tagsByTask = Self.tagsByTask(entries)
+    }
+
+    private static func tagsByTask(_ entries: [String: Entry]) -> [String: [String]] {
+        var tags: [String: Set<String>] = [:]
+        for entry in entries.values where entry.kind == .tag {
+            for member in entry.members { tags[member, default: []].insert(entry.name) }
+        }
+        return tags.mapValues { $0.sorted() }
     }
 
     private static func absolute(_ path: String) -> String {
@@ -201,7 +212,7 @@ public struct TaskIndex: Sendable {
 
     /// Tags a task carries (from its merged config), for listings.
     public func tags(of task: String) -> [String] {
-        entries.values.filter { $0.kind == .tag && $0.members.contains(task) }.map(\.name).sorted()
+        tagsByTask[task] ?? []
     }
 }
 

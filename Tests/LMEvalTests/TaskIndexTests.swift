@@ -22,6 +22,12 @@ struct TaskIndexTests {
         #expect(idx.problems.isEmpty)
     }
 
+    @Test(arguments: [("t1", ["alpha", "beta"]), ("t2", ["alpha"]), ("t3", ["beta"]), ("py_task", []), ("inner", []), ("missing", [])])
+    func tagsOfATaskAreTheTagsListingIt(task: String, tags: [String]) throws {
+        let idx = try TaskIndex(folders: [Self.tree])
+        #expect(idx.tags(of: task) == tags)
+    }
+
     @Test func expandsGroupsTagsAndInlineTasksLikeLMEval() throws {
         let idx = try TaskIndex(folders: [Self.tree])
         let leaves = try idx.expand("outer")

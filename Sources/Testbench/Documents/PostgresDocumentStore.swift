@@ -51,8 +51,8 @@ public struct PostgresDocumentStore: DocumentStore {
 
     public func replaceTaskTree(_ tree: TaskTree) async throws(DocumentStoreError) {
         guard let taskID = tree.taskID?.hex else { throw DocumentStoreError(.rejected, "task document has no ObjectId _id") }
-        let instanceRows = try Self.rows(tree.instances, collection: .instances)
-        let promptRows = try Self.rows(tree.prompts, collection: .prompts)
+        let instanceIDs = try Self.ids(tree.instances, collection: .instances)
+        let promptIDs = try Self.ids(tree.prompts, collection: .prompts)
         let task = JSONValue.object(tree.task)
         let tasks = table(.tasks), instances = table(.instances), prompts = table(.prompts)
         try await run { connection in
@@ -65,14 +65,14 @@ public struct PostgresDocumentStore: DocumentStore {
                 try connection.execute("DELETE FROM \(prompts) WHERE task_id = $1", [.string(taskID)])
                 try connection.execute("DELETE FROM \(instances) WHERE task_id = $1", [.string(taskID)])
                 try connection.execute("DELETE FROM \(tasks) WHERE id = $1", [.string(taskID)])
-                for (name, rows) in [(instances, instanceRows), (prompts, promptRows)] where !rows.ids.isEmpty {
-                    // All documents travel as one JSON array text: no per-element text[] escaping on either side.
-                    try connection.execute(
-                        """
-                        INSERT INTO \(name) (id, task_id, seq, doc)
-                        SELECT id, $2, ord - 1, doc FROM ROWS FROM (unnest($1::text[]), jsonb_array_elements($3::jsonb)) WITH ORDINALITY AS t(id, doc, ord)
-                        """,
-                        [.stringArray(rows.ids), .string(taskID), .string(rows.documents)])
+                for (name, documents, ids) in [(instances, tree.instances, instanceIDs), (prompts, tree.prompts, promptIDs)] where !ids.isEmpty {
+                    // COPY streams each document as it is serialised (64 KiB chunks): the server parses one
+                    // document per row instead of one giant JSON array, and the client never holds it whole.
+                    try connection.copyIn("COPY \(name) (id, task_id, seq, doc) FROM STDIN") { writer in
+                        for (seq, (id, document)) in zip(ids, documents).enumerated() {
+                            try writer.appendRow([.string(id), .string(taskID), .int(seq), .string(JSONValue.object(document).serialized())])
+                        }
+                    }
                 }
                 try connection.execute("INSERT INTO \(tasks) (id, doc) VALUES ($1, $2)", [.string(taskID), .json(task)])
             }
@@ -188,21 +188,14 @@ public struct PostgresDocumentStore: DocumentStore {
 
     // MARK: - Plumbing
 
-    /// The documents' ids and the documents as one JSON array text.
-    private static func rows(_ documents: [JSONObject], collection: DocumentCollection) throws(DocumentStoreError) -> (ids: [String?], documents: String) {
-        var ids: [String?] = []
-        ids.reserveCapacity(documents.count)
-        var text: [UInt8] = [0x5B]
-        for (index, document) in documents.enumerated() {
+    /// The documents' ObjectId `_id`s as hex, in order.
+    private static func ids(_ documents: [JSONObject], collection: DocumentCollection) throws(DocumentStoreError) -> [String] {
+        try documents.map { document throws(DocumentStoreError) in
             guard let id = document["_id"]?.objectIDValue else {
                 throw DocumentStoreError(.rejected, "a document of \(collection.rawValue) has no ObjectId _id")
             }
-            ids.append(id.hex)
-            if index > 0 { text.append(0x2C) }
-            JSONValue.object(document).write(to: &text)
+            return id.hex
         }
-        text.append(0x5D)
-        return (ids, String(decoding: text, as: UTF8.self))
     }
 
     private func documents(_ collection: DocumentCollection, _ sql: String, _ parameters: [PostgresValue]) async throws(DocumentStoreError) -> [JSONObject] {
