@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "JSON", "TestSupport"]),
         .testTarget(name: "ExtendedJSONTests", dependencies: ["ExtendedJSON", "JSON"]),
         .testTarget(name: "MongoTests", dependencies: ["Mongo", "ExtendedJSON", "JSON"], exclude: ["Valgrind"]),
-        .testTarget(name: "YAMLTests", dependencies: ["YAML"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "YAMLTests", dependencies: ["YAML", "Python"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JinjaTests", dependencies: ["Jinja", "JSON", "Python"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PythonRegexTests", dependencies: ["PythonRegex"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "Python", "PythonRegex", "LMEval"], resources: [.copy("Fixtures")]),

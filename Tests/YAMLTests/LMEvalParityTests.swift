@@ -1,4 +1,5 @@
 import Foundation
+import Python
 import Testing
 import YAML
 
@@ -52,7 +53,7 @@ import YAML
                 let outcome: String
                 do {
                     let value = try YAMLLoader.load(contentsOfFile: tasks + "/" + path)
-                    outcome = String(SHA256.hex(CanonicalJSON.bytes(value)).prefix(fixture.digestHexDigits))
+                    outcome = String(SHA256.hex(bytes: CanonicalJSON.bytes(value)).prefix(fixture.digestHexDigits))
                 } catch {
                     outcome = "error"
                     if digest != "error" { mismatches.append("\(path): \(error)") }
@@ -71,6 +72,6 @@ import YAML
         let text = "b: [1, 2.5, .nan, ~, yes]\na: !function utils.f\nc: \"q\\\"\\n\\u0001é\"\n"
         let canonical = String(decoding: CanonicalJSON.bytes(try YAMLLoader.load(text)), as: UTF8.self)
         #expect(canonical == #"{"a":{"$tag":"!function","$value":"utils.f"},"b":[1,{"$float":"4004000000000000"},{"$float":"nan"},null,true],"c":"q\"\n\u0001é"}"#)
-        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(bytes: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 }

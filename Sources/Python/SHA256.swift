@@ -1,6 +1,6 @@
-/// SHA-256 (FIPS 180-4), for lm-eval's `hash_string`: the package has no crypto dependency and
-/// Foundation on Linux offers none.
-enum SHA256 {
+/// Python's `hashlib.sha256` (FIPS 180-4), for lm-eval's `hash_string` and fixture digests: the
+/// package has no crypto dependency and Foundation on Linux offers none.
+public enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
         0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -13,7 +13,7 @@ enum SHA256 {
     ]
 
     /// The digest of `bytes`.
-    static func digest<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+    public static func digest<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
         var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
         var message = Array(bytes)
         let bitLength = UInt64(message.count) &* 8
@@ -43,9 +43,12 @@ enum SHA256 {
     }
 
     /// lm-eval's `hash_string`: the lowercase hex SHA-256 of the text's UTF-8.
-    static func hex(_ text: String) -> String {
+    public static func hex(_ text: String) -> String { hex(bytes: text.utf8) }
+
+    /// `hashlib.sha256(bytes).hexdigest()`.
+    public static func hex<Bytes: Collection<UInt8>>(bytes: Bytes) -> String {
         let digits = Array("0123456789abcdef")
-        return String(digest(text.utf8).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xf)]] })
+        return String(digest(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xf)]] })
     }
 
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { x >> n | x << (32 - n) }
