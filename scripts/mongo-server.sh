@@ -27,6 +27,8 @@ secantus_version="0.7.0b3"
 
 say() { echo "mongo-server: $*" >&2; }
 fail() { say "$*"; exit 1; }
+process_pattern="secantusd-py"
+source "$root/scripts/lib/server.sh"
 
 installed() {
   [ -x "$venv/bin/secantusd-py" ] && "$venv/bin/python" - "$secantus_version" <<'PY' 2>/dev/null
@@ -37,26 +39,10 @@ PY
 
 install() {
   installed && return 0
-  local python="${MONGO_PYTHON:-/usr/bin/python3}"
-  [ -x "$python" ] || python="$(command -v python3 || true)"
-  [ -n "$python" ] || fail "python3 not found (Debian: apt-get install python3 python3-venv)"
-  if [ ! -x "$venv/bin/python" ]; then
-    say "creating $venv with $python"
-    "$python" -m venv "$venv" || fail "could not create the virtualenv (Debian: apt-get install python3-venv)"
-  fi
+  server_make_venv "${MONGO_PYTHON:-/usr/bin/python3}"
   say "installing secantusdb==$secantus_version"
   "$venv/bin/pip" install --quiet --disable-pip-version-check "secantusdb==$secantus_version" >&2 \
     || fail "pip install failed"
-}
-
-# The pid of our server, if it is alive (a recycled pid running something else does not count).
-running_pid() {
-  [ -f "$pid_file" ] || return 1
-  local pid
-  pid="$(cat "$pid_file")"
-  [[ "$pid" =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "secantusd-py" || return 1
-  echo "$pid"
 }
 
 # Sends OP_MSG {hello: 1, $db: "admin"} and checks the reply says ok: 1 — a listening port alone
@@ -134,23 +120,8 @@ start() {
 }
 
 stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    rm -rf "$pid_file" "$uri_file" "$data_dir"
-    say "not running"
-    return 0
-  fi
-  kill -TERM "$pid"
-  for _ in $(seq 100); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    say "process $pid ignored SIGTERM for 10 s; sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
+  server_terminate || say "not running"
   rm -rf "$pid_file" "$uri_file" "$data_dir"
-  say "stopped (pid $pid)"
 }
 
 case "${1:-}" in
