@@ -69,6 +69,7 @@ public struct NativeFunctionRegistry: Sendable {
         var registry = NativeFunctionRegistry()
         MMLUProFunctions.register(in: &registry)
         LeaderboardMath.register(in: &registry)
+        MultipleChoiceFunctions.register(in: &registry)
         return registry
     }()
 }

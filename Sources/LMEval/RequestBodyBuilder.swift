@@ -27,9 +27,26 @@ public enum RequestBodyBuilder {
         switch instance.arguments {
         case let .generateUntil(context, kwargs):
             return try generateUntil(context: context, generationKwargs: kwargs, model: model, task: instance.taskName)
-        case .loglikelihood, .loglikelihoodRolling:
-            throw LMEvalError(.unsupported, task: instance.taskName, "\(instance.requestType) requests are not built yet (only generate_until)")
+        case let .loglikelihood(context, continuation):
+            guard case let .text(text) = context else { throw chatLoglikelihood(instance) }
+            return loglikelihood(prompt: text + continuation, model: model)
+        case let .loglikelihoodRolling(text):
+            return loglikelihood(prompt: text, model: model)
         }
+    }
+
+    /// `_create_payload(generate=False)` with text instead of token ids: the whole text echoed with
+    /// one logprob per token, so the continuation is scored from `logprobs.text_offset`.
+    public static func loglikelihood(prompt: String, model: APIModelOptions) -> JSONObject {
+        JSONObject([
+            ("model", .string(model.model)), ("prompt", .string(prompt)), ("temperature", .int(0)), ("max_tokens", .int(1)),
+            ("logprobs", .int(1)), ("seed", .int(model.seed)), ("echo", .bool(true)),
+        ])
+    }
+
+    private static func chatLoglikelihood(_ instance: Instance) -> LMEvalError {
+        LMEvalError(.unsupported, task: instance.taskName,
+                    "\(instance.requestType) requests need prompt logprobs, which only /v1/completions returns (echo); /v1/chat/completions cannot score a continuation: use the completion form")
     }
 
     /// `_create_payload(generate=True)`: `do_sample` dropped; `max_tokens` from `max_tokens`, else

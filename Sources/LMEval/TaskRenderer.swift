@@ -86,17 +86,52 @@ public struct RenderedDocument: Sendable {
     public var docID: Int
     public var doc: JSONObject
     public var prompt: Prompt
-    /// The JSON body lm-eval's API model would POST (key order as lm-eval builds it).
-    public var request: JSONObject
     /// `doc_to_target(doc)`: a string, int or list.
     public var target: JSONValue
-    public var instance: Instance
+    /// lm-eval's instances for the document in `idx` order: one for generate_until, loglikelihood
+    /// and rolling; one per choice (then one unconditional per choice for `acc_mutual_info`) for multiple_choice.
+    public var instances: [Instance]
+    /// The JSON body lm-eval's API model would POST for each instance (key order as lm-eval builds it).
+    public var requests: [JSONObject]
+
+    public init(docID: Int, doc: JSONObject, prompt: Prompt, target: JSONValue, instances: [Instance], requests: [JSONObject]) {
+        self.docID = docID
+        self.doc = doc
+        self.prompt = prompt
+        self.target = target
+        self.instances = instances
+        self.requests = requests
+    }
+
+    /// The first instance (the only one unless the task is multiple_choice).
+    public var instance: Instance { instances[0] }
+    /// The first instance's request body.
+    public var request: JSONObject { requests[0] }
 
     /// `{"doc_id", "prompt", "request", "target"}`, the line `testbench tasks render --json` prints.
     public var json: JSONValue {
         .object(JSONObject([
             ("doc_id", .int(docID)), ("prompt", prompt.json), ("request", .object(request)), ("target", target),
         ]))
+    }
+
+    /// One `{"doc_id", "idx", "request_type", "prompt", "continuation", "request", "target"}` line per
+    /// loglikelihood instance (`prompt` is the context; a rolling instance has the text as `continuation`
+    /// and an empty prompt).
+    public var instanceLines: [JSONValue] {
+        zip(instances, requests).map { instance, request in
+            let context: JSONValue
+            let continuation: String
+            switch instance.arguments {
+            case let .generateUntil(prompt, _): context = prompt.json; continuation = ""
+            case let .loglikelihood(prompt, cont): context = prompt.json; continuation = cont
+            case let .loglikelihoodRolling(text): context = .string(""); continuation = text
+            }
+            return .object(JSONObject([
+                ("doc_id", .int(docID)), ("idx", .int(instance.idx)), ("request_type", .string(instance.requestType)),
+                ("prompt", context), ("continuation", .string(continuation)), ("request", .object(request)), ("target", target),
+            ]))
+        }
     }
 }
 
@@ -338,18 +373,68 @@ public struct TaskRenderer: Sendable {
         }
         let prompt = try builder.context(for: doc, numFewshot: numFewshot, rng: &rng)
         let target = try fields.target(doc)
-        let arguments: Instance.Arguments
-        switch task.config.outputType {
-        case .generateUntil:
-            arguments = .generateUntil(context: prompt, generationKwargs: generationKwargs)
-        case .loglikelihood, .multipleChoice, .loglikelihoodRolling:
-            throw LMEvalError(.unsupported, task: task.name, file: task.reference.file,
-                              "output_type \(task.config.outputType.rawValue): only generate_until requests are built yet")
+        let taskName = task.config.task ?? task.name
+        let instances = try requestInstances(doc: doc, docID: id, prompt: prompt, target: target).enumerated().map { idx, request in
+            Instance(requestType: request.type, doc: doc, arguments: request.arguments, idx: idx,
+                     taskName: taskName, docID: id, repeats: task.config.repeats)
         }
-        let instance = Instance(
-            requestType: task.config.outputType.rawValue, doc: doc, arguments: arguments, idx: 0,
-            taskName: task.config.task ?? task.name, docID: id, repeats: task.config.repeats)
-        let request = try RequestBodyBuilder.body(for: instance, model: model)
-        return RenderedDocument(docID: id, doc: doc, prompt: prompt, request: request, target: target, instance: instance)
+        var requests: [JSONObject] = []
+        requests.reserveCapacity(instances.count)
+        for instance in instances { requests.append(try RequestBodyBuilder.body(for: instance, model: model)) }
+        return RenderedDocument(docID: id, doc: doc, prompt: prompt, target: target, instances: instances, requests: requests)
+    }
+
+    /// `ConfigurableTask.construct_requests`: the request type and arguments of each of the document's instances.
+    private func requestInstances(
+        doc: JSONObject, docID: Int, prompt: Prompt, target: JSONValue
+    ) throws(LMEvalError) -> [(type: String, arguments: Instance.Arguments)] {
+        let config = task.config
+        switch config.outputType {
+        case .generateUntil:
+            return [("generate_until", .generateUntil(context: prompt, generationKwargs: generationKwargs))]
+        case .loglikelihood:
+            return [("loglikelihood", .loglikelihood(context: prompt, continuation: try text(target, "doc_to_target", docID)))]
+        case .loglikelihoodRolling:
+            return [("loglikelihood_rolling", .loglikelihoodRolling(text: try text(target, "doc_to_target", docID)))]
+        case .multipleChoice:
+            guard case let .array(items)? = try fields.choices(doc) else {
+                throw fields.error(.documents, "doc \(docID): doc_to_choice did not return a list")
+            }
+            var choices: [String] = []
+            for item in items { choices.append(try text(item, "doc_to_choice", docID)) }
+            let delimiter = options.applyChatTemplate ? "" : config.targetDelimiter
+            var arguments: [Instance.Arguments] = []
+            if builder.multipleInput > 0 {
+                // The choices complete the context (winogrande); the target is the shared continuation.
+                guard case let .text(context) = prompt else {
+                    throw fields.error(.unsupported, "a multiple-input task (doc_to_text is a choice index) in chat form needs the model's chat template, which is not applied here")
+                }
+                let continuation = delimiter + (try text(target, "doc_to_target", docID))
+                arguments = choices.map { .loglikelihood(context: .text(context + $0), continuation: continuation) }
+            } else {
+                arguments = choices.map { .loglikelihood(context: prompt, continuation: delimiter + $0) }
+            }
+            if Self.metricNames(config).contains("acc_mutual_info") {
+                // The unconditional loglikelihood of each choice: log P(choice|ctx) - log P(choice).
+                arguments += choices.map { .loglikelihood(context: .text(""), continuation: delimiter + $0) }
+            }
+            return arguments.map { ("loglikelihood", $0) }
+        }
+    }
+
+    /// The `metric` names of the task's `metric_list` (none when it has no list).
+    static func metricNames(_ config: TaskConfig) -> [String] {
+        (config.metricList ?? []).compactMap { entry in
+            guard case let .mapping(mapping) = entry, case let .string(name)? = mapping["metric"] else { return nil }
+            return name
+        }
+    }
+
+    /// A request argument that must be a string (Python would concatenate it with the context).
+    private func text(_ value: JSONValue, _ key: String, _ docID: Int) throws(LMEvalError) -> String {
+        guard case let .string(s) = value else {
+            throw fields.error(.documents, "doc \(docID): \(key) gave \(value.typeName) \(PythonValue.repr(value)); a loglikelihood request needs a string")
+        }
+        return s
     }
 }
