@@ -70,6 +70,7 @@ public struct NativeFunctionRegistry: Sendable {
         MMLUProFunctions.register(in: &registry)
         LeaderboardMath.register(in: &registry)
         MultipleChoiceFunctions.register(in: &registry)
+        WikitextFunctions.register(in: &registry)
         return registry
     }()
 }

@@ -127,6 +127,8 @@ public struct LoglikelihoodScorer: Sendable {
                 case let .bool(b): out.append((name, .number(b ? 1 : 0, integral: true)))
                 case let .int(i): out.append((name, .number(Double(i), integral: true)))
                 case let .double(d): out.append((name, .number(d, integral: false)))
+                case let .array(pair) where pair.count == 2 && pair.allSatisfy({ $0.doubleValue != nil }):
+                    out.append((name, .weighted(pair[0].doubleValue ?? 0, pair[1].doubleValue ?? 0)))
                 default: throw fail("process_results gave \(name) = \(PythonValue.repr(value)), not a number")
                 }
             }
@@ -248,7 +250,7 @@ public struct LoglikelihoodScorer: Sendable {
     }
 
     /// `len(re.split(r"\s+", text))`: whitespace runs split the text (empty ends count).
-    static func countWords(_ text: String) -> Int {
+    public static func countWords(_ text: String) -> Int {
         var count = 1
         var inSpace = false
         for c in text.unicodeScalars {

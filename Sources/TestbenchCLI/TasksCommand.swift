@@ -117,7 +117,7 @@ extension TasksCommand {
         @Option(name: .customLong("system-instruction"), help: "System instruction.") var systemInstruction: String?
         @Option(name: .customLong("num-fewshot"), parsing: .unconditional, help: "Number of few-shot examples (ignored when the YAML says num_fewshot: 0).") var numFewshot: Int?
         @Option(help: "Model name placed in request bodies.") var model = "testbench-model"
-        @Flag(help: "One JSON line per document: doc_id, prompt, request, target.") var json = false
+        @Flag(help: "One JSON line per document (doc_id, prompt, request, target); for loglikelihood tasks one per instance (doc_id, idx, request_type, prompt, continuation, request, target).") var json = false
 
         func validate() throws {
             if fewshotAsMultiturn && !chat { throw ValidationError("--fewshot-as-multiturn needs --chat") }
@@ -152,9 +152,20 @@ extension TasksCommand {
                 } catch {
                     throw CommandFailure.badInput("\(error)")
                 }
+                let format = JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: false)
                 for document in rendered {
-                    if json {
-                        print(document.json.serialized(JSONFormat(itemSeparator: ", ", keySeparator: ": ", ensureASCII: false)))
+                    if json, document.instance.requestType == "generate_until" {
+                        print(document.json.serialized(format))
+                    } else if json {
+                        // One line per loglikelihood instance, in lm-eval's idx order.
+                        for line in document.instanceLines { print(line.serialized(format)) }
+                    } else if document.instance.requestType != "generate_until" {
+                        for (instance, request) in zip(document.instances, document.requests) {
+                            print("=== doc \(document.docID) idx \(instance.idx) (\(instance.requestType)) — request ===")
+                            print(JSONValue.object(request).serialized(.pretty))
+                        }
+                        print("=== target ===")
+                        print(PythonValue.str(document.target))
                     } else {
                         print("=== doc \(document.docID) — prompt ===")
                         switch document.prompt {
