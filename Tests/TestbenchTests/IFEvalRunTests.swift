@@ -2,7 +2,8 @@ import Foundation
 import JSON
 import LMEval
 import Python
-import Testbench
+@testable import Testbench
+import TestSupport
 import Testing
 
 /// `testbench run` on lm-eval's own ifeval task with recorded responses, against lm-eval 0.4.9's
@@ -57,5 +58,51 @@ import Testing
         let table = try #require(expected["table"]?.stringValue)
         let lines = { (text: String) in Set(text.split(separator: "\n").map { $0.replacingOccurrences(of: "|ifeval|", with: "|      |") }) }
         #expect(lines(report.table) == lines(table), "\(report.table)\nlm-eval:\n\(table)")
+    }
+}
+
+/// Register → Sampler → requester → Evaluator on lm-eval's ifeval: the Evaluator reaches the
+/// native process_results and aggregations through the task config, as the reference run does.
+@Suite struct IFEvalEvaluatorTests {
+    @Test func evaluatorScoresIFEvalLikeLMEval() async throws {
+        let expected = try JSONValue.parse(try String(contentsOf: IFEvalRunTests.fixture.appendingPathComponent("lmeval.json"), encoding: .utf8))
+        // datasets_dir/<dataset_path>/<split>.jsonl: google/IFEval/train.jsonl.
+        let datasets = FileManager.default.temporaryDirectory.appendingPathComponent("ifeval-\(UUID().uuidString)")
+        let folder = datasets.appendingPathComponent("google/IFEval")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: IFEvalRunTests.fixture.appendingPathComponent("data/train.jsonl"), to: folder.appendingPathComponent("train.jsonl"))
+        var responses: [Int: String] = [:]
+        for line in try String(contentsOf: IFEvalRunTests.fixture.appendingPathComponent("responses.jsonl"), encoding: .utf8).split(separator: "\n") {
+            let value = try JSONValue.parse(String(line))
+            responses[try #require(value["doc_id"]?.intValue)] = try #require(value["response"]?.stringValue)
+        }
+
+        let world = try await SamplerWorld.make(includePath: [PackagePaths.tasks, IFEvalRunTests.lmevalTasks], datasetsDir: datasets.path)
+        try await withCleanup({
+            await world.close()
+            try? FileManager.default.removeItem(at: datasets)
+        }) {
+            let registrar = TaskRegistrar(services: world.services, huggingFace: nil)
+            _ = try await registrar.register(RegisterInput(["framework": "lmeh", "tasks": "ifeval"]), logger: world.services.logger)
+            let sampled = try await world.sample(samplerInput(task: "ifeval", docIDs: Array(0..<responses.count)))
+            try await writeResponses(world, taskID: sampled.taskID) { docID, _, _ in responses[docID].map(FakeReply.text) ?? .none }
+            let outcome = try await Evaluator(services: world.services).evaluate(EvaluatorInput(taskID: sampled.taskID), logger: world.services.logger)
+            #expect(outcome.status == 0)
+            #expect(outcome.scored == responses.count && outcome.failed == 0)
+
+            var want: [String: Double] = [:]
+            for row in try #require(expected["results"]?.arrayValue) {
+                want[try #require(row["metric"]?.stringValue)] = try #require(row["value"]?.doubleValue)
+            }
+            let rows = try #require(outcome.json["results"]?.arrayValue)
+            #expect(Set(rows.compactMap { $0["metric"]?.stringValue }) == Set(want.keys))
+            for row in rows {
+                let metric = try #require(row["metric"]?.stringValue)
+                #expect(row["value"]?.doubleValue == want[metric], "\(metric)")
+            }
+            // The selected score (first filter, first metric) is prompt-level strict accuracy, as a 0/1 per document.
+            #expect(outcome.selection?.metric == "prompt_level_strict_acc")
+            #expect(outcome.meanScore == want["prompt_level_strict_acc"])
+        }
     }
 }
