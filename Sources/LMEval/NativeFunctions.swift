@@ -12,6 +12,8 @@ public enum NativeFunction: Sendable {
     case samples(@Sendable () -> [JSONObject])
     /// `process_results(doc, results) -> dict`, the scoring side of a task.
     case processResults(ProcessResultsFunction)
+    /// `metric_list[i].aggregation: !function f` with `f(items) -> float`.
+    case aggregation(AggregationFunction)
 
     var kindName: String {
         switch self {
@@ -19,6 +21,7 @@ public enum NativeFunction: Sendable {
         case .docField: "document field"
         case .samples: "few-shot samples"
         case .processResults: "process_results"
+        case .aggregation: "aggregation"
         }
     }
 }
@@ -71,6 +74,7 @@ public struct NativeFunctionRegistry: Sendable {
         LeaderboardMath.register(in: &registry)
         MultipleChoiceFunctions.register(in: &registry)
         WikitextFunctions.register(in: &registry)
+        IFEvalFunctions.register(in: &registry)
         return registry
     }()
 }

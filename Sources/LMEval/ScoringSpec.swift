@@ -37,7 +37,7 @@ extension TaskResolver {
         }
         return ScoringSpec(
             outputType: config.outputType, filterList: try config.filterList.map { v throws(LMEvalError) in try reader.filterList(v) },
-            metricList: try config.metricList.map { v throws(LMEvalError) in try reader.metricList(v) },
+            metricList: try config.metricList.map { v throws(LMEvalError) in try reader.metricList(v, natives: natives, root: root) },
             processResults: processResults, hasChoices: config.docToChoice != nil)
     }
 }
@@ -74,7 +74,7 @@ private struct ScoringConfigReader {
     }
 
     /// One entry per `metric_list` item, as `ConfigurableTask.__init__` reads them.
-    func metricList(_ entries: [ConfigValue]) throws(LMEvalError) -> [MetricEntry] {
+    func metricList(_ entries: [ConfigValue], natives: NativeFunctionRegistry, root: String?) throws(LMEvalError) -> [MetricEntry] {
         var out: [MetricEntry] = []
         for entry in entries {
             guard case let .mapping(config) = entry else { throw invalid("metric_list entries must be mappings, got \(PythonValue.repr(entry.json))") }
@@ -85,6 +85,14 @@ private struct ScoringConfigReader {
             var metric = MetricEntry(metric: name, hfEvaluate: config["hf_evaluate"] == .bool(true))
             switch config["aggregation"] {
             case let .string(aggregation)?: metric.aggregation = aggregation
+            case let .function(reference)?:
+                guard case let .aggregation(function)? = natives.lookup(reference, root: root) else {
+                    throw LMEvalError(
+                        .missingFunction, task: task, file: reference.yamlFile,
+                        "metric '\(name)': aggregation `!function \(reference.expression)` (\(reference.moduleFile)) has no native counterpart")
+                }
+                metric.aggregation = "!function \(reference.expression)"
+                metric.nativeAggregation = NativeAggregation(name: "!function \(reference.expression)", function: function)
             case nil, .null?: break
             case let value?: throw invalid("metric '\(name)': aggregation must be a name, got \(PythonValue.repr(value.json))")
             }

@@ -11,6 +11,8 @@ public struct PythonRandom: Sendable {
     private static let m = 397
     private var state = [UInt32](repeating: 0, count: 624)
     private var index = 625
+    /// `gauss()` makes two values at a time and keeps the second (`gauss_next`).
+    private var gaussNext: Double?
 
     /// Seeds like `random.Random(seed)` with an int: `init_by_array` over the 32-bit words of `abs(seed)`.
     public init(seed: Int) {
@@ -129,6 +131,19 @@ public struct PythonRandom: Sendable {
         let count = step > 0 ? (width + step - 1) / step : (width + step + 1) / step
         guard count > 0 else { return nil }
         return start + step * randbelow(count)
+    }
+
+    /// `random.gauss(mu, sigma)`: CPython's Box-Muller pair, the second value kept for the next call.
+    public mutating func gauss(mu: Double = 0, sigma: Double = 1) -> Double {
+        var z = gaussNext
+        gaussNext = nil
+        if z == nil {
+            let x2pi = random() * (2 * Double.pi)
+            let g2rad = (-2.0 * log(1.0 - random())).squareRoot()
+            z = cos(x2pi) * g2rad
+            gaussNext = sin(x2pi) * g2rad
+        }
+        return mu + (z ?? 0) * sigma
     }
 
     /// `random.choice(seq)`; nil for an empty collection (CPython raises IndexError).

@@ -42,6 +42,20 @@ public enum PythonValue {
         return out
     }
 
+    /// `bool(value)`: Python's truth test (None, False, 0, 0.0, "", and empty containers are false).
+    public static func isTruthy<V: PythonRepresentable>(_ value: V) -> Bool {
+        switch value.pythonShape {
+        case .none: false
+        case let .bool(b): b
+        case let .int(i): i != 0
+        case let .float(d): d != 0
+        case let .str(s): !s.isEmpty
+        case let .list(items), let .tuple(items): !items.isEmpty
+        case let .dict(pairs): !pairs.isEmpty
+        case .opaque: true
+        }
+    }
+
     /// `repr(s)` of a string.
     public static func repr(_ s: String) -> String {
         var out = ""

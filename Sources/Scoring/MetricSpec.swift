@@ -15,6 +15,8 @@ public struct MetricSpec: Sendable {
     public let name: String
     public let function: Function
     public let aggregation: Aggregation
+    /// `aggregation: !function …` bound natively; used instead of `aggregation` when set.
+    public let nativeAggregation: NativeAggregation?
     /// `nil` when neither the config nor lm-eval's registry says (lm-eval prints no arrow).
     public let higherIsBetter: Bool?
 
@@ -36,10 +38,11 @@ public struct MetricSpec: Sendable {
         "loglikelihood_rolling": ["word_perplexity", "byte_perplexity", "bits_per_byte"],
     ]
 
-    init(name: String, function: Function, aggregation: Aggregation, higherIsBetter: Bool?) {
+    init(name: String, function: Function, aggregation: Aggregation, nativeAggregation: NativeAggregation? = nil, higherIsBetter: Bool?) {
         self.name = name
         self.function = function
         self.aggregation = aggregation
+        self.nativeAggregation = nativeAggregation
         self.higherIsBetter = higherIsBetter
     }
 
@@ -61,7 +64,10 @@ public struct MetricSpec: Sendable {
             }
         }
         let aggregation: Aggregation
-        if let agg = entry.aggregation {
+        if entry.nativeAggregation != nil {
+            // Unused: the native function aggregates; `mean` only stands in for the type.
+            aggregation = .mean
+        } else if let agg = entry.aggregation {
             aggregation = try Aggregation(name: agg, task: task)
         } else {
             guard let registered = Self.registered[name] else {
@@ -70,7 +76,7 @@ public struct MetricSpec: Sendable {
             aggregation = try Aggregation(name: registered.aggregation, task: task)
         }
         let higher = entry.higherIsBetter ?? Self.registered[name]?.higherIsBetter
-        self.init(name: name, function: function, aggregation: aggregation, higherIsBetter: higher)
+        self.init(name: name, function: function, aggregation: aggregation, nativeAggregation: entry.nativeAggregation, higherIsBetter: higher)
     }
 }
 

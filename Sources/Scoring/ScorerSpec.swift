@@ -32,6 +32,8 @@ public struct MetricEntry: Sendable, Hashable {
     public var metric: String
     /// The aggregation name, nil for lm-eval's registered default.
     public var aggregation: String?
+    /// The native implementation of `aggregation: !function …`; it wins over `aggregation`.
+    public var nativeAggregation: NativeAggregation?
     /// nil for lm-eval's registered default.
     public var higherIsBetter: Bool?
     /// `hf_evaluate: true`: the metric comes from HF evaluate.
@@ -39,9 +41,11 @@ public struct MetricEntry: Sendable, Hashable {
     /// The remaining keys, passed to the metric function as keyword arguments.
     public var arguments: JSONObject
 
-    public init(metric: String, aggregation: String? = nil, higherIsBetter: Bool? = nil, hfEvaluate: Bool = false, arguments: JSONObject = [:]) {
+    public init(metric: String, aggregation: String? = nil, nativeAggregation: NativeAggregation? = nil, higherIsBetter: Bool? = nil,
+                hfEvaluate: Bool = false, arguments: JSONObject = [:]) {
         self.metric = metric
         self.aggregation = aggregation
+        self.nativeAggregation = nativeAggregation
         self.higherIsBetter = higherIsBetter
         self.hfEvaluate = hfEvaluate
         self.arguments = arguments
@@ -51,6 +55,30 @@ public struct MetricEntry: Sendable, Hashable {
 /// A native `process_results(doc, results) -> {metric: value}`; `results` holds the filtered
 /// value of each of the document's instances (one for generate_until).
 public typealias ProcessResultsFunction = @Sendable (_ doc: JSONObject, _ results: [JSONValue]) throws(ScoringError) -> [(name: String, value: JSONValue)]
+
+/// A native `metric_list` aggregation (`aggregation: !function f`): every document's value of
+/// the metric in, the aggregate out.
+public typealias AggregationFunction = @Sendable (_ items: [JSONValue]) throws(ScoringError) -> Double
+
+/// A metric's `aggregation: !function …`, bound by the caller to its native implementation.
+/// lm-eval has no stderr for an aggregation it does not register, so the row's is "N/A".
+public struct NativeAggregation: Sendable, Hashable, CustomStringConvertible {
+    /// What the task names, for messages (e.g. `!function utils.agg_inst_level_acc`).
+    public var name: String
+    /// The native implementation.
+    public var function: AggregationFunction
+
+    public init(name: String, function: @escaping AggregationFunction) {
+        self.name = name
+        self.function = function
+    }
+
+    public var description: String { name }
+
+    /// Two bindings of the same `!function` are the same aggregation.
+    public static func == (lhs: NativeAggregation, rhs: NativeAggregation) -> Bool { lhs.name == rhs.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+}
 
 /// A task's `process_results`, bound by the caller to its native implementation.
 public struct ProcessResults: Sendable, CustomStringConvertible {

@@ -220,6 +220,11 @@ public struct TaskScorer: Sendable {
         for (filter, metric) in keys {
             let values = items[filter]?[metric] ?? []
             let spec = metrics.first { $0.name == metric }
+            if let native = spec?.nativeAggregation, !values.isEmpty {
+                rows.append(ResultRow(filter: filter, metric: metric, value: try native.function(values), stderr: nil, n: values.count,
+                                      higherIsBetter: spec?.higherIsBetter))
+                continue
+            }
             // A metric process_results returns without a metric_list entry is averaged (lm-eval's fallback).
             let aggregation = spec?.aggregation ?? .mean
             var numbers: [Double] = []

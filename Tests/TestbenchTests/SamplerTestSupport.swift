@@ -33,6 +33,7 @@ struct SamplerWorld {
 
     /// With `mongoURI`, documents go to a fresh MongoDB database instead of PostgreSQL JSONB.
     static func make(timeouts: [String: ServiceTimeouts] = [:], mongoURI: String? = nil,
+                     includePath: [String] = [PackagePaths.tasks], datasetsDir: String = PackagePaths.datasets,
                      wrap: (any DocumentStore) -> any DocumentStore = { $0 }) async throws -> SamplerWorld {
         let base = try TestDatabase.uri()
         let schema = TestDatabase.uniqueName("sampler")
@@ -45,7 +46,7 @@ struct SamplerWorld {
             MongoDocumentStore(pool: try MongoClientPool(uri: uri), databaseName: schema)
         } ?? PostgresDocumentStore(pool: pool, schema: schema)
         try await store.prepare()
-        let config = TestbenchConfig(postgresURI: uri, includePath: [PackagePaths.tasks], datasetsDir: PackagePaths.datasets, timeouts: timeouts)
+        let config = TestbenchConfig(postgresURI: uri, includePath: includePath, datasetsDir: datasetsDir, timeouts: timeouts)
         let services = TestbenchServices(config: config, postgres: pool, documents: wrap(store), logger: Logger(label: "sampler-test"))
         return SamplerWorld(schema: schema, pool: pool, services: services)
     }
