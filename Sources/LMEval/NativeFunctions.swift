@@ -69,6 +69,9 @@ public struct NativeFunctionRegistry: Sendable {
         var registry = NativeFunctionRegistry()
         MMLUProFunctions.register(in: &registry)
         LeaderboardMath.register(in: &registry)
+        MMLUProCategoriesFunctions.register(in: &registry)
+        BabistepsFunctions.register(in: &registry)
+        LeaderboardFunctions.register(in: &registry)
         return registry
     }()
 }
