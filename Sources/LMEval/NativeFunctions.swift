@@ -75,6 +75,9 @@ public struct NativeFunctionRegistry: Sendable {
         MultipleChoiceFunctions.register(in: &registry)
         WikitextFunctions.register(in: &registry)
         IFEvalFunctions.register(in: &registry)
+        MMLUProCategoriesFunctions.register(in: &registry)
+        BabistepsFunctions.register(in: &registry)
+        LeaderboardFunctions.register(in: &registry)
         return registry
     }()
 }

@@ -29,11 +29,13 @@ public enum ResponseFilter: Sendable {
     case multiChoiceRegex(MultiChoiceRegex)
     /// `format_span`: lm-eval's NER span formatting.
     case formatSpan
+    /// `replace_regex` (the original's babisteps tasks register it): `re.sub(pattern, replacement, response, count)`.
+    case replaceRegex(PythonRegex, replacement: String, count: Int)
 
     /// The filter names this module implements, as lm-eval registers them.
     public static let supportedNames: Set<String> = [
         "regex", "take_first", "take_first_k", "remove_whitespace", "lowercase", "uppercase", "map",
-        "majority_vote", "multi_choice_regex", "format_span",
+        "majority_vote", "multi_choice_regex", "format_span", "replace_regex",
     ]
 
     /// Builds a step from lm-eval's `{function, …kwargs}`; unknown names and arguments are errors.
@@ -85,6 +87,21 @@ public enum ResponseFilter: Sendable {
         case "format_span":
             try args.allow([])
             self = .formatSpan
+        case "replace_regex":
+            try args.allow(["regex_pattern", "replacement_string", "count"])
+            guard args.value("regex_pattern") != nil else { throw args.error("needs the argument 'regex_pattern'") }
+            let replacement: String
+            switch args.value("replacement_string") {
+            case nil: replacement = ""
+            case let .string(s)?: replacement = s
+            case let v?: throw args.error("'replacement_string' must be a string, got \(PythonValue.repr(v))")
+            }
+            let regex = try args.regex("regex_pattern", default: "")
+            // re.sub checks the template when it runs; checking it here makes a bad one a configuration error.
+            do { _ = try regex.sub(replacement, in: "") } catch {
+                throw args.error("'replacement_string' is not a valid replacement: \(error)")
+            }
+            self = .replaceRegex(regex, replacement: replacement, count: try args.int("count", default: 0))
         case "custom":
             throw args.error("is a Python `filter_fn`; custom filters are not run natively")
         default:
@@ -149,6 +166,14 @@ public enum ResponseFilter: Sendable {
             })
         case .formatSpan:
             return .array(try strings(value, "format_span").map { .string(SpanFormatter.format($0)) })
+        case let .replaceRegex(regex, replacement, count):
+            return .array(try strings(value, "replace_regex").map { (s) throws(ScoringError) -> JSONValue in
+                do {
+                    return .string(try regex.sub(replacement, in: s, count: count))
+                } catch {
+                    throw ScoringError(.sample, task: task, "replace_regex: \(error)")
+                }
+            })
         }
     }
 

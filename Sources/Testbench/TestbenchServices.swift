@@ -3,6 +3,7 @@ import LMEval
 import Logging
 import Mongo
 import Postgres
+import WorkflowQueue
 
 /// What the activities and CLI commands share: the configuration and its connections.
 /// Built once per process; every member is safe to use from many tasks.
@@ -13,9 +14,12 @@ public struct TestbenchServices: Sendable {
     /// Include paths beyond the configuration's (e.g. `--include-path`).
     public let extraIncludePaths: [String]
     public let logger: Logger
+    /// The per-task table in force; nil reads it (`TaskSettingsTable.load`) at each use.
+    public let taskSettingsTable: TaskSettingsTable?
 
     public init(config: TestbenchConfig, postgres: PostgresConnectionPool, documents: any DocumentStore,
-                extraIncludePaths: [String] = [], logger: Logger = Logger(label: "testbench")) {
+                extraIncludePaths: [String] = [], logger: Logger = Logger(label: "testbench"), taskSettingsTable: TaskSettingsTable? = nil) {
+        self.taskSettingsTable = taskSettingsTable
         self.config = config
         self.postgres = postgres
         self.documents = documents
@@ -48,6 +52,12 @@ public struct TestbenchServices: Sendable {
     /// The task index over the bundled tasks and every include path.
     public func taskIndex() throws(LMEvalError) -> TaskIndex {
         try TaskCatalog.index(includePaths: config.includePath + extraIncludePaths)
+    }
+
+    /// The original's per-task table: the injected one, else `$TESTBENCH_TASK_CONFIG_FILE` or the shipped file.
+    public func taskSettings() throws(ApplicationError) -> TaskSettingsTable {
+        if let taskSettingsTable { return taskSettingsTable }
+        return try TaskSettingsTable.load()
     }
 }
 

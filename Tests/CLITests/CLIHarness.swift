@@ -60,11 +60,11 @@ final class Spawned {
     private let stdoutURL: URL
     private let stderrURL: URL
 
-    init(_ arguments: [String], config: String?) throws {
+    init(_ arguments: [String], config: String?, environment extra: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = try CLIHarness.binary()
         process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         environment["CONFIG_PATH"] = config
         process.environment = environment
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")

@@ -78,6 +78,9 @@ import WorkflowQueue
         for hostile in Hostile.allCases {
             try Data(hostile.yaml.utf8).write(to: URL(fileURLWithPath: folder + "/\(hostile.rawValue).yaml"))
         }
+        // The original's per-task table must know a task before the Sampler builds its prompts.
+        let entries = (["local_arith"] + Hostile.allCases.map(\.rawValue)).map { "\"\($0)\": {\"metrics\": [\"exact_match\"]}" }
+        try Data(("{" + entries.joined(separator: ", ") + "}").utf8).write(to: URL(fileURLWithPath: folder + "/task_config.json"))
         let rows = [#"{"question": "1+1", "answer": "2"}"#, #"{"question": "2+3", "answer": "5"}"#]
         try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: folder + "/data/questions.jsonl"))
         return folder
@@ -108,7 +111,7 @@ import WorkflowQueue
             let config = try CLIHarness.writeConfig(postgresURI: database.uri, includePath: folder)
             let (client, pool) = try Self.client(database.uri)
             try await client.migrate()
-            let worker = try Spawned(["worker"], config: config)
+            let worker = try Spawned(["worker"], config: config, environment: ["TESTBENCH_TASK_CONFIG_FILE": folder + "/task_config.json"])
             // Co-runs with every hostile run below: a crash of the worker would take it down too.
             _ = try await client.start(type: "Sleep", input: ["seconds": 6], workflowID: "bystander")
 

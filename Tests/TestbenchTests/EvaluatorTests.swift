@@ -88,7 +88,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             #expect(outcome.status == 0)
             #expect(outcome.scored == 3 && outcome.failed == 2 && outcome.unanswered == 1)
             #expect(outcome.numSamples == 5)
-            #expect(outcome.selection == ScoreSelection(filter: "direct-answer", metric: "exact_match", configured: true))
+            #expect(outcome.selection == ScoreSelection(filters: ["direct-answer"], metrics: ["exact_match"], configured: true))
             #expect(outcome.meanScore == 2.0 / 3.0)
             // lm-eval's aggregate rows over the three scored documents: the selected one agrees with mean_score.
             let rows = try #require(outcome.json["results"]?.arrayValue)
@@ -247,7 +247,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evaluator-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             try Data("""
-                task: evaluator_bad_metric
+                task: bigbench_evaluator_bad_metric
                 include: \(PackagePaths.tasks)/bigbench/word_sorting.yaml
                 metric_list:
                   - metric: exact_match
@@ -256,7 +256,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             let store = world.services.documents
             let instances = try await store.instances(taskID: sampled.taskID).map { instance -> JSONObject in
                 var copy = instance
-                copy["task_name"] = "evaluator_bad_metric"
+                copy["task_name"] = "bigbench_evaluator_bad_metric"
                 return copy
             }
             try await store.replaceTaskTree(TaskTree(task: try #require(try await store.task(id: sampled.taskID)), instances: instances,

@@ -37,7 +37,7 @@ import Testing
         ])
         let report = try await Self.runner(["bigbench_word_sorting"]).run(.file(try ResponsesFile(path: path)))
         let task = try #require(report.tasks.first)
-        #expect(task.selection == ScoreSelection(filter: "direct-answer", metric: "exact_match", configured: true))
+        #expect(task.selection == ScoreSelection(filters: ["direct-answer"], metrics: ["exact_match"], configured: false))
         let row = try #require(task.rows.first)
         #expect(row.filter == "direct-answer" && row.metric == "exact_match" && row.n == 4)
         #expect(row.value == 0.75)

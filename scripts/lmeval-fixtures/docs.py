@@ -361,6 +361,107 @@ def _bigbench(name):
     }
 
 
+# --- the original's own task folders (PNYX): mmlu_pro_categories, babi_tasks, babisteps ------
+
+def _mmlu_pro_category_biology():
+    test = [r for r in _mmlu_pro(_PRO_TEST, with_cot=False, start_id=3000) if r["category"] == "biology"]
+    # Past ten options the original's formatting goes on with K, L, … (mmlu_pro's stops at J).
+    wide = dict(test[0])
+    wide.update(question_id=3999, question="Which of these organelles has a double membrane?",
+                options=["Ribosome", "Lysosome", "Vacuole", "Centriole", "Peroxisome", "Golgi apparatus", "Cell wall",
+                         "Cytoskeleton", "Flagellum", "Cilium", "Nucleus", "Endosome"],
+                answer="K", answer_index=10)
+    validation = [r for r in _mmlu_pro(_PRO_VALIDATION, with_cot=True, start_id=70) if r["category"] == "biology"]
+    return {"test": test + [wide], "validation": validation}
+
+
+_BABI = [
+    ("Mary moved to the bathroom.\nJohn went to the hallway.\n", "Where is Mary? ", "bathroom"),
+    ("Daniel went back to the hallway.\nSandra moved to the garden.\n", "Where is Daniel? ", "hallway"),
+    ("John moved to the office.\nSandra journeyed to the bathroom.\n", "Where is Sandra? ", "bathroom"),
+    ("Mary travelled to the kitchen.\nDaniel went to the bedroom.\n", "Where is Daniel? ", "bedroom"),
+    ("Sandra went to the garden.\nMary moved to the office.\n", "Where is Mary? ", "office"),
+    ("John journeyed to the kitchen.\nDaniel travelled to the garden.\n", "Where is John? ", "kitchen"),
+    ("Daniel moved to the office.\nJohn went back to the bedroom.\n", "Where is Daniel? ", "office"),
+]
+
+
+def _babi(rows):
+    return [{"passage": p, "question": q, "answer": a, "task": 1} for p, q, a in rows]
+
+
+_BABISTEPS_WORLD = "- a ball\n- a box\n- Alice\n- Bob\n- the kitchen\n- the garden"
+
+
+def _babisteps(rows, leaf="label"):
+    out = []
+    for story, question, answer, *rest in rows:
+        out.append({
+            "world_enumerate": _BABISTEPS_WORLD,
+            "story": story,
+            "question": question,
+            "options": ["the kitchen", "the garden", "unknown"],
+            "answer": answer,
+            "leaf_label": rest[0] if rest else leaf,
+        })
+    return out
+
+
+_BABISTEPS_VALIDATION = [
+    ("Alice went to the kitchen. Bob went to the garden.", "Where is Alice?", ["the kitchen"]),
+    ("Bob went to the kitchen. Alice went to the garden.", "Where is Bob?", ["the kitchen"]),
+    ("Alice went to the garden. Bob stayed in the garden.", "Where is Alice?", ["the garden"]),
+    ("Bob went to the garden. Alice went to the kitchen.", "Where is Bob?", ["the garden"]),
+]
+_BABISTEPS_TEST = [
+    ("Alice went to the garden. Then Alice went to the kitchen.", "Where is Alice?", ["the kitchen"]),
+    ("Bob went to the kitchen. Then Bob went to the garden.", "Where is Bob?", ["the garden"]),
+    ("Alice picked up the ball in the garden.", "Where is the ball?", ["the garden"]),
+    ("Bob left. Nobody saw where he went.", "Where is Bob?", ["unknown", "it is not known"]),
+    ("Alice went to the kitchen. Bob followed her.", "Where is Bob?", ["the kitchen"]),
+]
+_BABISTEPS_LISTING_VALIDATION = [
+    ("Alice has a ball. Alice has a box.", "What does Alice have?", ["a ball", "a box"], "list"),
+    ("Bob has a box.", "What does Bob have?", ["a box"], "list"),
+    ("Nobody gave Bob anything.", "What does Bob have?", ["none"], "none"),
+    ("Alice has a box. Alice has a ball.", "What does Alice have?", ["a box", "a ball"], "list"),
+]
+_BABISTEPS_LISTING_TEST = [
+    ("Bob has a ball. Bob has a box.", "What does Bob have?", ["a ball", "a box"], "list"),
+    ("Alice has a ball.", "What does Alice have?", ["a ball"], "list"),
+    ("Nobody gave Alice anything.", "What does Alice have?", ["none", "nothing"], "none"),
+    ("Alice gave Bob the ball. Bob has a box.", "What does Bob have?", ["a box", "a ball"], "list"),
+]
+
+
+# --- leaderboard v2 multiple choice (gpqa, musr, mmlu_pro) for the native !functions -------
+
+_GPQA = [
+    ("What is the main product of photosynthesis besides oxygen?", "Glucose", "Methane", "Ammonia [title] gas", "Ethanol"),
+    ("Which particle has no electric charge?", "Neutron", "Proton", "Electron", "Positron"),
+    ("  Which planet has the shortest year? ", "Mercury [1]", "Venus", "Earth", "Mars  moon"),
+    ("What is the SI unit of force?", "Newton", "Joule", "Watt", "Pascal"),
+    ("Which gas makes up most of Earth's atmosphere?", "Nitrogen", "Oxygen", "Argon", "Carbon dioxide"),
+]
+
+
+def gpqa_rows():
+    return [{"Question": q, "Correct Answer": c, "Incorrect Answer 1": a, "Incorrect Answer 2": b,
+             "Incorrect Answer 3": d, "Record ID": f"rec{i}", "Subdomain": "General"}
+            for i, (q, c, a, b, d) in enumerate(_GPQA)]
+
+
+def musr_rows():
+    return [
+        {"narrative": "In the old manor, the butler was found near the library.", "question": "Who is the most likely murderer?",
+         "choices": "['Butler', 'Maid']", "answer_index": 0, "answer_choice": "Butler"},
+        {"narrative": "Ann put the keys in the drawer, then Tom moved them to the shelf.", "question": "Where will Ann look for the keys?",
+         "choices": "['drawer', 'shelf', \"Tom's bag\"]", "answer_index": 0, "answer_choice": "drawer"},
+        {"narrative": "Three people must staff two jobs.\nKim is good at cooking.", "question": "Which allocation is best?",
+         "choices": '["A: Kim cooks", "B: Kim cleans"]', "answer_index": 0, "answer_choice": "A: Kim cooks"},
+    ]
+
+
 def datasets():
     gsm = _gsm(_GSM)
     platinum = gsm[:13]
@@ -385,4 +486,11 @@ def datasets():
     }
     for name in bigbench_names():
         out[f"data/bigbench/{name}"] = _bigbench(name)
+    out["data/mmlu_pro_categories/biology"] = _mmlu_pro_category_biology()
+    out["data/babi/task_1"] = {"validation": _babi(_BABI[:3]), "test": _babi(_BABI[3:]), "train": _babi(_BABI[:1])}
+    out["data/babisteps/simpletracking"] = {
+        "validation": _babisteps(_BABISTEPS_VALIDATION), "test": _babisteps(_BABISTEPS_TEST), "train": _babisteps(_BABISTEPS_VALIDATION[:1])}
+    out["data/babisteps/listing"] = {
+        "validation": _babisteps(_BABISTEPS_LISTING_VALIDATION), "test": _babisteps(_BABISTEPS_LISTING_TEST),
+        "train": _babisteps(_BABISTEPS_LISTING_VALIDATION[:1])}
     return out

@@ -33,6 +33,10 @@ SCORES_DIR = os.path.join(REPO, "Tests", "ScoringTests", "Fixtures", "scores")
 BUNDLED_TASKS = os.path.join(REPO, "tasks")
 BUNDLED_DATASETS = os.path.join(REPO, "datasets")
 MODEL = "testbench-model"
+# The original's own task folders (mmlu_pro_categories, babi_tasks, babisteps) at the lm-eval 0.4.9 era,
+# read from a clone of pnyxai/pocket-ml-testbench: the reference our YAML in tasks/ is checked against.
+ORIGINAL_REPO = os.environ.get("ORIGINAL_REPO", "/work/.mirror/pnyxai+pocket-ml-testbench/repo")
+ORIGINAL_COMMIT = "e85f5c4"
 
 # Offline, and a private datasets cache so nothing outside this run is read or kept.
 _CACHE = tempfile.mkdtemp(prefix="lmeval-fixtures-")
@@ -158,7 +162,43 @@ def parity_cases():
         case("bigbench_object_counting_cot_chat", "bigbench_object_counting_cot", "data/bigbench/object_counting",
              tasks_dir="bundled", chat=True),
     ]
+    # The original's own folders: lm-eval runs the original's YAML and utils.py ("original"); the Swift
+    # test renders ours in tasks/ on the same rows.
+    pro_cat = "data/mmlu_pro_categories/biology"
+    cases += [
+        case("mmlu_pro_category_biology_completion", "mmlu_pro-category_biology", pro_cat, tasks_dir="original"),
+        case("mmlu_pro_category_biology_chat", "mmlu_pro-category_biology", pro_cat, tasks_dir="original", chat=True),
+        case("mmlu_pro_category_biology_3shot_chat_multiturn", "mmlu_pro-category_biology", pro_cat, tasks_dir="original",
+             num_fewshot=3, chat=True, multiturn=True),
+        case("babi_task_01_3shot_completion", "babi-task_01-single_supporting_fact", "data/babi/task_1", tasks_dir="original",
+             num_fewshot=3),
+        case("babi_task_01_3shot_chat", "babi-task_01-single_supporting_fact", "data/babi/task_1", tasks_dir="original",
+             num_fewshot=3, chat=True),
+        case("babisteps_task_01_completion", "babisteps-task_01-simpletracking", "data/babisteps/simpletracking",
+             tasks_dir="original"),
+        case("babisteps_task_04_listing_completion", "babisteps-task_04-listing", "data/babisteps/listing", tasks_dir="original"),
+        case("babisteps_chat_cot_task_01_chat", "babisteps-chat-cot-task_01-simpletracking", "data/babisteps/simpletracking",
+             tasks_dir="original", chat=True),
+        case("babisteps_chat_cot_task_01_chat_multiturn", "babisteps-chat-cot-task_01-simpletracking",
+             "data/babisteps/simpletracking", tasks_dir="original", chat=True, multiturn=True),
+        case("babisteps_chat_cot_task_04_listing_chat", "babisteps-chat-cot-task_04-listing", "data/babisteps/listing",
+             tasks_dir="original", chat=True),
+    ]
     return cases
+
+
+def original_tasks_folder():
+    """The original's custom_tasks folder at ORIGINAL_COMMIT, extracted once into a temporary folder."""
+    folder = os.path.join(_CACHE, "original")
+    if not os.path.isdir(folder):
+        import subprocess
+        import tarfile
+        import io
+        archive = subprocess.run(["git", "-C", ORIGINAL_REPO, "archive", ORIGINAL_COMMIT, "packages/python/lmeh/custom_tasks"],
+                                 check=True, capture_output=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder)
+    return os.path.join(folder, "packages", "python", "lmeh", "custom_tasks")
 
 
 # --- running lm-eval ----------------------------------------------------------------------
@@ -172,6 +212,8 @@ def task_manager(tasks_dir):
             _TASK_MANAGERS[tasks_dir] = TaskManager()
         elif tasks_dir == "bundled":
             _TASK_MANAGERS[tasks_dir] = TaskManager(include_path=BUNDLED_TASKS, include_defaults=False)
+        elif tasks_dir == "original":
+            _TASK_MANAGERS[tasks_dir] = TaskManager(include_path=original_tasks_folder(), include_defaults=False)
         else:
             raise ValueError(f"unknown tasks_dir {tasks_dir!r}")
     return _TASK_MANAGERS[tasks_dir]
@@ -454,8 +496,11 @@ def generate_scores(only=None):
 # --- bundled task check ----------------------------------------------------------------------
 
 def check_bundled_tasks():
-    """Every bundled task and group loads in lm-eval over the repository's datasets/ folder."""
-    tm = TaskManager(include_path=BUNDLED_TASKS, include_defaults=False)
+    """Every bundled BIG-bench task and group loads in lm-eval over the repository's datasets/ folder.
+
+    (The original's folders in tasks/ name `!function`s we implement natively and ship no utils.py,
+    and their datasets are not shipped: they are checked against the original's own folders instead.)"""
+    tm = TaskManager(include_path=os.path.join(BUNDLED_TASKS, "bigbench"), include_defaults=False)
     _DATA["folder"] = BUNDLED_DATASETS
     _DATA["by_name"] = True
 

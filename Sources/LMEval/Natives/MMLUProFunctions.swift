@@ -29,8 +29,9 @@ enum MMLUProFunctions {
         })
     }
 
-    /// `format_cot_example`: question, up to ten lettered options, then the answer cue or the worked answer.
-    static func formatExample(_ doc: JSONObject, includingAnswer: Bool) throws(LMEvalError) -> String {
+    /// `format_cot_example`: question, as many lettered options as there are `letters` (ten here), then
+    /// the answer cue or the worked answer.
+    static func formatExample(_ doc: JSONObject, includingAnswer: Bool, letters: [String] = letters) throws(LMEvalError) -> String {
         let question = try NativeSupport.string(doc, "question", function: "mmlu_pro format_cot_example")
         guard case let .array(options)? = doc["options"] else {
             throw LMEvalError(.documents, "mmlu_pro format_cot_example: field options is not a list")

@@ -17,7 +17,7 @@ public struct EvaluationResult: Sendable {
     public var failed: Int
     /// Documents skipped because some prompt has no response at all (the original's inner join drops them).
     public var unanswered: Int
-    /// Mean of the selected score over the scored documents (nil when none).
+    /// Mean of the first selected score over the scored documents (nil when none).
     public var meanScore: Double?
     public var selection: ScoreSelection?
     /// lm-eval's aggregate rows (every filter × metric, with stderr) over the scored documents.
@@ -39,7 +39,7 @@ public enum TaskEvaluation {
     /// Joins and scores. Throws for bad input only (responses for prompts of another task, a task
     /// configuration the scorer cannot run); per-sample problems become failed samples.
     public static func run(
-        taskID: ObjectID, api: CompletionAPI, task: ResolvedTask, root: String?,
+        taskID: ObjectID, api: CompletionAPI, task: ResolvedTask, root: String?, settings: TaskSettings? = nil,
         instances: [JSONObject], prompts: [JSONObject], responses: [JSONObject], resultTime: Date
     ) throws(ApplicationError) -> EvaluationResult {
         let join = try Join(taskID: taskID, instances: instances, prompts: prompts, responses: responses)
@@ -85,14 +85,14 @@ public enum TaskEvaluation {
         var sampleScores: [SampleScore] = []
         var rows: [ResultRow] = []
         if let first = answered.first {
-            let scoring = try TaskScoring(task: task, root: root, firstDocument: first.doc, features: features)
+            let scoring = try TaskScoring(task: task, root: root, firstDocument: first.doc, features: features, settings: settings)
             selection = scoring.selection
             for document in answered {
-                let outcome: Result<Double, ApplicationError>
+                let outcome: Result<[Double], ApplicationError>
                 do {
                     let sample = try scoring.sample(docID: document.docID, doc: document.doc, responses: document.texts)
                     let score = try scoring.scorer.score(sample)
-                    outcome = scoring.selectedScore(score)
+                    outcome = scoring.selectedScores(score)
                     if case .success = outcome { sampleScores.append(score) }
                 } catch let error as ScoringError where error.kind == .configuration {
                     throw ApplicationError(error.description, type: "LMEH")
@@ -104,9 +104,12 @@ public enum TaskEvaluation {
                     outcome = .failure(ApplicationError("\(error)", type: "LMEH"))
                 }
                 switch outcome {
-                case let .success(value):
-                    values.append(value)
-                    scores.append(scoreEntry(score: value, docID: document.docID, runTime: document.runTime, code: 0, error: ""))
+                case let .success(selected):
+                    // One entry per selected filter × metric, as the original stores them.
+                    values.append(selected[0])
+                    for value in selected {
+                        scores.append(scoreEntry(score: value, docID: document.docID, runTime: document.runTime, code: 0, error: ""))
+                    }
                 case let .failure(error):
                     failures.append(scoreEntry(score: 0, docID: document.docID, runTime: 0, code: CompletionBody.Code.evaluation, error: error.message))
                 }

@@ -5,26 +5,33 @@ import Python
 import Scoring
 import WorkflowQueue
 
-/// Which filter pipeline's which metric is a sample's stored score.
+/// Which filter pipelines' which metrics are a sample's stored scores.
 ///
-/// The original kept this as a per-task-family table in code; here it is task data: a task's
-/// `metadata.testbench_score: {filter: <filter_list name>, metric: <metric name>}` (any YAML
-/// can set it, an including YAML overrides it). Without it: the first filter pipeline of
-/// `filter_list` ("none" when the task has none) and the first metric of `metric_list`
-/// (lm-eval's default `exact_match` when there is none).
+/// The original keeps this in its per-task table (`TaskSettingsTable`, `tasks/task_config.json`):
+/// every selected filter the task has × every selected metric is one stored score per document.
+/// Without settings (reference runs): the first filter pipeline of `filter_list` ("none" when
+/// the task has none) and the first metric of `metric_list` (lm-eval's default `exact_match`).
 public struct ScoreSelection: Sendable, Equatable, CustomStringConvertible {
-    public var filter: String
-    public var metric: String
-    /// True when the task's `metadata.testbench_score` named it, false for the default.
+    /// The selected filter pipelines the task has, in the task's `filter_list` order.
+    public var filters: [String]
+    /// The selected metrics, in the settings' order.
+    public var metrics: [String]
+    /// True when the task configuration chose them, false for the default.
     public var configured: Bool
 
-    public init(filter: String, metric: String, configured: Bool) {
-        self.filter = filter
-        self.metric = metric
+    public init(filters: [String], metrics: [String], configured: Bool) {
+        self.filters = filters
+        self.metrics = metrics
         self.configured = configured
     }
 
-    public var description: String { "\(filter)/\(metric)\(configured ? "" : " (default)")" }
+    /// The first selected filter and metric, whose value is the score a report shows.
+    public var filter: String { filters.first ?? "none" }
+    public var metric: String { metrics.first ?? "exact_match" }
+
+    public var description: String {
+        "\(filters.joined(separator: ","))/\(metrics.joined(separator: ","))\(configured ? "" : " (default)")"
+    }
 }
 
 /// A resolved task ready to score generations natively: lm-eval's filters and metrics
@@ -38,17 +45,18 @@ public struct TaskScoring: Sendable {
     /// The field a `doc_to_target` of the form `{{ name }}` prints, when rendering can be skipped.
     private let targetField: String?
 
-    /// Builds the scorer; every unknown filter, metric or `process_results`, and a
-    /// `testbench_score` naming a filter or metric the task does not have, is an error here.
+    /// Builds the scorer; every unknown filter, metric or `process_results`, and settings
+    /// whose filters the task has none of or whose metrics it does not compute, is an error here.
     /// - Parameters:
     ///   - root: the task folder `!function`s are taken relative to (for native `process_results`).
     ///   - firstDocument: lm-eval's first evaluation document, which decides whether targets are lists.
     ///   - features: the evaluation documents' column names (a `doc_to_*` naming one returns its raw value).
-    public init(task: ResolvedTask, root: String?, firstDocument: JSONObject?, features: Set<String>) throws(ApplicationError) {
+    ///   - settings: the task configuration's entry for the task (nil: the default selection).
+    public init(task: ResolvedTask, root: String?, firstDocument: JSONObject?, features: Set<String>,
+                settings: TaskSettings? = nil) throws(ApplicationError) {
         self.task = task
         fields = DocumentFields(task: task, features: features)
         targetField = Self.plainField(task)
-        let config = task.config
         let fail = { (message: String) in ApplicationError("task \(task.name): \(message)", type: "LMEH") }
         let spec: ScoringSpec
         do {
@@ -72,32 +80,30 @@ public struct TaskScoring: Sendable {
         } catch {
             throw fail(error.message)
         }
-        selection = try Self.selection(config: config, scorer: scorer, fail: fail)
+        selection = try Self.selection(settings: settings, scorer: scorer, processResults: spec.processResults != nil, fail: fail)
     }
 
-    private static func selection(config: TaskConfig, scorer: TaskScorer, fail: (String) -> ApplicationError) throws(ApplicationError) -> ScoreSelection {
+    private static func selection(settings: TaskSettings?, scorer: TaskScorer, processResults: Bool,
+                                  fail: (String) -> ApplicationError) throws(ApplicationError) -> ScoreSelection {
         let metricNames = scorer.metrics.map(\.name)
-        let selected: ScoreSelection
-        if let value = config.metadata?["testbench_score"], !value.isNull {
-            guard case let .mapping(mapping) = value, case let .string(filter)? = mapping["filter"], case let .string(metric)? = mapping["metric"] else {
-                throw fail("metadata.testbench_score must be a mapping {filter: <filter_list name>, metric: <metric name>}, got \(PythonValue.str(value.json))")
-            }
-            selected = ScoreSelection(filter: filter, metric: metric, configured: true)
-        } else {
+        guard let settings else {
             guard let filter = scorer.filterNames.first, let metric = metricNames.first else {
                 throw fail("the task has no filter pipeline or no metric to score with")
             }
-            selected = ScoreSelection(filter: filter, metric: metric, configured: false)
+            if metric == "bypass" { throw fail("the bypass metric has no per-sample value; select another metric") }
+            return ScoreSelection(filters: [filter], metrics: [metric], configured: false)
         }
-        guard scorer.filterNames.contains(selected.filter) else {
-            throw fail("metadata.testbench_score.filter '\(selected.filter)' is not a filter_list pipeline of the task (it has: \(scorer.filterNames.joined(separator: ", ")))")
+        // As the original: filters the task lacks are skipped; none left scores nothing, which is a misconfiguration.
+        let filters = scorer.filterNames.filter(settings.filters.contains)
+        guard !filters.isEmpty else {
+            throw fail("the task configuration selects filters \(settings.filters.joined(separator: ", ")), and the task has none of them (it has: \(scorer.filterNames.joined(separator: ", ")))")
         }
-        // A native process_results may return metrics beyond metric_list, so only metric_list is checked then.
-        guard metricNames.contains(selected.metric) else {
-            throw fail("metadata.testbench_score.metric '\(selected.metric)' is not a metric of the task (it has: \(metricNames.joined(separator: ", ")))")
+        // A native process_results may return metrics beyond metric_list, so metric_list is checked only without one.
+        if !processResults, let missing = settings.metrics.first(where: { !metricNames.contains($0) }) {
+            throw fail("the task configuration selects metric '\(missing)', which is not a metric of the task (it has: \(metricNames.joined(separator: ", ")))")
         }
-        if selected.metric == "bypass" { throw fail("the bypass metric has no per-sample value; select another metric") }
-        return selected
+        if settings.metrics.contains("bypass") { throw fail("the bypass metric has no per-sample value; select another metric") }
+        return ScoreSelection(filters: filters, metrics: settings.metrics, configured: true)
     }
 
     /// `name` when `doc_to_target` is exactly `{{ name }}` and the task has no `doc_to_choice`: a
@@ -137,17 +143,32 @@ public struct TaskScoring: Sendable {
         }
     }
 
-    /// The selected score of a scored sample, or why it has none.
+    /// The selected scores of a scored sample (filter by filter, metric by metric within each), or why it has none.
+    public func selectedScores(_ score: SampleScore) -> Result<[Double], ApplicationError> {
+        var values: [Double] = []
+        for filter in selection.filters {
+            guard let filtered = score.filter(filter) else {
+                return .failure(ApplicationError("doc \(score.docID): filter '\(filter)' gave no result", type: "LMEH"))
+            }
+            for metric in selection.metrics {
+                switch filtered.metric(metric) {
+                case let .double(d)?: values.append(d)
+                case let .int(i)?: values.append(Double(i))
+                case let .bool(b)?: values.append(b ? 1 : 0)
+                case nil: continue  // as the original: a selected metric the task did not compute is no score
+                case let value:
+                    return .failure(ApplicationError("doc \(score.docID): metric '\(metric)' (filter '\(filter)') has no numeric value (\(value.map { PythonValue.str($0) } ?? "missing"))", type: "LMEH"))
+                }
+            }
+        }
+        guard !values.isEmpty else {
+            return .failure(ApplicationError("doc \(score.docID): none of the metrics \(selection.metrics.joined(separator: ", ")) was computed", type: "LMEH"))
+        }
+        return .success(values)
+    }
+
+    /// The first selected filter's first metric, the score a report shows.
     public func selectedScore(_ score: SampleScore) -> Result<Double, ApplicationError> {
-        guard let filtered = score.filter(selection.filter) else {
-            return .failure(ApplicationError("doc \(score.docID): filter '\(selection.filter)' gave no result", type: "LMEH"))
-        }
-        switch filtered.metric(selection.metric) {
-        case let .double(d)?: return .success(d)
-        case let .int(i)?: return .success(Double(i))
-        case let .bool(b)?: return .success(b ? 1 : 0)
-        case let value:
-            return .failure(ApplicationError("doc \(score.docID): metric '\(selection.metric)' (filter '\(selection.filter)') has no numeric value (\(value.map { PythonValue.str($0) } ?? "missing"))", type: "LMEH"))
-        }
+        selectedScores(score).map { $0[0] }
     }
 }

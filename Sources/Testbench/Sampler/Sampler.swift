@@ -45,9 +45,10 @@ public struct Sampler: Sendable {
         if !request.ignoredKeys.isEmpty {
             logger.warning("Sampler input keys ignored", metadata: ["keys": "\(request.ignoredKeys.joined(separator: ","))"])
         }
+        let task = try resolveTask(request.tasks)
+        let request = try configured(request, task: task)
         let form = try request.promptForm()
         let genKwargs = try request.genKwargsOverride()
-        let task = try resolveTask(request.tasks)
         let options = Self.promptOptions(request, form: form)
         let model = Self.modelOptions(request.llmArgs)
         let plan = try Self.renderPlan(task, options: options)

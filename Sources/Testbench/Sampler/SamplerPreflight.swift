@@ -11,9 +11,10 @@ extension Sampler {
     /// evaluation split. Refusals are `ApplicationError`s; database trouble is thrown as it comes.
     public func preflight(_ request: SamplerRequest) async throws {
         try Self.requireFramework(request)
+        let task = try resolveTask(request.tasks)
+        let request = try configured(request, task: task)
         let form = try request.promptForm()
         _ = try request.genKwargsOverride()
-        let task = try resolveTask(request.tasks)
         let plan = try Self.renderPlan(task, options: Self.promptOptions(request, form: form))
         try await services.postgres.withConnection { connection in
             let source = try await Self.registeredSource(task, on: connection)
@@ -22,6 +23,12 @@ extension Sampler {
                 splitSize: source.range(plan.evaluationSplit).count, qty: request.qty, docIDs: request.docIDs,
                 blacklist: request.blacklist, seed: request.seed ?? 0, table: source.table, split: plan.evaluationSplit)
         }
+    }
+
+    /// `request` with the task configuration's arguments for `task`; a task the configuration
+    /// has no entry for is refused, as the original refuses it.
+    func configured(_ request: SamplerRequest, task: ResolvedTask) throws(ApplicationError) -> SamplerRequest {
+        request.applying(try services.taskSettings().settings(for: task.name))
     }
 
     static func requireFramework(_ request: SamplerRequest) throws(ApplicationError) {
