@@ -27,6 +27,8 @@ public struct MongoDocumentStore: DocumentStore {
             (.prompts, [IndexModel(keys: ["task_id": 1, "instance_id": 1, "done": 1])]),
             (.responses, [IndexModel(keys: ["task_id": 1, "instance_id": 1, "prompt_id": 1, "ok": 1])]),
             (.results, [IndexModel(keys: ["result_data.task_id": 1], unique: true)]),
+            (.tokenizers, [IndexModel(keys: ["hash": 1])]),
+            (.configs, [IndexModel(keys: ["hash": 1])]),
         ]
         try await run {
             for (name, models) in indexes { try await collection(name).createIndexes(models) }
@@ -109,6 +111,38 @@ public struct MongoDocumentStore: DocumentStore {
         let tasks = collection(.tasks), results = collection(.results)
         try await atomically { session in
             let marked = try await tasks.updateOne(filter: ["_id": .objectID(taskID)], update: ["$set": ["evaluated": true]], session: session)
+            guard marked.matchedCount == 1 else { throw DocumentStoreError(.notFound, "task \(taskID.hex) does not exist") }
+            try await results.updateOne(filter: ["result_data.task_id": .objectID(taskID)], update: ["$set": .object(fields)],
+                                        upsert: true, session: session)
+        }
+    }
+
+    public func saveSignatureResult(_ result: JSONObject, taskID: ObjectID, entry: SignatureEntry?) async throws(DocumentStoreError) {
+        let registry = entry.map { collection($0.collection) }
+        try await writeResult(result, taskID: taskID, flag: "evaluated") { session in
+            if let entry, let registry, try await registry.countDocuments(["hash": .string(entry.hash)], session: session) == 0 {
+                _ = try await registry.insertOne(entry.document, session: session)
+            }
+        }
+    }
+
+    public func signatureEntries(_ collection: DocumentCollection, hash: String) async throws(DocumentStoreError) -> [JSONObject] {
+        try await run { try await self.collection(collection).find(["hash": .string(hash)], sort: ["_id": 1]) }
+    }
+
+    public func dropTask(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) {
+        try await writeResult(result, taskID: taskID, flag: "drop") { _ in }
+    }
+
+    /// Atomically: `first`, then the task's boolean `flag` set true, then the result upserted on `result_data.task_id`.
+    private func writeResult(_ result: JSONObject, taskID: ObjectID, flag: String,
+                             first: (MongoSession?) async throws -> Void) async throws(DocumentStoreError) {
+        var fields = result
+        fields["_id"] = nil
+        let tasks = collection(.tasks), results = collection(.results)
+        try await atomically { session in
+            try await first(session)
+            let marked = try await tasks.updateOne(filter: ["_id": .objectID(taskID)], update: ["$set": .object([flag: true])], session: session)
             guard marked.matchedCount == 1 else { throw DocumentStoreError(.notFound, "task \(taskID.hex) does not exist") }
             try await results.updateOne(filter: ["result_data.task_id": .objectID(taskID)], update: ["$set": .object(fields)],
                                         upsert: true, session: session)

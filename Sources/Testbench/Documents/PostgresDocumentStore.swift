@@ -38,6 +38,10 @@ public struct PostgresDocumentStore: DocumentStore {
             CREATE INDEX IF NOT EXISTS responses_task_id ON \(table(.responses)) (task_id);
             CREATE TABLE IF NOT EXISTS \(table(.results)) (
                 task_id TEXT PRIMARY KEY, doc JSONB NOT NULL);
+            CREATE TABLE IF NOT EXISTS \(table(.tokenizers)) (
+                hash TEXT PRIMARY KEY, doc JSONB NOT NULL);
+            CREATE TABLE IF NOT EXISTS \(table(.configs)) (
+                hash TEXT PRIMARY KEY, doc JSONB NOT NULL);
             """
         try await run { connection in
             try await connection.transaction { connection in
@@ -174,6 +178,43 @@ public struct PostgresDocumentStore: DocumentStore {
                     INSERT INTO \(results) (task_id, doc) VALUES ($1, $2)
                     ON CONFLICT (task_id) DO UPDATE SET doc = EXCLUDED.doc
                     """, [.string(id), .json(document)])
+            }
+        }
+    }
+
+    public func saveSignatureResult(_ result: JSONObject, taskID: ObjectID, entry: SignatureEntry?) async throws(DocumentStoreError) {
+        let registry = entry.map { table($0.collection) }
+        try await writeResult(result, taskID: taskID, flag: "evaluated") { connection throws in
+            if let entry, let registry {
+                try connection.execute("INSERT INTO \(registry) (hash, doc) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING",
+                                       [.string(entry.hash), .json(.object(entry.document))])
+            }
+        }
+    }
+
+    public func signatureEntries(_ collection: DocumentCollection, hash: String) async throws(DocumentStoreError) -> [JSONObject] {
+        try await documents(collection, "SELECT doc FROM \(table(collection)) WHERE hash = $1", [.string(hash)])
+    }
+
+    public func dropTask(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) {
+        try await writeResult(result, taskID: taskID, flag: "drop") { _ in }
+    }
+
+    /// In one transaction: `first`, then the task's boolean `flag` set true, then the result upserted.
+    private func writeResult(_ result: JSONObject, taskID: ObjectID, flag: String,
+                             first: @escaping @Sendable (isolated PostgresConnection) throws -> Void) async throws(DocumentStoreError) {
+        let id = taskID.hex
+        let results = table(.results), tasks = table(.tasks)
+        try await run { connection in
+            try await connection.transaction { connection in
+                try first(connection)
+                let updated = try connection.execute(
+                    "UPDATE \(tasks) SET doc = jsonb_set(doc, ARRAY[$2::text], 'true') WHERE id = $1", [.string(id), .string(flag)])
+                guard updated == 1 else { throw DocumentStoreError(.notFound, "task \(id) does not exist") }
+                try connection.execute("""
+                    INSERT INTO \(results) (task_id, doc) VALUES ($1, $2)
+                    ON CONFLICT (task_id) DO UPDATE SET doc = EXCLUDED.doc
+                    """, [.string(id), .json(.object(result))])
             }
         }
     }

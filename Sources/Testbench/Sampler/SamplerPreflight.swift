@@ -11,6 +11,10 @@ extension Sampler {
     /// evaluation split. Refusals are `ApplicationError`s; database trouble is thrown as it comes.
     public func preflight(_ request: SamplerRequest) async throws {
         try Self.requireFramework(request)
+        if request.isSignatures {
+            _ = try SignatureTask(named: request.tasks)
+            return
+        }
         let form = try request.promptForm()
         _ = try request.genKwargsOverride()
         let task = try resolveTask(request.tasks)
@@ -18,14 +22,16 @@ extension Sampler {
         try await services.postgres.withConnection { connection in
             let source = try await Self.registeredSource(task, on: connection)
             // Any seed: whether a draw of qty documents is possible does not depend on it.
+            let range = try source.range(plan.evaluationSplit)
             _ = try DocumentSelection.select(
-                splitSize: source.range(plan.evaluationSplit).count, qty: request.qty, docIDs: request.docIDs,
+                firstID: range.minID, splitSize: range.count, qty: request.qty, docIDs: request.docIDs,
                 blacklist: request.blacklist, seed: request.seed ?? 0, table: source.table, split: plan.evaluationSplit)
         }
     }
 
+    /// The original's dispatch: `"lmeh" in framework` (so `lmeh-generative` is lmeh), or exactly `signatures`.
     static func requireFramework(_ request: SamplerRequest) throws(ApplicationError) {
-        guard request.framework.contains("lmeh") else {
+        guard request.framework.contains("lmeh") || request.isSignatures else {
             throw ApplicationError.badParams("\(request.framework) framework not implemented yet")
         }
     }
