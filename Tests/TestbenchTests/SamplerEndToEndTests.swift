@@ -115,6 +115,42 @@ import WorkflowQueue
         }
     }
 
+    /// As the original's `check_split_exist`: every split the task declares must be in its table,
+    /// even one this sample would not read (here a validation split the dataset lacks).
+    @Test func aDeclaredSplitMissingFromTheTableIsRefused() async throws {
+        let world = try await SamplerWorld.make()
+        try await withCleanup({ await world.close() }) {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("splits-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            try Data("""
+                task: navigate_with_validation
+                include: \(PackagePaths.tasks)/bigbench/navigate.yaml
+                validation_split: validation
+                """.utf8).write(to: URL(fileURLWithPath: folder + "/navigate_with_validation.yaml"))
+            var config = world.services.config
+            config.includePath.append(folder)
+            let services = TestbenchServices(config: config, postgres: world.pool, documents: world.services.documents, logger: world.services.logger)
+            _ = try await TaskRegistrar(services: services, huggingFace: nil).register(
+                RegisterInput(["framework": "lmeh", "tasks": "navigate_with_validation"]), logger: services.logger)
+            let input = try SamplerRequest.parse(samplerInput(task: "navigate_with_validation", qty: 2))
+            for attempt in ["preflight", "sample"] {
+                let error = await #expect(throws: ApplicationError.self) {
+                    if attempt == "preflight" {
+                        try await Sampler(services: services).preflight(input)
+                    } else {
+                        _ = try await Sampler(services: services).sample(input, runID: "splits", logger: services.logger)
+                    }
+                }
+                #expect(error?.nonRetryable == true && error?.type == "SQLError", "\(attempt)")
+                #expect(error?.message.contains("'validation' split not found in _split_ranges of bigbench--navigate: train, test") == true,
+                        "\(attempt): \(error?.message ?? "")")
+            }
+            let written = try await services.documents.tasks(matching: TaskQuery())
+            #expect(written.isEmpty)
+        }
+    }
+
     @Test func qtyBelowZeroSamplesEveryDocument() async throws {
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {

@@ -59,6 +59,8 @@ extension Sampler {
         let table = registration.datasetTableName
         let ranges = try DatasetTable.splitRanges(table, on: connection)
         guard !ranges.isEmpty else { throw ApplicationError("No rows found in table \(table)", type: "SQLError") }
-        return DatasetTableDocuments(table: table, ranges: ranges, connection: connection)
+        let source = DatasetTableDocuments(table: table, ranges: ranges, connection: connection)
+        try source.requireDeclaredSplits(task.config)
+        return source
     }
 }
