@@ -143,6 +143,9 @@ struct FailingDocumentStore: DocumentStore {
         try await base.signatureEntries(collection, hash: hash)
     }
     func dropTask(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) { try await base.dropTask(result, taskID: taskID) }
+    func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] { try await base.skippedTaskIDs() }
+    func oldTaskIDs(blocksAgo: Int) async throws(DocumentStoreError) -> [ObjectID] { try await base.oldTaskIDs(blocksAgo: blocksAgo) }
+    func markTaskDone(_ taskID: ObjectID) async throws(DocumentStoreError) { try await base.markTaskDone(taskID) }
     func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject? { try await base.result(taskID: taskID) }
     func allResults() async throws(DocumentStoreError) -> [JSONObject] { try await base.allResults() }
 }

@@ -123,6 +123,17 @@ public protocol DocumentStore: Sendable {
     /// result) is upserted, atomically, so the manager cleans the task up.
     func dropTask(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError)
 
+    /// Tasks whose every prompt is done (the original's `aggregate_skipped_tasks`), done or not.
+    func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID]
+
+    /// Tasks not done that have all their responses, the last one at least `blocksAgo` blocks below
+    /// the suppliers' latest `last_process_height` (the original's `aggregate_old_tasks`); none
+    /// when no supplier has a height.
+    func oldTaskIDs(blocksAgo: Int) async throws(DocumentStoreError) -> [ObjectID]
+
+    /// Sets the task's `done` to true (the original's `set_task_as_done`).
+    func markTaskDone(_ taskID: ObjectID) async throws(DocumentStoreError)
+
     /// The result of one task, if evaluated.
     func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject?
 
@@ -135,6 +146,8 @@ public enum DocumentCollection: String, Sendable, CaseIterable {
     case tasks, instances, prompts, responses, results
     /// Signature evaluations' registries (the original's `tokenizers` and `configs`).
     case tokenizers, configs
+    /// Written by the manager; read for the latest `last_process_height`.
+    case suppliers
 
     /// Field order of the original's documents; stores that do not keep key order
     /// (PostgreSQL JSONB) restore it on read so both stores print identical documents.
@@ -160,6 +173,8 @@ public enum DocumentCollection: String, Sendable, CaseIterable {
             ["_id", "tokenizer", "hash"]
         case .configs:
             ["_id", "config", "hash"]
+        case .suppliers:
+            ["_id"]
         }
     }
 

@@ -149,6 +149,38 @@ public struct MongoDocumentStore: DocumentStore {
         }
     }
 
+    public func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] {
+        let pipeline: [JSONObject] = [
+            ["$group": ["_id": "$task_id", "done": ["$sum": ["$cond": ["if": "$done", "then": 1, "else": 0]]], "total": ["$sum": 1]]],
+            ["$match": ["$expr": ["$eq": ["$done", "$total"]]]],
+            ["$project": ["_id": 1]],
+        ]
+        return try await run { try await collection(.prompts).aggregate(pipeline) }.compactMap { $0["_id"]?.objectIDValue }
+    }
+
+    public func oldTaskIDs(blocksAgo: Int) async throws(DocumentStoreError) -> [ObjectID] {
+        let latest = try await run {
+            try await collection(.suppliers).aggregate([["$group": ["_id": .null, "latest_height": ["$max": "$last_process_height"]]]])
+        }
+        guard let height = latest.first?["latest_height"]?.doubleValue else { return [] }
+        let pipeline: [JSONObject] = [
+            ["$match": ["done": false]],
+            ["$project": ["total_instances": 1]],
+            ["$lookup": ["from": "responses", "localField": "_id", "foreignField": "task_id", "as": "responses"]],
+            // The original's "$responses.height" path, as an explicit $map: the same on MongoDB, and
+            // SecantusDB (the test server) does not resolve field paths through arrays.
+            ["$project": ["_id": 1, "total": "$total_instances", "done": ["$size": "$responses"],
+                          "last_seen": ["$max": ["$map": ["input": "$responses", "in": "$$this.height"]]]]],
+            ["$match": ["$expr": ["$and": [["$gte": ["$done", "$total"]], ["$lte": ["$last_seen", .double(height - Double(blocksAgo))]]]]]],
+            ["$project": ["_id": 1]],
+        ]
+        return try await run { try await collection(.tasks).aggregate(pipeline) }.compactMap { $0["_id"]?.objectIDValue }
+    }
+
+    public func markTaskDone(_ taskID: ObjectID) async throws(DocumentStoreError) {
+        try await run { try await collection(.tasks).updateOne(filter: ["_id": .objectID(taskID)], update: ["$set": ["done": true]]) }
+    }
+
     public func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject? {
         try await run { try await collection(.results).findOne(["result_data.task_id": .objectID(taskID)]) }
     }
