@@ -24,7 +24,7 @@ enum FakeReply: Sendable {
 
 /// Writes `responses` documents the way the Go requester does: one per prompt, its field order.
 func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
-                    reply: (_ docID: Int, _ target: String, _ prompt: JSONObject) -> FakeReply) async throws {
+                    reply: (_ position: Int, _ target: String, _ prompt: JSONObject) -> FakeReply) async throws {
     let store = world.services.documents
     let task = try #require(try await store.task(id: taskID))
     let chat = task["requester_args"]?["path"] == "/v1/chat/completions"
@@ -37,7 +37,8 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
         let docID = try #require(instance["doc_id"]?.intValue)
         let target = instance["doc"]?["target"]?.stringValue ?? ""
         var ok = true, code = 0, body = "", error = ""
-        switch reply(docID, target, prompt) {
+        // Replies are chosen by the document's lm-eval position in the bundled test split.
+        switch reply(docID - bigbenchTestStart, target, prompt) {
         case .none: continue
         case let .text(text):
             let choice: JSONValue = chat
@@ -52,7 +53,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             error = message
         }
         responses.append(JSONObject([
-            ("_id", .objectID(ObjectID())), ("ok", .bool(ok)), ("error_code", .int(code)), ("ms", .int(100 + docID)),
+            ("_id", .objectID(ObjectID())), ("ok", .bool(ok)), ("error_code", .int(code)), ("ms", .int(100 + docID - bigbenchTestStart)),
             ("response", .string(body)), ("error", .string(error)), ("height", .int(height + index)),
             ("session_height", .int(height)), ("task_id", .objectID(taskID)), ("instance_id", instance["_id"] ?? .null),
             ("prompt_id", prompt["_id"] ?? .null),
@@ -73,7 +74,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_word_sorting", dataset: "word_sorting")
-            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1, 2, 3, 4, 5]))
+            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1, 2, 3, 4, 5])))
             try await writeResponses(world, taskID: sampled.taskID) { docID, target, _ in
                 switch docID {
                 case 0: .text(" " + target)
@@ -113,7 +114,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             #expect(data["result_time"]?.dateValue != nil)
             let scores = try #require(result["scores"]?.arrayValue)
             #expect(scores.count == data["num_samples"]?.intValue)
-            #expect(scores.map { $0["id"] } == [0, 1, 2, 3, 4])
+            #expect(scores.map { $0["id"] } == testRows([0, 1, 2, 3, 4]).map(JSONValue.int), "scores name rows by __id")
             #expect(scores.map { $0["score"] } == [1.0, 0.0, 1.0, 0.0, 0.0])
             #expect(scores.map { $0["status_code"] } == [0, 0, 0, 3, 2])
             #expect(scores.map { $0["run_time"] } == [100.0, 101.0, 102.0, 0.0, 0.0])
@@ -133,7 +134,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_word_sorting", dataset: "word_sorting")
-            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [3, 8]))
+            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([3, 8])))
             try await writeResponses(world, taskID: sampled.taskID) { docID, target, _ in docID == 3 ? .text(" " + target) : .failure(code: 1, error: "relay") }
             let first = try await Self.evaluate(world, sampled.taskID)
             let store = world.services.documents
@@ -161,7 +162,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_object_counting_cot", dataset: "object_counting")
-            let sampled = try await world.sample(samplerInput(task: "bigbench_object_counting_cot", docIDs: [0, 1, 2], path: "/v1/chat/completions"))
+            let sampled = try await world.sample(samplerInput(task: "bigbench_object_counting_cot", docIDs: testRows([0, 1, 2]), path: "/v1/chat/completions"))
             try await writeResponses(world, taskID: sampled.taskID) { docID, target, _ in
                 switch docID {
                 case 0: .text("Counting them one by one. So the answer is \(target).")
@@ -201,8 +202,8 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_word_sorting", dataset: "word_sorting")
             let store = world.services.documents
-            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1]))
-            let other = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [2]))
+            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1])))
+            let other = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([2])))
 
             let missing = ObjectID()
             let notFound = await #expect(throws: ApplicationError.self) { try await Self.evaluate(world, missing) }
@@ -216,33 +217,64 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
                 ("height", 1), ("session_height", 1), ("task_id", .objectID(sampled.taskID)), ("instance_id", foreign["instance_id"] ?? .null),
                 ("prompt_id", foreign["_id"] ?? .null),
             ])])
+            // A task another framework sampled is not this evaluator's: nothing written.
+            let original = try #require(try await store.task(id: other.taskID))
+            var helm = original
+            helm["framework"] = "helm"
+            try await store.replaceTaskTree(TaskTree(task: helm, instances: try await store.instances(taskID: other.taskID),
+                                                     prompts: try await store.prompts(taskID: other.taskID)))
+            let foreignFramework = await #expect(throws: ApplicationError.self) { try await Self.evaluate(world, other.taskID) }
+            #expect(foreignFramework?.type == "BadParams" && foreignFramework?.message.contains("framework 'helm'") == true)
+            #expect(try await store.result(taskID: other.taskID) == nil)
+            #expect(try await store.task(id: other.taskID)?["drop"] == false)
+        }
+    }
+
+    /// The original's failure path: an lmeh task that cannot be evaluated is dropped (`drop: true`)
+    /// with an empty result of status 12, so the manager cleans it up; the workflow fails non-retryably.
+    @Test func aTaskThatCannotBeEvaluatedIsDropped() async throws {
+        let world = try await SamplerWorld.make()
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let store = world.services.documents
+            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1])))
+            let other = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([2])))
+            // Responses that answer another task's prompts.
+            let foreign = try #require(try await store.prompts(taskID: other.taskID).first)
+            try await store.insertResponses([JSONObject([
+                ("_id", .objectID(ObjectID())), ("ok", true), ("error_code", 0), ("ms", 5), ("response", "{}"), ("error", ""),
+                ("height", 1), ("session_height", 1), ("task_id", .objectID(sampled.taskID)), ("instance_id", foreign["instance_id"] ?? .null),
+                ("prompt_id", foreign["_id"] ?? .null),
+            ])])
             let stray = await #expect(throws: ApplicationError.self) { try await Self.evaluate(world, sampled.taskID) }
             #expect(stray?.type == "BadResponses" && stray?.nonRetryable == true)
             #expect(stray?.message.contains("is not a prompt of task \(sampled.taskID.hex)") == true)
-            #expect(try await store.result(taskID: sampled.taskID) == nil)
-            #expect(try await store.task(id: sampled.taskID)?["evaluated"] == false)
+            // An unsupported path.
+            var task = try #require(try await store.task(id: other.taskID))
+            task["requester_args"] = ["address": "a", "service": "s", "path": "/v1/embeddings"]
+            try await store.replaceTaskTree(TaskTree(task: task, instances: try await store.instances(taskID: other.taskID),
+                                                     prompts: try await store.prompts(taskID: other.taskID)))
+            let path = await #expect(throws: ApplicationError.self) { try await Self.evaluate(world, other.taskID) }
+            #expect(path?.type == "UnsupportedPath" && path?.message.contains("/v1/embeddings") == true)
 
-            // A task another framework sampled, and one with an unsupported path.
-            let original = try #require(try await store.task(id: other.taskID))
-            for (key, value, type, message) in [("framework", JSONValue.string("signatures"), "BadParams", "framework 'signatures'"),
-                                                ("requester_args", ["address": "a", "service": "s", "path": "/v1/embeddings"], "UnsupportedPath", "/v1/embeddings")] {
-                var task = original
-                task[key] = value
-                try await store.replaceTaskTree(TaskTree(task: task, instances: try await store.instances(taskID: other.taskID),
-                                                         prompts: try await store.prompts(taskID: other.taskID)))
-                let error = await #expect(throws: ApplicationError.self) { try await Self.evaluate(world, other.taskID) }
-                #expect(error?.type == type && error?.message.contains(message) == true, "\(String(describing: error))")
-                #expect(try await store.result(taskID: other.taskID) == nil)
+            for id in [sampled.taskID, other.taskID] {
+                let dropped = try #require(try await store.task(id: id))
+                #expect(dropped["drop"] == true && dropped["evaluated"] == false)
+                let result = try #require(try await store.result(taskID: id))
+                #expect(result.keys == ["_id", "result_data", "scores"])
+                #expect(result["result_data"]?["status"] == 12 && result["result_data"]?["num_samples"] == 0)
+                #expect(result["result_data"]?["result_height"] == -1 && result["scores"] == [])
+                #expect(result["result_data"]?["task_id"]?.objectIDValue == id)
             }
         }
     }
 
-    /// A task whose YAML names a metric lm-eval does not have fails at load, before anything is written.
+    /// A task whose YAML names a metric lm-eval does not have fails at load, before anything is scored.
     @Test func unknownMetricFailsAtTaskLoad() async throws {
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_word_sorting", dataset: "word_sorting")
-            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [0]))
+            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0])))
             try await writeResponses(world, taskID: sampled.taskID) { _, target, _ in .text(target) }
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evaluator-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -269,7 +301,9 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             }
             #expect(error?.type == "LMEH" && error?.nonRetryable == true)
             #expect(error?.message.contains("bleurt_max") == true, "\(String(describing: error))")
-            #expect(try await store.result(taskID: sampled.taskID) == nil)
+            // Nothing scored: the task is dropped as the original drops it, with the empty status-12 result.
+            #expect(try await store.result(taskID: sampled.taskID)?["result_data"]?["status"] == 12)
+            #expect(try await store.task(id: sampled.taskID)?["drop"] == true)
         }
     }
 
@@ -279,7 +313,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_word_sorting", dataset: "word_sorting")
-            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [1, 4]))
+            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([1, 4])))
             try await writeResponses(world, taskID: sampled.taskID) { _, target, _ in .text(target) }
             let phases = Mutex<[String]>([])
             let context = ActivityContext(
@@ -304,11 +338,13 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_word_sorting", dataset: "word_sorting")
-            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [4]))
+            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([4])))
             try await writeResponses(world, taskID: sampled.taskID) { _, target, _ in .text(target) }
             let activity = EvaluatorActivity(services: world.services)
             #expect(throws: ApplicationError.self) { try activity.validate(["framework": "lmeh", "task_id": "not-hex"]) }
-            #expect(throws: ApplicationError.self) { try activity.validate(["framework": "signatures", "task_id": .string(sampled.taskID.hex)]) }
+            #expect(throws: ApplicationError.self) { try activity.validate(["framework": "helm", "task_id": .string(sampled.taskID.hex)]) }
+            try activity.validate(["framework": "signatures", "task_id": .string(sampled.taskID.hex)])
+            try activity.validate(["framework": "lmeh-generative", "task_id": .string(sampled.taskID.hex)])
             #expect(throws: ApplicationError.self) { try TestbenchWorkflows.validators.evaluator.validate(["task_id": 5]) }
             try activity.validate(["task_id": .string(sampled.taskID.hex)])
             let output = try await activity.run(["framework": "lmeh-generative", "task_id": .string(sampled.taskID.hex)],
@@ -333,7 +369,7 @@ struct EvaluatorMongoTests {
         let world = try await SamplerWorld.make(mongoURI: uri)
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_word_sorting", dataset: "word_sorting")
-            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1, 2]))
+            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1, 2])))
             try await writeResponses(world, taskID: sampled.taskID) { docID, target, _ in
                 docID == 2 ? .failure(code: 3, error: "out of session") : .text(" " + target)
             }

@@ -56,7 +56,7 @@ import Testing
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_word_sorting", dataset: "word_sorting")
             for (address, right) in [("pokt1good", 2), ("pokt1bad", 0)] {
-                let input = samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1], extra: [
+                let input = samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1]), extra: [
                     ("requester_args", ["address": .string(address), "service": "A100", "path": "/v1/completions"]),
                 ])
                 let sampled = try await world.sample(input)

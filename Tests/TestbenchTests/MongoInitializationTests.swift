@@ -25,7 +25,7 @@ import Testing
             _ = try await RegisterTests.registrar(services).register(
                 RegisterInput(["framework": "lmeh", "tasks": "bigbench_word_sorting"]), logger: RegisterTests.logger)
             let outcome = try await Sampler(services: services).sample(
-                SamplerRequest.parse(samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1])), runID: "no-mongo",
+                SamplerRequest.parse(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1]))), runID: "no-mongo",
                 logger: RegisterTests.logger)
             guard try await services.documents.task(id: outcome.taskID) != nil else { exit(14) }
             await services.postgres.close()

@@ -74,7 +74,7 @@ enum LlamaServer {
             let world = try await SamplerWorld.make()
             try await withCleanup({ await world.close() }) {
                 try await world.register("bigbench_boolean_expressions", dataset: "boolean_expressions")
-                let sampled = try await world.sample(samplerInput(task: "bigbench_boolean_expressions", docIDs: [0, 1, 2, 3], path: path,
+                let sampled = try await world.sample(samplerInput(task: "bigbench_boolean_expressions", docIDs: testRows([0, 1, 2, 3]), path: path,
                                                                   extra: [("llm_args", ["model": .string(Self.model)])]))
                 let store = world.services.documents
                 let api = try #require(CompletionAPI(path: path))
@@ -97,7 +97,7 @@ enum LlamaServer {
                 #expect(outcome.status == 0 && outcome.scored == 4 && outcome.failed == 0)
                 let result = try #require(try await store.result(taskID: sampled.taskID))
                 let scores = try #require(result["scores"]?.arrayValue)
-                #expect(scores.map { $0["id"] } == [0, 1, 2, 3])
+                #expect(scores.map { $0["id"] } == testRows([0, 1, 2, 3]).map(JSONValue.int))
                 #expect(scores.allSatisfy { $0["status_code"] == 0 && ($0["run_time"]?.doubleValue ?? 0) > 0 })
                 #expect(scores.allSatisfy { [0.0, 1.0].contains($0["score"]?.doubleValue ?? -1) })
                 #expect(result["result_data"]?["result_height"] == 7)
@@ -106,8 +106,10 @@ enum LlamaServer {
                 let instances = try await store.instances(taskID: sampled.taskID)
                 let texts = zip(instances, responses).map { instance, response -> (Int, String) in
                     let text = TaskEvaluation.parse(response, api: api)
-                    guard case let .text(generation) = text else { return (instance["doc_id"]?.intValue ?? -1, "") }
-                    return (instance["doc_id"]?.intValue ?? -1, generation)
+                    // A responses file names lm-eval positions, as `run --responses` does; instances name `__id`s.
+                    let position = (instance["doc_id"]?.intValue ?? -1) - bigbenchTestStart
+                    guard case let .text(generation) = text else { return (position, "") }
+                    return (position, generation)
                 }
                 let file = try ReferenceRunTests.temporaryFile(texts.map { ReferenceRunTests.line($0.0, $0.1) })
                 let runner = ReferenceRunner(index: try TaskIndex(folders: [PackagePaths.tasks]),

@@ -107,9 +107,22 @@ import WorkflowQueue
         #expect(again.allSatisfy { $0.status == .alreadyRegistered && $0.rowsCopied == 0 })
     }
 
+    /// The original's `PocketNetworkRegisterTaskRequest`: `"lmeh" in framework`, `verbosity`, `include_path` (a string).
+    @Test func theOriginalsInputFieldsAreRead() throws {
+        let input = try RegisterInput(["framework": "lmeh-generative", "tasks": "bigbench_navigate", "verbosity": "DEBUG", "include_path": "/opt/tasks"])
+        #expect(input.tasks == ["bigbench_navigate"])
+        #expect(input.verbosity == .debug)
+        #expect(input.includePaths == ["/opt/tasks"])
+        #expect(input.ignoredKeys.isEmpty)
+        let defaults = try RegisterInput(["framework": "lmeh", "tasks": "bigbench_navigate", "verbosity": nil, "include_path": nil])
+        #expect(defaults.verbosity == nil && defaults.includePaths.isEmpty)
+    }
+
     @Test(arguments: [
         (["framework": "lmeh", "tasks": "no_such_task,bigbench_navigate"], "Tasks not found: no_such_task"),
-        (["framework": "other", "tasks": "bigbench_navigate"], "only \"lmeh\""),
+        (["framework": "other", "tasks": "bigbench_navigate"], "Unsupported framework other"),
+        (["framework": "lmeh", "tasks": "bigbench_navigate", "verbosity": "LOUD"], "must be one of CRITICAL, ERROR, WARNING, INFO, DEBUG"),
+        (["framework": "lmeh", "tasks": "bigbench_navigate", "include_path": 3], "include_path"),
         (["framework": "lmeh"], "missing required key 'tasks'"),
         (["framework": "lmeh", "tasks": " , "], "names no task"),
         ([1, 2], "must be an object"),

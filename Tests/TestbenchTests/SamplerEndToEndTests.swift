@@ -16,9 +16,10 @@ import WorkflowQueue
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_word_sorting", dataset: "word_sorting")
             let range = try await world.testRange("word_sorting")
-            let outcome = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [11, 0, 7, 3]), runID: "run-e2e")
+            let outcome = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([11, 0, 7, 3])), runID: "run-e2e")
             #expect(outcome.taskID == SamplerIDs.taskID(runID: "run-e2e"))
-            #expect(outcome.docIDs == [0, 3, 7, 11])
+            #expect(range.minID == bigbenchTestStart, "the test split does not start at __id 0")
+            #expect(outcome.docIDs == testRows([0, 3, 7, 11]), "doc ids are the table's __ids")
             #expect(outcome.prompts == 4)
             #expect(outcome.json["task_id"] == .string(outcome.taskID.hex))
 
@@ -44,11 +45,11 @@ import WorkflowQueue
             #expect(task["creation_date"]?.dateValue != nil)
 
             let instances = try await store.instances(taskID: outcome.taskID)
-            #expect(instances.map { $0["doc_id"] } == [0, 3, 7, 11])
+            #expect(instances.map { $0["doc_id"] } == testRows([0, 3, 7, 11]).map(JSONValue.int))
             let first = try #require(instances.first)
             #expect(first.keys == DocumentCollection.instances.fieldOrder)
             #expect(first["task_id"]?.objectIDValue == outcome.taskID)
-            #expect(first["metadata"] == ["bigbench_word_sorting", 0, 1])
+            #expect(first["metadata"] == ["bigbench_word_sorting", .int(range.minID), 1])
             #expect(first["doc"]?["__id"] == .int(range.minID))
             #expect(first["doc"]?["task"] == "bigbench_word_sorting")
             #expect(first["arguments"]?.arrayValue?.last == ["until": ["\n\n", "Q:", "</s>"], "do_sample": false, "temperature": 0.0, "max_gen_toks": 32])
@@ -94,7 +95,7 @@ import WorkflowQueue
             try await world.register(testCase.task, dataset: testCase.dataset)
             let expected = try PackagePaths.parityLines(testCase.fixture)
             let ids = [1, 4, 5, 10]
-            let outcome = try await world.sample(samplerInput(task: testCase.task, docIDs: ids, path: testCase.path, extra: testCase.extra))
+            let outcome = try await world.sample(samplerInput(task: testCase.task, docIDs: testRows(ids), path: testCase.path, extra: testCase.extra))
             let prompts = try await world.services.documents.prompts(taskID: outcome.taskID)
             let instances = try await world.services.documents.instances(taskID: outcome.taskID)
             #expect(prompts.count == ids.count)
@@ -114,15 +115,51 @@ import WorkflowQueue
         }
     }
 
+    /// As the original's `check_split_exist`: every split the task declares must be in its table,
+    /// even one this sample would not read (here a validation split the dataset lacks).
+    @Test func aDeclaredSplitMissingFromTheTableIsRefused() async throws {
+        let world = try await SamplerWorld.make()
+        try await withCleanup({ await world.close() }) {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("splits-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: folder) }
+            try Data("""
+                task: navigate_with_validation
+                include: \(PackagePaths.tasks)/bigbench/navigate.yaml
+                validation_split: validation
+                """.utf8).write(to: URL(fileURLWithPath: folder + "/navigate_with_validation.yaml"))
+            var config = world.services.config
+            config.includePath.append(folder)
+            let services = TestbenchServices(config: config, postgres: world.pool, documents: world.services.documents, logger: world.services.logger)
+            _ = try await TaskRegistrar(services: services, huggingFace: nil).register(
+                RegisterInput(["framework": "lmeh", "tasks": "navigate_with_validation"]), logger: services.logger)
+            let input = try SamplerRequest.parse(samplerInput(task: "navigate_with_validation", qty: 2))
+            for attempt in ["preflight", "sample"] {
+                let error = await #expect(throws: ApplicationError.self) {
+                    if attempt == "preflight" {
+                        try await Sampler(services: services).preflight(input)
+                    } else {
+                        _ = try await Sampler(services: services).sample(input, runID: "splits", logger: services.logger)
+                    }
+                }
+                #expect(error?.nonRetryable == true && error?.type == "SQLError", "\(attempt)")
+                #expect(error?.message.contains("'validation' split not found in _split_ranges of bigbench--navigate: train, test") == true,
+                        "\(attempt): \(error?.message ?? "")")
+            }
+            let written = try await services.documents.tasks(matching: TaskQuery())
+            #expect(written.isEmpty)
+        }
+    }
+
     @Test func qtyBelowZeroSamplesEveryDocument() async throws {
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_navigate", dataset: "navigate")
             let range = try await world.testRange("navigate")
             let outcome = try await world.sample(samplerInput(task: "bigbench_navigate", qty: -1, blacklist: [1, 2]))
-            #expect(outcome.docIDs == Array(0..<range.count))
+            #expect(outcome.docIDs == Array(range.minID...range.maxID))
             let instances = try await world.services.documents.instances(taskID: outcome.taskID)
-            #expect(instances.map { $0["doc_id"]?.intValue ?? -1 } == Array(0..<range.count))
+            #expect(instances.map { $0["doc_id"]?.intValue ?? -1 } == Array(range.minID...range.maxID))
             #expect(instances.map { $0["doc"]?["__id"]?.intValue ?? -1 } == Array(range.minID...range.maxID))
             let task = try await world.services.documents.task(id: outcome.taskID)
             #expect(task?["blacklist"] == [], "qty < 0 clears the blacklist, as the original")
@@ -135,7 +172,7 @@ import WorkflowQueue
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_navigate", dataset: "navigate")
             let range = try await world.testRange("navigate")
-            let blacklist = [0, 5, 17, 99, range.count - 1]
+            let blacklist = testRows([0, 5, 17, 99, range.count - 1])
             let input = samplerInput(task: "bigbench_navigate", qty: 40, blacklist: blacklist, extra: [("random_seed", 2024)])
             let first = try await world.sample(input)
             let second = try await world.sample(input)
@@ -146,7 +183,7 @@ import WorkflowQueue
             #expect(try await world.services.documents.task(id: first.taskID)?["random_seed"] == 2024)
             // Every document outside the blacklist: exactly the complement.
             let all = try await world.sample(samplerInput(task: "bigbench_navigate", qty: range.count - blacklist.count, blacklist: blacklist))
-            #expect(all.docIDs == Array(Set(0..<range.count).subtracting(blacklist)).sorted())
+            #expect(all.docIDs == Array(Set(range.minID...range.maxID).subtracting(blacklist)).sorted())
             let unseeded = try await world.services.documents.task(id: all.taskID)
             #expect(unseeded?["random_seed"]?.intValue == all.seed, "a drawn seed is stored so the run can be reproduced")
         }
@@ -157,7 +194,7 @@ import WorkflowQueue
         let world = try await SamplerWorld.make(timeouts: ["default": tilt])
         try await withCleanup({ await world.close() }) {
             try await world.register("bigbench_word_sorting", dataset: "word_sorting")
-            let outcome = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: [0, 1, 2]))
+            let outcome = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1, 2])))
             let prompts = try await world.services.documents.prompts(taskID: outcome.taskID)
             for prompt in prompts {
                 let ctxlen = try #require(prompt["ctxlen"]?.intValue)
@@ -180,11 +217,11 @@ import WorkflowQueue
             _ = try await world.pool.withConnection { connection in
                 try await connection.execute("DELETE FROM \(Postgres.quoteIdentifier(schema: world.schema, "tasks"))")
             }
-            let outcome = try await world.sample(samplerInput(task: "bigbench_navigate", docIDs: [2, 3]), runID: runID)
+            let outcome = try await world.sample(samplerInput(task: "bigbench_navigate", docIDs: testRows([2, 3])), runID: runID)
             #expect(outcome.taskID == taskID)
             let prompts = try await world.services.documents.prompts(taskID: taskID)
             #expect(prompts.count == 2)
-            #expect(try await world.services.documents.instances(taskID: taskID).map { $0["doc_id"] } == [2, 3])
+            #expect(try await world.services.documents.instances(taskID: taskID).map { $0["doc_id"] } == testRows([2, 3]).map(JSONValue.int))
             #expect(try await world.allTasks().count == 1)
         }
     }
@@ -239,8 +276,10 @@ import WorkflowQueue
         BadRun(name: "multiturn without chat template",
                input: samplerInput(task: "bigbench_navigate", qty: 3, path: "/v1/chat/completions", extra: [("apply_chat_template", false)]),
                message: "`apply_chat_template` must be set", type: "BadParams"),
-        BadRun(name: "framework", input: samplerInput(task: "bigbench_navigate", qty: 3, extra: [("framework", "signatures")]),
-               message: "signatures framework not implemented yet", type: "BadParams"),
+        BadRun(name: "framework", input: samplerInput(task: "bigbench_navigate", qty: 3, extra: [("framework", "helm")]),
+               message: "helm framework not implemented yet", type: "BadParams"),
+        BadRun(name: "a signatures task the original does not know", input: samplerInput(task: "bigbench_navigate", qty: 3, extra: [("framework", "signatures")]),
+               message: "requested task bigbench_navigate is not supported by framework signatures", type: "BadParams"),
         BadRun(name: "group of several tasks", input: samplerInput(task: "bigbench", qty: 3), message: "a Sampler run samples one task",
                type: "BadParams"),
     ]

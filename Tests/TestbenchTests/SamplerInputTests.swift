@@ -105,8 +105,21 @@ import WorkflowQueue
 }
 
 @Suite struct DocumentSelectionTests {
-    static func select(_ size: Int, qty: Int? = nil, docIDs: [Int]? = nil, blacklist: [Int] = [], seed: Int = 1) throws(ApplicationError) -> [Int] {
-        try DocumentSelection.select(splitSize: size, qty: qty, docIDs: docIDs, blacklist: blacklist, seed: seed, table: "t", split: "test")
+    static func select(_ size: Int, firstID: Int = 0, qty: Int? = nil, docIDs: [Int]? = nil, blacklist: [Int] = [], seed: Int = 1) throws(ApplicationError) -> [Int] {
+        try DocumentSelection.select(firstID: firstID, splitSize: size, qty: qty, docIDs: docIDs, blacklist: blacklist, seed: seed, table: "t", split: "test")
+    }
+
+    @Test("a split starting at __id 100: the same draw as at 0, shifted; inputs and output are __ids", arguments: [0, 1, 7, 42])
+    func idsAreTableIDs(seed: Int) throws {
+        let atZero = try Self.select(20, qty: 5, blacklist: [3, 4], seed: seed)
+        let shifted = try Self.select(20, firstID: 100, qty: 5, blacklist: [103, 104], seed: seed)
+        #expect(shifted == atZero.map { $0 + 100 })
+        #expect(try Self.select(20, firstID: 100, docIDs: [119, 100]) == [100, 119])
+        #expect(try Self.select(3, firstID: 100, qty: -1) == [100, 101, 102])
+        let error = #expect(throws: ApplicationError.self) { try Self.select(20, firstID: 100, docIDs: [0, 100]) }
+        #expect(error?.message.contains("[0] are outside split 'test' of 't', whose __id range is [100-119]") == true, "\(error?.message ?? "")")
+        let blacklist = #expect(throws: ApplicationError.self) { try Self.select(20, firstID: 100, qty: 2, blacklist: [3]) }
+        #expect(blacklist?.message.contains("not founded in the range: [100-119]") == true, "a position is not an __id")
     }
 
     @Test("blacklisted ids never appear; ids sorted, distinct, in range, as many as asked", arguments: 0..<200)

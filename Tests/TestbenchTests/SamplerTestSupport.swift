@@ -83,6 +83,13 @@ struct SamplerWorld {
     }
 }
 
+/// The bundled bigbench tables hold 5 train rows before the test split, so test `__id`s start at 5:
+/// every test sampling them names rows by `__id`, as the original's `doc_ids` do.
+let bigbenchTestStart = 5
+
+/// The `__id`s of the bundled test split's documents at lm-eval `positions`.
+func testRows(_ positions: [Int]) -> [Int] { positions.map { $0 + bigbenchTestStart } }
+
 /// A Sampler input for a bundled task.
 func samplerInput(
     task: String, qty: Int? = nil, docIDs: [Int]? = nil, blacklist: [Int]? = nil, path: String = "/v1/completions",
@@ -130,6 +137,16 @@ struct FailingDocumentStore: DocumentStore {
     func insertResponses(_ responses: [JSONObject]) async throws(DocumentStoreError) { try await base.insertResponses(responses) }
     func markDone(taskID: ObjectID, promptIDs: [ObjectID]) async throws(DocumentStoreError) { try await base.markDone(taskID: taskID, promptIDs: promptIDs) }
     func saveResult(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) { try await base.saveResult(result, taskID: taskID) }
+    func saveSignatureResult(_ result: JSONObject, taskID: ObjectID, entry: SignatureEntry?) async throws(DocumentStoreError) {
+        try await base.saveSignatureResult(result, taskID: taskID, entry: entry)
+    }
+    func signatureEntries(_ collection: DocumentCollection, hash: String) async throws(DocumentStoreError) -> [JSONObject] {
+        try await base.signatureEntries(collection, hash: hash)
+    }
+    func dropTask(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) { try await base.dropTask(result, taskID: taskID) }
+    func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] { try await base.skippedTaskIDs() }
+    func oldTaskIDs(blocksAgo: Int) async throws(DocumentStoreError) -> [ObjectID] { try await base.oldTaskIDs(blocksAgo: blocksAgo) }
+    func markTaskDone(_ taskID: ObjectID) async throws(DocumentStoreError) { try await base.markTaskDone(taskID) }
     func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject? { try await base.result(taskID: taskID) }
     func allResults() async throws(DocumentStoreError) -> [JSONObject] { try await base.allResults() }
 }

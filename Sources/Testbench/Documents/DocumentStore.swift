@@ -57,6 +57,20 @@ public struct DocumentStoreError: Error, Sendable, Equatable, CustomStringConver
     public var description: String { message }
 }
 
+/// A `tokenizers` or `configs` document a signature evaluation registers: `{_id, tokenizer|config, hash}`.
+public struct SignatureEntry: Sendable, Equatable {
+    /// `.tokenizers` or `.configs`.
+    public var collection: DocumentCollection
+    public var hash: String
+    public var document: JSONObject
+
+    public init(collection: DocumentCollection, hash: String, document: JSONObject) {
+        self.collection = collection
+        self.hash = hash
+        self.document = document
+    }
+}
+
 /// Where task trees, responses and results live: MongoDB in production, PostgreSQL JSONB by default.
 /// Both keep the original test-bench's collections and field names, so the Go requester and
 /// manager read what either writes.
@@ -98,6 +112,28 @@ public protocol DocumentStore: Sendable {
     /// `evaluated` to true, in one atomic step.
     func saveResult(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError)
 
+    /// Upserts a signature task's result and marks the task evaluated, in one atomic step with
+    /// `entry` inserted first unless its collection already has a document with its hash.
+    func saveSignatureResult(_ result: JSONObject, taskID: ObjectID, entry: SignatureEntry?) async throws(DocumentStoreError)
+
+    /// The `tokenizers` or `configs` documents with `hash`.
+    func signatureEntries(_ collection: DocumentCollection, hash: String) async throws(DocumentStoreError) -> [JSONObject]
+
+    /// The original's `mark_task_to_drop`: the task gets `drop: true` and `result` (a failed, empty
+    /// result) is upserted, atomically, so the manager cleans the task up.
+    func dropTask(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError)
+
+    /// Tasks whose every prompt is done (the original's `aggregate_skipped_tasks`), done or not.
+    func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID]
+
+    /// Tasks not done that have all their responses, the last one at least `blocksAgo` blocks below
+    /// the suppliers' latest `last_process_height` (the original's `aggregate_old_tasks`); none
+    /// when no supplier has a height.
+    func oldTaskIDs(blocksAgo: Int) async throws(DocumentStoreError) -> [ObjectID]
+
+    /// Sets the task's `done` to true (the original's `set_task_as_done`).
+    func markTaskDone(_ taskID: ObjectID) async throws(DocumentStoreError)
+
     /// The result of one task, if evaluated.
     func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject?
 
@@ -108,6 +144,10 @@ public protocol DocumentStore: Sendable {
 /// The collections of the original test-bench and the order their fields are written in.
 public enum DocumentCollection: String, Sendable, CaseIterable {
     case tasks, instances, prompts, responses, results
+    /// Signature evaluations' registries (the original's `tokenizers` and `configs`).
+    case tokenizers, configs
+    /// Written by the manager; read for the latest `last_process_height`.
+    case suppliers
 
     /// Field order of the original's documents; stores that do not keep key order
     /// (PostgreSQL JSONB) restore it on read so both stores print identical documents.
@@ -128,7 +168,13 @@ public enum DocumentCollection: String, Sendable, CaseIterable {
             ["_id", "ok", "error_code", "ms", "response", "error", "height", "session_height", "task_id",
              "instance_id", "prompt_id"]
         case .results:
-            ["_id", "result_data", "scores"]
+            ["_id", "result_data", "scores", "signatures"]
+        case .tokenizers:
+            ["_id", "tokenizer", "hash"]
+        case .configs:
+            ["_id", "config", "hash"]
+        case .suppliers:
+            ["_id"]
         }
     }
 
@@ -144,6 +190,12 @@ public enum DocumentCollection: String, Sendable, CaseIterable {
                 out["scores"] = .array(scores.map { score in
                     guard case let .object(fields) = score else { return score }
                     return .object(Self.ordered(fields, ["score", "id", "run_time", "status_code", "error_str"]))
+                })
+            }
+            if case let .array(signatures)? = out["signatures"] {
+                out["signatures"] = .array(signatures.map { signature in
+                    guard case let .object(fields) = signature else { return signature }
+                    return .object(Self.ordered(fields, ["signature", "id", "status_code", "error_str"]))
                 })
             }
         }

@@ -27,6 +27,8 @@ public struct MongoDocumentStore: DocumentStore {
             (.prompts, [IndexModel(keys: ["task_id": 1, "instance_id": 1, "done": 1])]),
             (.responses, [IndexModel(keys: ["task_id": 1, "instance_id": 1, "prompt_id": 1, "ok": 1])]),
             (.results, [IndexModel(keys: ["result_data.task_id": 1], unique: true)]),
+            (.tokenizers, [IndexModel(keys: ["hash": 1])]),
+            (.configs, [IndexModel(keys: ["hash": 1])]),
         ]
         try await run {
             for (name, models) in indexes { try await collection(name).createIndexes(models) }
@@ -113,6 +115,70 @@ public struct MongoDocumentStore: DocumentStore {
             try await results.updateOne(filter: ["result_data.task_id": .objectID(taskID)], update: ["$set": .object(fields)],
                                         upsert: true, session: session)
         }
+    }
+
+    public func saveSignatureResult(_ result: JSONObject, taskID: ObjectID, entry: SignatureEntry?) async throws(DocumentStoreError) {
+        let registry = entry.map { collection($0.collection) }
+        try await writeResult(result, taskID: taskID, flag: "evaluated") { session in
+            if let entry, let registry, try await registry.countDocuments(["hash": .string(entry.hash)], session: session) == 0 {
+                _ = try await registry.insertOne(entry.document, session: session)
+            }
+        }
+    }
+
+    public func signatureEntries(_ collection: DocumentCollection, hash: String) async throws(DocumentStoreError) -> [JSONObject] {
+        try await run { try await self.collection(collection).find(["hash": .string(hash)], sort: ["_id": 1]) }
+    }
+
+    public func dropTask(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) {
+        try await writeResult(result, taskID: taskID, flag: "drop") { _ in }
+    }
+
+    /// Atomically: `first`, then the task's boolean `flag` set true, then the result upserted on `result_data.task_id`.
+    private func writeResult(_ result: JSONObject, taskID: ObjectID, flag: String,
+                             first: (MongoSession?) async throws -> Void) async throws(DocumentStoreError) {
+        var fields = result
+        fields["_id"] = nil
+        let tasks = collection(.tasks), results = collection(.results)
+        try await atomically { session in
+            try await first(session)
+            let marked = try await tasks.updateOne(filter: ["_id": .objectID(taskID)], update: ["$set": .object([flag: true])], session: session)
+            guard marked.matchedCount == 1 else { throw DocumentStoreError(.notFound, "task \(taskID.hex) does not exist") }
+            try await results.updateOne(filter: ["result_data.task_id": .objectID(taskID)], update: ["$set": .object(fields)],
+                                        upsert: true, session: session)
+        }
+    }
+
+    public func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] {
+        let pipeline: [JSONObject] = [
+            ["$group": ["_id": "$task_id", "done": ["$sum": ["$cond": ["if": "$done", "then": 1, "else": 0]]], "total": ["$sum": 1]]],
+            ["$match": ["$expr": ["$eq": ["$done", "$total"]]]],
+            ["$project": ["_id": 1]],
+        ]
+        return try await run { try await collection(.prompts).aggregate(pipeline) }.compactMap { $0["_id"]?.objectIDValue }
+    }
+
+    public func oldTaskIDs(blocksAgo: Int) async throws(DocumentStoreError) -> [ObjectID] {
+        let latest = try await run {
+            try await collection(.suppliers).aggregate([["$group": ["_id": .null, "latest_height": ["$max": "$last_process_height"]]]])
+        }
+        guard let height = latest.first?["latest_height"]?.doubleValue else { return [] }
+        let pipeline: [JSONObject] = [
+            ["$match": ["done": false]],
+            ["$project": ["total_instances": 1]],
+            ["$lookup": ["from": "responses", "localField": "_id", "foreignField": "task_id", "as": "responses"]],
+            // The original's "$responses.height" path, as an explicit $map: the same on MongoDB, and
+            // SecantusDB (the test server) does not resolve field paths through arrays.
+            ["$project": ["_id": 1, "total": "$total_instances", "done": ["$size": "$responses"],
+                          "last_seen": ["$max": ["$map": ["input": "$responses", "in": "$$this.height"]]]]],
+            ["$match": ["$expr": ["$and": [["$gte": ["$done", "$total"]], ["$lte": ["$last_seen", .double(height - Double(blocksAgo))]]]]]],
+            ["$project": ["_id": 1]],
+        ]
+        return try await run { try await collection(.tasks).aggregate(pipeline) }.compactMap { $0["_id"]?.objectIDValue }
+    }
+
+    public func markTaskDone(_ taskID: ObjectID) async throws(DocumentStoreError) {
+        try await run { try await collection(.tasks).updateOne(filter: ["_id": .objectID(taskID)], update: ["$set": ["done": true]]) }
     }
 
     public func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject? {

@@ -38,6 +38,12 @@ public struct PostgresDocumentStore: DocumentStore {
             CREATE INDEX IF NOT EXISTS responses_task_id ON \(table(.responses)) (task_id);
             CREATE TABLE IF NOT EXISTS \(table(.results)) (
                 task_id TEXT PRIMARY KEY, doc JSONB NOT NULL);
+            CREATE TABLE IF NOT EXISTS \(table(.tokenizers)) (
+                hash TEXT PRIMARY KEY, doc JSONB NOT NULL);
+            CREATE TABLE IF NOT EXISTS \(table(.configs)) (
+                hash TEXT PRIMARY KEY, doc JSONB NOT NULL);
+            CREATE TABLE IF NOT EXISTS \(table(.suppliers)) (
+                id TEXT PRIMARY KEY, doc JSONB NOT NULL);
             """
         try await run { connection in
             try await connection.transaction { connection in
@@ -174,6 +180,79 @@ public struct PostgresDocumentStore: DocumentStore {
                     INSERT INTO \(results) (task_id, doc) VALUES ($1, $2)
                     ON CONFLICT (task_id) DO UPDATE SET doc = EXCLUDED.doc
                     """, [.string(id), .json(document)])
+            }
+        }
+    }
+
+    public func saveSignatureResult(_ result: JSONObject, taskID: ObjectID, entry: SignatureEntry?) async throws(DocumentStoreError) {
+        let registry = entry.map { table($0.collection) }
+        try await writeResult(result, taskID: taskID, flag: "evaluated") { connection throws in
+            if let entry, let registry {
+                try connection.execute("INSERT INTO \(registry) (hash, doc) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING",
+                                       [.string(entry.hash), .json(.object(entry.document))])
+            }
+        }
+    }
+
+    public func signatureEntries(_ collection: DocumentCollection, hash: String) async throws(DocumentStoreError) -> [JSONObject] {
+        try await documents(collection, "SELECT doc FROM \(table(collection)) WHERE hash = $1", [.string(hash)])
+    }
+
+    public func dropTask(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError) {
+        try await writeResult(result, taskID: taskID, flag: "drop") { _ in }
+    }
+
+    /// In one transaction: `first`, then the task's boolean `flag` set true, then the result upserted.
+    private func writeResult(_ result: JSONObject, taskID: ObjectID, flag: String,
+                             first: @escaping @Sendable (isolated PostgresConnection) throws -> Void) async throws(DocumentStoreError) {
+        let id = taskID.hex
+        let results = table(.results), tasks = table(.tasks)
+        try await run { connection in
+            try await connection.transaction { connection in
+                try first(connection)
+                let updated = try connection.execute(
+                    "UPDATE \(tasks) SET doc = jsonb_set(doc, ARRAY[$2::text], 'true') WHERE id = $1", [.string(id), .string(flag)])
+                guard updated == 1 else { throw DocumentStoreError(.notFound, "task \(id) does not exist") }
+                try connection.execute("""
+                    INSERT INTO \(results) (task_id, doc) VALUES ($1, $2)
+                    ON CONFLICT (task_id) DO UPDATE SET doc = EXCLUDED.doc
+                    """, [.string(id), .json(.object(result))])
+            }
+        }
+    }
+
+    public func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] {
+        try await taskIDs("""
+            SELECT task_id FROM \(table(.prompts)) GROUP BY task_id
+            HAVING count(*) FILTER (WHERE doc->'done' = 'true'::jsonb) = count(*) ORDER BY task_id
+            """, [])
+    }
+
+    public func oldTaskIDs(blocksAgo: Int) async throws(DocumentStoreError) -> [ObjectID] {
+        let responses = table(.responses)
+        return try await taskIDs("""
+            WITH latest AS (SELECT max((doc->>'last_process_height')::numeric) AS height FROM \(table(.suppliers)))
+            SELECT t.id FROM \(table(.tasks)) t CROSS JOIN latest
+            WHERE latest.height IS NOT NULL AND t.doc->'done' = 'false'::jsonb
+              AND (SELECT count(*) FROM \(responses) r WHERE r.task_id = t.id) >= (t.doc->>'total_instances')::numeric
+              AND (SELECT max((r.doc->>'height')::numeric) FROM \(responses) r WHERE r.task_id = t.id) <= latest.height - $1
+            ORDER BY t.id
+            """, [.int64(Int64(blocksAgo))])
+    }
+
+    public func markTaskDone(_ taskID: ObjectID) async throws(DocumentStoreError) {
+        let tasks = table(.tasks)
+        try await run { connection in
+            try await connection.execute("UPDATE \(tasks) SET doc = jsonb_set(doc, '{done}', 'true') WHERE id = $1", [.string(taskID.hex)])
+        }
+    }
+
+    private func taskIDs(_ sql: String, _ parameters: [PostgresValue]) async throws(DocumentStoreError) -> [ObjectID] {
+        try await run { connection in
+            try await connection.query(sql, parameters).map { row in
+                let hex = try row.decode(String.self, at: 0)
+                guard let id = ObjectID(hex: hex) else { throw DocumentStoreError(.rejected, "stored task id '\(hex)' is not an ObjectId") }
+                return id
             }
         }
     }

@@ -59,7 +59,8 @@ public struct EvaluatorOutcome: Sendable, Equatable {
 
 /// The Evaluator's work, independent of the workflow queue: load the task tree and its responses,
 /// score natively, then write the `results` document and mark the task evaluated in one atomic
-/// step (a retry replaces the result). Nothing is written when the input or the task is bad.
+/// step (a retry replaces the result). Bad input (no such task, another framework) writes nothing;
+/// an lmeh task that cannot be evaluated is dropped as the original drops it (`drop`).
 public struct Evaluator: Sendable {
     public let services: TestbenchServices
 
@@ -80,9 +81,44 @@ public struct Evaluator: Sendable {
             throw ApplicationError("task \(taskID.hex) does not exist in the \(store.kind) document store", type: "TaskNotFound")
         }
         let framework = task["framework"]?.stringValue ?? ""
-        guard framework.contains("lmeh") else {
-            throw ApplicationError.badParams("task \(taskID.hex) was sampled by framework '\(framework)'; this evaluator scores lmeh tasks only")
+        if framework == "signatures" {
+            return try await evaluateSignature(task, taskID: taskID, logger: logger, now: now, progress: progress)
         }
+        guard framework.contains("lmeh") else {
+            throw ApplicationError.badParams("task \(taskID.hex) was sampled by framework '\(framework)'; this evaluator scores lmeh and signatures tasks")
+        }
+        do {
+            return try await evaluateLMEH(task, taskID: taskID, logger: logger, now: now, progress: progress)
+        } catch let error as ApplicationError where error.nonRetryable {
+            try await drop(taskID: taskID, because: error, logger: logger, now: now)
+            throw error
+        }
+    }
+
+    /// The original's failure path for a task that cannot be evaluated: `drop: true` and an empty
+    /// result with status 12 (`EVALUATION_ERROR`), so the manager cleans the task up.
+    func drop(taskID: ObjectID, because cause: ApplicationError, logger: Logger, now: () -> Date) async throws {
+        let result = JSONObject([
+            ("_id", .objectID(EvaluatorIDs.resultID(task: taskID))),
+            ("result_data", .object(JSONObject([
+                ("_id", .objectID(EvaluatorIDs.resultDataID(task: taskID))), ("task_id", .objectID(taskID)), ("num_samples", 0),
+                ("status", .int(CompletionBody.Code.evaluation)), ("result_height", -1), ("result_time", .date(now())),
+            ]))),
+            ("scores", []),
+        ])
+        do {
+            try await services.documents.dropTask(result, taskID: taskID)
+        } catch {
+            throw ApplicationError("Failed to mark task to drop (\(error.message)) after: \(cause.message)", type: "DocumentStore", cause: error)
+        }
+        logger.warning("Evaluator dropped task", metadata: ["task_id": "\(taskID.hex)", "type": "\(cause.type)", "error": "\(cause.message)"])
+    }
+
+    private func evaluateLMEH(
+        _ task: JSONObject, taskID: ObjectID, logger: Logger, now: @Sendable () -> Date,
+        progress: @Sendable (JSONValue) async throws -> Void
+    ) async throws -> EvaluatorOutcome {
+        let store = services.documents
         let path = task["requester_args"]?["path"]?.stringValue ?? CompletionAPI.chatCompletions.rawValue
         guard let api = CompletionAPI(path: path) else {
             throw ApplicationError("Unsupported path for LLM API: task \(taskID.hex) has requester_args.path '\(path)' (expected /v1/completions or /v1/chat/completions)",
@@ -119,6 +155,48 @@ public struct Evaluator: Sendable {
         return EvaluatorOutcome(taskID: taskID, taskName: taskName, status: result.status, numSamples: numSamples, scored: result.scored,
                                 failed: result.failed, unanswered: result.unanswered, selection: result.selection, meanScore: result.meanScore,
                                 table: table)
+    }
+
+    /// A `signatures` task: the original's tokenizer, config or identity evaluation. A task that
+    /// cannot be evaluated gets the original's failed result (status 11) and fails non-retryably.
+    private func evaluateSignature(
+        _ task: JSONObject, taskID: ObjectID, logger: Logger, now: @Sendable () -> Date,
+        progress: @Sendable (JSONValue) async throws -> Void
+    ) async throws -> EvaluatorOutcome {
+        let store = services.documents
+        let name = task["tasks"]?.stringValue ?? ""
+        guard let signatureTask = SignatureTask(rawValue: name) else {
+            throw ApplicationError.badParams("Task \(name) of framework signatures is not implemented yet.")
+        }
+        let responses = try await read { () async throws(DocumentStoreError) in try await store.responses(taskID: taskID) }
+        try await progress(["phase": "scoring", "responses": .int(responses.count)])
+        let output: SignatureEvaluation.Output
+        do {
+            output = try SignatureEvaluation.evaluate(signatureTask, taskID: taskID, responses: responses, resultTime: now())
+        } catch {
+            try await progress(["phase": "writing"])
+            try await saveSignature(SignatureEvaluation.failedResult(taskID: taskID, resultTime: now()), taskID: taskID, entry: nil)
+            throw ApplicationError("Failed to process evaluation.: \(error.message)", type: "EvalError")
+        }
+        try await progress(["phase": "writing"])
+        try await saveSignature(output.result, taskID: taskID, entry: output.entry)
+        let signatures = output.result["signatures"]?.arrayValue ?? []
+        let good = signatures.filter { $0["status_code"] == 0 }.count
+        logger.info("Evaluator wrote signature result", metadata: [
+            "task_id": "\(taskID.hex)", "task": "\(name)", "signatures": "\(signatures.count)", "ok": "\(good)",
+            "registry": "\(output.entry.map { "\($0.collection.rawValue) \($0.hash)" } ?? "-")",
+        ])
+        return EvaluatorOutcome(taskID: taskID, taskName: name, status: output.result["result_data"]?["status"]?.intValue ?? 0,
+                                numSamples: output.result["result_data"]?["num_samples"]?.intValue ?? 0, scored: good,
+                                failed: signatures.count - good, unanswered: 0, selection: nil, meanScore: nil, table: nil)
+    }
+
+    private func saveSignature(_ result: JSONObject, taskID: ObjectID, entry: SignatureEntry?) async throws {
+        do {
+            try await services.documents.saveSignatureResult(result, taskID: taskID, entry: entry)
+        } catch {
+            throw ApplicationError("Failed to save Result to \(services.documents.kind): \(error.message)", type: "DocumentStore", cause: error)
+        }
     }
 
     /// The lm-eval task the instances were built from, and the task folder it was indexed under.

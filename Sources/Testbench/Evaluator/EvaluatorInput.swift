@@ -35,7 +35,7 @@ public struct EvaluatorInput: Sendable, Equatable {
         case nil, .null?: framework = nil
         case let .string(name)?:
             // The original dispatches on a substring, so "lmeh-generative" counts as lmeh.
-            guard name.contains("lmeh") else { throw ApplicationError.badParams("\(name) framework not implemented yet") }
+            guard name.contains("lmeh") || name == "signatures" else { throw ApplicationError.badParams("\(name) framework not implemented yet") }
             framework = name
         case let value?: throw ApplicationError.badParams("framework must be a string, got \(value.typeName)")
         }

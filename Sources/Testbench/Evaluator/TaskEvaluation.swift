@@ -249,6 +249,10 @@ public enum TaskEvaluation {
 public enum EvaluatorIDs {
     public static func resultID(task: ObjectID) -> ObjectID { derived(task, "result") }
     public static func resultDataID(task: ObjectID) -> ObjectID { derived(task, "result_data") }
+    /// The `_id` of a `tokenizers`/`configs` entry: from its hash, so two evaluations of the same files agree.
+    public static func signatureEntryID(hash: String, collection: String) -> ObjectID {
+        ObjectID(high: SamplerIDs.fnv1a(collection + "/" + hash), low: UInt32(truncatingIfNeeded: SamplerIDs.fnv1a(hash + "#" + collection)))
+    }
 
     private static func derived(_ task: ObjectID, _ kind: String) -> ObjectID {
         let high = SamplerIDs.fnv1a(task.hex + "/" + kind)

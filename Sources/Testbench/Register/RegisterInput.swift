@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Logging
 import WorkflowQueue
 
 /// The Register workflow's input, the same JSON the original Temporal workflow took:
@@ -9,6 +10,9 @@ public struct RegisterInput: Sendable, Equatable {
     public var tasks: [String]
     /// Extra task folders (the original's `include_path`), searched after the configured ones.
     public var includePaths: [String]
+    /// The original's `verbosity` (`CRITICAL`, `ERROR` — its default —, `WARNING`, `INFO`, `DEBUG`),
+    /// which it hands lm-eval's task manager; here the registration's log level. nil: the worker's own.
+    public var verbosity: Logger.Level?
     /// Keys the original accepts but this port ignores (logged).
     public var ignoredKeys: [String]
 
@@ -20,17 +24,30 @@ public struct RegisterInput: Sendable, Equatable {
             guard let tasks = try reader.string("tasks") else { throw JSONFieldError(path: "tasks", problem: .missing) }
             self.tasks = try Self.taskNames(tasks)
             includePaths = try reader.stringList("include_path") ?? []
+            verbosity = try Self.verbosity(&reader)
             // The original's pydantic models ignore unknown keys; so do we, but we name them in the log.
-            ignoredKeys = reader.object.keys.filter { !["framework", "tasks", "include_path"].contains($0) }
+            ignoredKeys = reader.object.keys.filter { !["framework", "tasks", "include_path", "verbosity"].contains($0) }
         } catch {
             throw ApplicationError(message: "invalid Register input: \(error)", type: "BadParams", nonRetryable: true)
         }
     }
 
-    /// Checks `framework`, which must be the original's only value.
+    /// Checks `framework` as the original's Register workflow does: `"lmeh" in framework`.
     static func requireLMEHFramework(_ reader: inout JSONFieldReader) throws(JSONFieldError) {
         guard let framework = try reader.string("framework") else { throw JSONFieldError(path: "framework", problem: .missing) }
-        guard framework == "lmeh" else { throw reader.invalid("framework", "only \"lmeh\" (lm-eval-harness) is supported, got \"\(framework)\"") }
+        guard framework.contains("lmeh") else {
+            throw reader.invalid("framework", "Unsupported framework \(framework): only \"lmeh\" variants (lm-eval-harness) are supported")
+        }
+    }
+
+    /// `verbosity`: one of the original's five level names, or null.
+    static func verbosity(_ reader: inout JSONFieldReader) throws(JSONFieldError) -> Logger.Level? {
+        guard let name = try reader.string("verbosity") else { return nil }
+        let levels: [String: Logger.Level] = ["CRITICAL": .critical, "ERROR": .error, "WARNING": .warning, "INFO": .info, "DEBUG": .debug]
+        guard let level = levels[name] else {
+            throw reader.invalid("verbosity", "must be one of CRITICAL, ERROR, WARNING, INFO, DEBUG, got \"\(name)\"")
+        }
+        return level
     }
 
     /// Splits the comma-separated `tasks` string; an empty list is an error.

@@ -57,6 +57,8 @@ public struct TaskRegistrar: Sendable {
     public func register(
         _ input: RegisterInput, logger: Logger, progress: @escaping @Sendable (JSONValue) async throws -> Void = { _ in }
     ) async throws -> [RegisteredTask] {
+        var logger = logger
+        if let level = input.verbosity { logger.logLevel = level }
         for key in input.ignoredKeys { logger.warning("ignoring Register input key", metadata: ["key": "\(key)"]) }
         let references = try expand(input)
         var outcomes: [RegisteredTask] = []

@@ -1,5 +1,6 @@
 import ExtendedJSON
 import Foundation
+import FoundationNetworking
 import JSON
 import Logging
 
@@ -48,6 +49,9 @@ public struct LocalRequester: Sendable {
         let pending = try await documents.prompts(taskID: taskID).filter { $0["done"] != true }
         guard !pending.isEmpty else { return nil }
         let path = task["requester_args"]?["path"]?.stringValue ?? CompletionAPI.chatCompletions.rawValue
+        if task["requester_args"]?["method"]?.stringValue == "GET" {
+            return try await fetch(path: path, task: task, taskID: taskID, pending: pending, logger: logger)
+        }
         guard let api = CompletionAPI(path: path), let url = OpenAIClient.url(endpoint: endpoint, api: api) else {
             throw DocumentStoreError(.rejected, "task \(taskID.hex) has requester_args.path \(path), which the local requester cannot send")
         }
@@ -88,9 +92,56 @@ public struct LocalRequester: Sendable {
             response["prompt_id"] = prompt["_id"] ?? .null
             responses.append(response)
         }
+        return try await store(responses, pending: pending, task: name, taskID: taskID, failed: failed, logger: logger)
+    }
+
+    private func store(_ responses: [JSONObject], pending: [JSONObject], task name: String, taskID: ObjectID, failed: Int,
+                       logger: Logger) async throws(DocumentStoreError) -> RequesterSummary {
         try await documents.insertResponses(responses)
         try await documents.markDone(taskID: taskID, promptIDs: pending.compactMap { $0["_id"]?.objectIDValue })
         logger.info("answered prompts", metadata: ["task": "\(name)", "task_id": "\(taskID.hex)", "sent": "\(pending.count)", "failed": "\(failed)"])
         return RequesterSummary(taskID: taskID, task: name, sent: pending.count, failed: failed)
+    }
+
+    /// A `signatures` tokenizer or config prompt: GET the path and keep the body as it came.
+    private func fetch(path: String, task: JSONObject, taskID: ObjectID, pending: [JSONObject], logger: Logger) async throws(DocumentStoreError) -> RequesterSummary {
+        var base = endpoint
+        while base.hasSuffix("/") { base.removeLast() }
+        guard let url = URL(string: base + path) else {
+            throw DocumentStoreError(.rejected, "task \(taskID.hex): \(base + path) is not a URL")
+        }
+        let timeout = Double(pending.compactMap { $0["timeout"]?.intValue }.max() ?? 60) * 4
+        var responses: [JSONObject] = []
+        var failed = 0
+        for prompt in pending {
+            var response: JSONObject = ["_id": .objectID(ObjectID())]
+            let started = ContinuousClock.now
+            do {
+                let (data, reply) = try await URLSession.shared.data(for: URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout))
+                let status = (reply as? HTTPURLResponse)?.statusCode ?? 0
+                let elapsed = ContinuousClock.now - started
+                let ok = (200..<300).contains(status)
+                if !ok { failed += 1 }
+                response["ok"] = .bool(ok)
+                response["error_code"] = ok ? 0 : ((400..<500).contains(status) ? 4 : 2)
+                response["ms"] = .int(Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))
+                response["response"] = .string(ok ? String(decoding: data, as: UTF8.self) : "")
+                response["error"] = .string(ok ? "" : "HTTP \(status)")
+            } catch {
+                failed += 1
+                response["ok"] = false
+                response["error_code"] = 1
+                response["ms"] = 0
+                response["response"] = ""
+                response["error"] = .string("\(url.absoluteString): \(error.localizedDescription)")
+            }
+            response["height"] = 0
+            response["session_height"] = 0
+            response["task_id"] = .objectID(taskID)
+            response["instance_id"] = prompt["instance_id"] ?? .null
+            response["prompt_id"] = prompt["_id"] ?? .null
+            responses.append(response)
+        }
+        return try await store(responses, pending: pending, task: task["tasks"]?.stringValue ?? "?", taskID: taskID, failed: failed, logger: logger)
     }
 }

@@ -25,6 +25,17 @@ struct DatasetTableDocuments: AsyncDocumentSource {
         return range
     }
 
+    /// The original's `check_split_exist` for every split the task declares (test, validation,
+    /// training, few-shot), whether or not this sample reads it.
+    func requireDeclaredSplits(_ config: TaskConfig) throws(ApplicationError) {
+        let have = Set(ranges.map(\.split))
+        for split in [config.testSplit, config.validationSplit, config.trainingSplit, config.fewshotSplit].compactMap({ $0 })
+        where !have.contains(split) {
+            throw ApplicationError("'\(split)' split not found in _split_ranges of \(table): \(ranges.map(\.split).joined(separator: ", "))",
+                                   type: "SQLError")
+        }
+    }
+
     /// The stored `__id` of doc id 0 of `split`.
     func firstRowID(split: String) throws(ApplicationError) -> Int {
         try range(split).minID

@@ -11,16 +11,18 @@ import WorkflowQueue
 public struct SamplerOutcome: Sendable, Equatable {
     public var taskID: ObjectID
     public var taskName: String
-    /// Sampled doc ids (0-based within the evaluation split), ascending.
+    /// Sampled rows' `__id`s, ascending.
     public var docIDs: [Int]
     public var prompts: Int
     /// The seed of the document draw (nil when no draw was made: `qty < 0` or `doc_ids`).
     public var seed: Int?
+    /// Instances written when they are not one per document (a `signatures` task).
+    public var instances: Int? = nil
 
     /// `{"task_id": "<hex>", "task": …, "instances": n, "prompts": n, "random_seed": …}`, the workflow result.
     public var json: JSONValue {
         .object(JSONObject([
-            ("task_id", .string(taskID.hex)), ("task", .string(taskName)), ("instances", .int(docIDs.count)),
+            ("task_id", .string(taskID.hex)), ("task", .string(taskName)), ("instances", .int(instances ?? docIDs.count)),
             ("prompts", .int(prompts)), ("random_seed", seed.map(JSONValue.int) ?? .null),
         ]))
     }
@@ -44,6 +46,9 @@ public struct Sampler: Sendable {
         try Self.requireFramework(request)
         if !request.ignoredKeys.isEmpty {
             logger.warning("Sampler input keys ignored", metadata: ["keys": "\(request.ignoredKeys.joined(separator: ","))"])
+        }
+        if request.isSignatures {
+            return try await sampleSignature(request, runID: runID, seed: request.seed ?? Int.random(in: 0..<4_294_967_296))
         }
         let task = try resolveTask(request.tasks)
         let request = try configured(request, task: task)
@@ -71,7 +76,7 @@ public struct Sampler: Sendable {
             timeout: PromptTimeout(service: request.requesterArgs.service, timeouts: services.config.timeouts), creationDate: Date())
         do {
             // Documents become instance and prompt documents as they are rendered (ids are ascending).
-            try loaded.renderer.renderAscending(docIDs: loaded.docIDs) { builder.append($0) }
+            try loaded.renderer.renderAscending(docIDs: loaded.docIDs.map { $0 - loaded.firstRowID }) { builder.append($0) }
         } catch {
             throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
         }
@@ -133,6 +138,7 @@ public struct Sampler: Sendable {
 
     struct Loaded: Sendable {
         var table: String
+        /// The selected rows' `__id`s (the renderer takes them less `firstRowID`, as lm-eval positions).
         var docIDs: [Int]
         var firstRowID: Int
         var renderer: TaskRenderer
@@ -166,14 +172,15 @@ public struct Sampler: Sendable {
         let table = source.table
         let firstRowID = try source.firstRowID(split: plan.evaluationSplit)
         do {
-            let (renderer, docIDs) = try await TaskRenderer.load(
+            let (renderer, positions) = try await TaskRenderer.load(
                 task: task, plan: plan, source: source,
                 select: { size throws(ApplicationError) in
-                    try DocumentSelection.select(splitSize: size, qty: request.qty, docIDs: request.docIDs, blacklist: request.blacklist,
-                                                 seed: seed, table: table, split: plan.evaluationSplit)
+                    try DocumentSelection.select(firstID: firstRowID, splitSize: size, qty: request.qty, docIDs: request.docIDs,
+                                                 blacklist: request.blacklist, seed: seed, table: table, split: plan.evaluationSplit)
+                        .map { $0 - firstRowID }
                 },
                 options: options, model: model, genKwargsOverride: genKwargs)
-            return Loaded(table: table, docIDs: docIDs, firstRowID: firstRowID, renderer: renderer)
+            return Loaded(table: table, docIDs: positions.map { $0 + firstRowID }, firstRowID: firstRowID, renderer: renderer)
         } catch let error as LMEvalError {
             throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
         }

@@ -18,6 +18,10 @@ public struct SamplerActivity: WorkflowActivity {
     /// The checks that need no database or task index (for clients that only queue work).
     public static func validateInput(_ input: JSONValue) throws(ApplicationError) {
         let request = try SamplerRequest.parse(input)
+        if request.isSignatures {
+            _ = try SignatureTask(named: request.tasks)
+            return
+        }
         _ = try request.promptForm()
         _ = try request.genKwargsOverride()
     }

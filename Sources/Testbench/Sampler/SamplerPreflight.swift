@@ -11,6 +11,10 @@ extension Sampler {
     /// evaluation split. Refusals are `ApplicationError`s; database trouble is thrown as it comes.
     public func preflight(_ request: SamplerRequest) async throws {
         try Self.requireFramework(request)
+        if request.isSignatures {
+            _ = try SignatureTask(named: request.tasks)
+            return
+        }
         let task = try resolveTask(request.tasks)
         let request = try configured(request, task: task)
         let form = try request.promptForm()
@@ -19,8 +23,9 @@ extension Sampler {
         try await services.postgres.withConnection { connection in
             let source = try await Self.registeredSource(task, on: connection)
             // Any seed: whether a draw of qty documents is possible does not depend on it.
+            let range = try source.range(plan.evaluationSplit)
             _ = try DocumentSelection.select(
-                splitSize: source.range(plan.evaluationSplit).count, qty: request.qty, docIDs: request.docIDs,
+                firstID: range.minID, splitSize: range.count, qty: request.qty, docIDs: request.docIDs,
                 blacklist: request.blacklist, seed: request.seed ?? 0, table: source.table, split: plan.evaluationSplit)
         }
     }
@@ -31,8 +36,9 @@ extension Sampler {
         request.applying(try services.taskSettings().settings(for: task.name))
     }
 
+    /// The original's dispatch: `"lmeh" in framework` (so `lmeh-generative` is lmeh), or exactly `signatures`.
     static func requireFramework(_ request: SamplerRequest) throws(ApplicationError) {
-        guard request.framework.contains("lmeh") else {
+        guard request.framework.contains("lmeh") || request.isSignatures else {
             throw ApplicationError.badParams("\(request.framework) framework not implemented yet")
         }
     }
@@ -60,6 +66,8 @@ extension Sampler {
         let table = registration.datasetTableName
         let ranges = try DatasetTable.splitRanges(table, on: connection)
         guard !ranges.isEmpty else { throw ApplicationError("No rows found in table \(table)", type: "SQLError") }
-        return DatasetTableDocuments(table: table, ranges: ranges, connection: connection)
+        let source = DatasetTableDocuments(table: table, ranges: ranges, connection: connection)
+        try source.requireDeclaredSplits(task.config)
+        return source
     }
 }

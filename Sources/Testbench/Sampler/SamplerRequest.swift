@@ -30,6 +30,9 @@ public struct SamplerRequest: Sendable, Equatable {
         }
     }
 
+    /// Whether this asks for a `signatures` task (the original compares the framework exactly).
+    public var isSignatures: Bool { framework == "signatures" }
+
     public static let completionsPath = "/v1/completions"
     public static let chatPath = "/v1/chat/completions"
 
@@ -37,11 +40,11 @@ public struct SamplerRequest: Sendable, Equatable {
     /// The task name, stored verbatim in the task document.
     public var tasks: String
     public var requesterArgs: RequesterArgs
-    /// Document ids (0-based within the evaluation split) never to sample.
+    /// Dataset table `__id`s never to sample (the manager builds it from earlier results' `scores[].id`).
     public var blacklist: [Int]
     /// How many documents to sample; negative means all. Exactly one of `qty` / `docIDs` is set.
     public var qty: Int?
-    /// Document ids (0-based within the evaluation split) to take instead of sampling.
+    /// Dataset table `__id`s of the evaluation split to take instead of sampling.
     public var docIDs: [Int]?
     /// Seed of the document draw (`seed`, or the original's `random_seed`); nil draws a fresh one.
     public var seed: Int?

@@ -64,11 +64,13 @@ struct TaskTreeBuilder {
                  instances: instances, prompts: prompts)
     }
 
-    /// The original's `instance_to_dict`: lm-eval's Instance fields plus ids. `doc` carries the
-    /// row's `__id` and the task name as the original's documents do.
+    /// The original's `instance_to_dict`: lm-eval's Instance fields plus ids. `doc_id`, `metadata[1]`
+    /// and `doc.__id` are the row's `__id` (the original builds the Instance with its pocket id), not
+    /// the renderer's position in the split.
     private func instanceDocument(_ document: RenderedDocument, id: JSONValue, task: JSONValue, date: JSONValue) -> JSONObject {
-        let instance = document.instance
-        var doc = JSONObject([("__id", .int(firstRowID + document.docID))])
+        var instance = document.instance
+        instance.docID = firstRowID + document.docID
+        var doc = JSONObject([("__id", .int(instance.docID))])
         for (key, value) in document.doc where key != "__id" { doc[key] = value }
         doc["task"] = .string(instance.taskName)
         return JSONObject([
