@@ -31,7 +31,7 @@ import Testing
     static let knownMathDifferences: [String: String] = [:]
 
     @Test func everyFixtureCaseIsListed() {
-        #expect(Self.cases.count == 12)
+        #expect(Self.cases.count == 17)
     }
 
     @Test(arguments: cases)

@@ -314,6 +314,8 @@ def scoring_config(c, results):
         tasks_root = os.path.dirname(os.path.abspath(lm_eval.tasks.__file__))
         if c["tasks_dir"] == "bundled":
             tasks_root = BUNDLED_TASKS
+        elif c["tasks_dir"] == "original":
+            tasks_root = original_tasks_folder()
         directory = os.path.relpath(os.path.dirname(os.path.abspath(fn.__code__.co_filename)), tasks_root)
         process_results = {"directory": directory, "function": f"{fn.__module__}.{fn.__qualname__}"}
     return {

@@ -148,6 +148,42 @@ BIGBENCH_COUNTING_COT = {  # targets ten nine eight five four four twelve sixtee
 }
 
 
+BABI_TASK_01 = {  # get_response: first line, stripped; exact_match ignore_case + ignore_punctuation; targets bedroom office kitchen office
+    0: " bedroom",
+    1: "Office.\nPassage: more",                                                   # first line only, "." ignored
+    2: "\nkitchen",                                                                 # the first line is empty
+    3: "garden",                                                                   # wrong
+}
+
+BABISTEPS_TASK_01 = {  # list targets; lowercase, first non-empty line, " and" removed
+    0: "The Kitchen\n\n## Story ##",
+    1: "\n\nthe garden and",                                                        # leading newlines skipped, " and" dropped
+    2: "the garden.",
+    3: "It is not known",                                                          # the second acceptable answer
+    4: "the kitchen and the garden",                                               # -> "the kitchen the garden": wrong
+}
+
+BABISTEPS_LISTING = {  # process_results_listing: set equality, or any answer for a "none" leaf
+    0: "a ball, a box",
+    1: "A ball",                                                                   # lowercase filter first
+    2: "nothing",                                                                  # a "none" leaf: any listed answer
+    3: "a ball and a box",                                                          # " and" removed -> "a ball a box": not the set
+}
+
+BABISTEPS_CHAT_COT_LISTING = {  # the answer after "the answer is" / "answer: " / "the final answer: "
+    0: "Bob holds both. The answer is a box, a ball",
+    1: "Final answer: a ball",
+    2: "Reasoning...\nthe final answer: none",
+    3: "I cannot tell.",                                                            # no cue: [invalid]
+}
+
+MMLU_PRO_CATEGORY = {i: r for i, r in enumerate([
+    "The answer is (C).", "the answer is D", "The answer is (d).", "answer is (B)", "The answer is B.", "I think C.",
+    "So the answer is (A)", "The answer is ( C ).", "The answer is (D).\nQuestion: next", "answer is (C) or the answer is (A)",
+    "The answer is (B).", "", "The answer is (K).",                                  # K is past the regex's A-J
+])}
+
+
 def cases(case):
     """Score cases: `case(...)` from generate.py plus a `responses` mapping doc_id -> text."""
 
@@ -177,4 +213,14 @@ def cases(case):
                             "data/bigbench/word_sorting", tasks_dir="bundled"), BIGBENCH_WORD_SORTING_COT),
         with_responses(case("bigbench_object_counting_cot_scores", "bigbench_object_counting_cot",
                             "data/bigbench/object_counting", tasks_dir="bundled"), BIGBENCH_COUNTING_COT),
+        with_responses(case("babi_task_01_scores", "babi-task_01-single_supporting_fact", "data/babi/task_1",
+                            tasks_dir="original", num_fewshot=3), BABI_TASK_01),
+        with_responses(case("babisteps_task_01_scores", "babisteps-task_01-simpletracking", "data/babisteps/simpletracking",
+                            tasks_dir="original"), BABISTEPS_TASK_01),
+        with_responses(case("babisteps_task_04_listing_scores", "babisteps-task_04-listing", "data/babisteps/listing",
+                            tasks_dir="original"), BABISTEPS_LISTING),
+        with_responses(case("babisteps_chat_cot_task_04_listing_scores", "babisteps-chat-cot-task_04-listing",
+                            "data/babisteps/listing", tasks_dir="original", chat=True), BABISTEPS_CHAT_COT_LISTING),
+        with_responses(case("mmlu_pro_category_biology_scores", "mmlu_pro-category_biology", "data/mmlu_pro_categories/biology",
+                            tasks_dir="original"), MMLU_PRO_CATEGORY),
     ]
