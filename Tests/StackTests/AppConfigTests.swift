@@ -77,7 +77,7 @@ struct AppConfigTests {
     @Test("postgres credentials in the configs are the dependencies' user and database", arguments: containerConfigs + hostConfigs)
     func postgresCredentials(file: String) throws {
         let uri = try #require(try RepositoryFiles.json(file)["postgres_uri"]?.stringValue.flatMap(URLComponents.init(string:)))
-        #expect(uri.user == "testbench" && uri.password == "testbench")
+        #expect(uri.user == "admin" && uri.password == "admin", "the original's credentials")
     }
 
     @Test("testbench config check accepts every config file", arguments: containerConfigs + hostConfigs)

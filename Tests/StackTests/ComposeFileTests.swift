@@ -70,15 +70,18 @@ struct ComposeFileTests {
     func postgresCredentials() throws {
         let postgres = try #require(try RepositoryFiles.compose(RepositoryFiles.dependenciesCompose).service("postgresql"))
         let environment = try #require(postgres["environment"]?.mapping)
-        #expect(environment["POSTGRES_USER"]?.string == "testbench")
-        #expect(environment["POSTGRES_PASSWORD"]?.string == "testbench")
+        #expect(environment["POSTGRES_USER"]?.string == "admin")
+        #expect(environment["POSTGRES_PASSWORD"]?.string == "admin")
         #expect(environment["POSTGRES_DB"]?.string == "pocket-ml-testbench")
+        // What the original's sampler README tells users to type into pgAdmin's "Add New Server".
+        #expect(postgres["container_name"]?.string == "postgres_container")
         let servers = try RepositoryFiles.json("docker-compose/dependencies/pgadmin/servers.json")
         let server = try #require(servers["Servers"]?.objectValue?.pairs.first?.value)
-        #expect(server["Host"]?.stringValue == "postgresql")
+        #expect(server["Name"]?.stringValue == "pokt-ml-datasets")
+        #expect(server["Host"]?.stringValue == "postgres_container")
         #expect(server["Port"]?.intValue == 5432)
-        #expect(server["MaintenanceDB"]?.stringValue == "pocket-ml-testbench")
-        #expect(server["Username"]?.stringValue == "testbench")
+        #expect(server["MaintenanceDB"]?.stringValue == "postgres")
+        #expect(server["Username"]?.stringValue == "admin")
     }
 
     @Test("the app file joins the dependencies' network as an external network")

@@ -24,7 +24,7 @@ import Testing
         #expect(config.worker.maxWorkers == 4)
         #expect(config.timeouts["default"] == ServiceTimeouts(promptLength: [0, 8192, 32768], slaTime: [0, 2, 10], tpot: 0.336, queue: 30))
         #expect(config.datasetsDir == Self.packageRoot.appendingPathComponent("datasets").path)
-        #expect(config.summary["postgres_uri"] == "postgresql://testbench:***@localhost:5432/pocket-ml-testbench")
+        #expect(config.summary["postgres_uri"] == "postgresql://admin:***@localhost:5432/pocket-ml-testbench")
     }
 
     @Test func originalTemporalBlockIsAccepted() throws {
