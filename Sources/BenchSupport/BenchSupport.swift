@@ -33,3 +33,25 @@ public func peakRSSMiB() -> Double {
     else { return 0 }
     return kib / 1024
 }
+
+/// Runs `executable` and returns the last line it printed on standard output; standard error goes
+/// to a temporary log shown only when it fails.
+public func lastOutputLine(of executable: String, _ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("bench-\(getpid())-\(UUID().uuidString).log")
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    defer { try? FileManager.default.removeItem(at: log) }
+    process.standardError = try FileHandle(forWritingTo: log)
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        throw BenchFailure(description: "\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus):\n\(stderr)")
+    }
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
+}

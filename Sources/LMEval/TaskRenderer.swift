@@ -339,6 +339,11 @@ public struct TaskRenderer: Sendable {
     /// Renders the distinct `docIDs` in ascending order, handing each document to `body` as soon as it
     /// is built, so a caller keeping only what it derives holds one rendered document at a time.
     public func renderAscending(docIDs: [Int], _ body: (RenderedDocument) -> Void) throws(LMEvalError) {
+        try renderAscending(docIDs: docIDs, while: { body($0); return true })
+    }
+
+    /// `renderAscending(docIDs:_:)` until `body` returns false (a consumer that failed stops the rendering).
+    public func renderAscending(docIDs: [Int], while body: (RenderedDocument) -> Bool) throws(LMEvalError) {
         guard !docIDs.isEmpty else { return }
         for id in docIDs {
             guard evaluationRows.indices.contains(id) else {
@@ -354,7 +359,7 @@ public struct TaskRenderer: Sendable {
         var rng = PythonRandom(seed: options.fewshotSeed)
         for id in 0...last {
             if wanted[id] {
-                body(try renderOne(id, rng: &rng))
+                guard body(try renderOne(id, rng: &rng)) else { return }
             } else {
                 try builder.sampler?.skip(
                     numFewshot: numFewshot, chat: options.applyChatTemplate, fewshotAsMultiturn: options.fewshotAsMultiturn, rng: &rng)

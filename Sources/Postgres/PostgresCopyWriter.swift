@@ -32,6 +32,17 @@ public struct PostgresCopyWriter {
         if buffer.count >= Self.chunkSize { try flush() }
     }
 
+    /// Appends bytes already in COPY text format; `rows` is how many rows they end (0 for a
+    /// fragment: COPY data may be cut anywhere between messages).
+    public mutating func appendEncoded(_ bytes: some Collection<UInt8>, rows: Int) throws(PostgresError) {
+        buffer.append(contentsOf: bytes)
+        rowsWritten += rows
+        if buffer.count >= Self.chunkSize { try flush() }
+    }
+
+    /// Counts rows whose bytes were appended as fragments.
+    mutating func countRows(_ rows: Int) { rowsWritten += rows }
+
     /// Sends everything buffered so far.
     public mutating func flush() throws(PostgresError) {
         guard !buffer.isEmpty else { return }

@@ -1,8 +1,10 @@
 // Benchmark: prompts built and stored per second by the real SamplerActivity (qty -1 over a
 // synthetic 5-shot task) into the PostgreSQL document store, completion and chat forms, with peak
-// memory. Not a test. Run: scripts/with-test-postgres.sh swift run -c release testbench-sampler-bench
-// Options: --sizes 1000,10000  --repeat 3  --data DIR (keep the generated JSONL there, e.g. for
-// scripts/bench-sampler/lmeval_requests.py).
+// memory, beside lm-eval 0.4.9 building the same requests from the same documents
+// (scripts/bench-sampler/lmeval_requests.py) and the ratios. Not a test.
+// Run: scripts/with-test-postgres.sh swift run -c release testbench-sampler-bench
+// Options: --sizes 1000,10000  --repeat 3  --data DIR (keep the generated JSONL there)
+//          --lmeval-python PY (default $LMEVAL_PYTHON, else .venv-lmeval/bin/python when present; "none" skips lm-eval)
 import BenchSupport
 import Datasets
 import Foundation
@@ -34,14 +36,14 @@ func writeRows(count: Int, seed: UInt64, to path: String) throws {
     try out.write(toFile: path, atomically: true, encoding: .utf8)
 }
 
-/// Keeps the phase timings the Sampler logs ("Sampler wrote task": load_and_build_seconds, write_seconds).
+/// Keeps the phase timings the Sampler logs ("Sampler wrote task": load_seconds, build_and_write_seconds).
 final class PhaseLog: @unchecked Sendable {
     private let lock = NSLock()
     private var phases: [(build: Double, write: Double)] = []
 
     func record(_ metadata: Logger.Metadata?) {
-        guard let build = metadata?["load_and_build_seconds"].flatMap({ Double("\($0)") }),
-              let write = metadata?["write_seconds"].flatMap({ Double("\($0)") }) else { return }
+        guard let build = metadata?["load_seconds"].flatMap({ Double("\($0)") }),
+              let write = metadata?["build_and_write_seconds"].flatMap({ Double("\($0)") }) else { return }
         lock.lock()
         phases.append((build, write))
         lock.unlock()
@@ -74,6 +76,25 @@ struct PhaseLogHandler: LogHandler {
     }
 }
 
+/// The Python of a virtualenv with lm-eval 0.4.9: `--lmeval-python`, `$LMEVAL_PYTHON`, else the fixtures' `.venv-lmeval`.
+func lmevalInterpreter() -> String? {
+    let given = argument("--lmeval-python") ?? ProcessInfo.processInfo.environment["LMEVAL_PYTHON"]
+    if let given { return given == "none" || given.isEmpty ? nil : given }
+    let venv = FileManager.default.currentDirectoryPath + "/.venv-lmeval/bin/python"
+    return FileManager.default.isExecutableFile(atPath: venv) ? venv : nil
+}
+
+/// lm-eval's requests per second and peak RSS for the same task and documents (its own process).
+func lmevalRequests(python: String, data: String, chat: Bool) throws -> (rate: Double, peakMiB: Double) {
+    let script = FileManager.default.currentDirectoryPath + "/scripts/bench-sampler/lmeval_requests.py"
+    let output = try lastOutputLine(of: python, [script, "--data", data] + (chat ? ["--chat"] : []))
+    guard let object = try? JSONValue.parse(output), let rate = object["requests_per_second"]?.doubleValue,
+          let peak = object["peak_rss_mib"]?.doubleValue else {
+        throw BenchFailure(description: "unexpected output from \(script): \(output)")
+    }
+    return (rate, peak)
+}
+
 @main
 struct SamplerBench {
     static func main() async {
@@ -99,8 +120,11 @@ struct SamplerBench {
         let phaseLog = PhaseLog()
         let echo = ProcessInfo.processInfo.environment["BENCH_LOG"] == "info"
         let logger = Logger(label: "sampler-bench") { _ in PhaseLogHandler(log: phaseLog, echo: echo) }
+        let lmevalPython = lmevalInterpreter()
         print("task: bigbench_word_sorting, num_fewshot 5 (few-shot split: 200 train rows), qty -1; \(repeats) runs per case, best and median")
-        print("size   form        best s  median s  prompts/s (best)  load+build s  build prompts/s  write s  peak RSS MiB")
+        print("ours: SamplerActivity end to end (load rows, render, store in PostgreSQL); lm-eval 0.4.9: build_all_requests + request bodies, "
+            + "no store (\(lmevalPython ?? "skipped: no --lmeval-python"))")
+        print("size   form        best s  median s  prompts/s  load s  build+write s  peak RSS MiB | lm-eval req/s  RSS MiB | speed ×  RSS ÷")
 
         for size in sizes {
             // One dataset folder, schema, table and task registry per size.
@@ -155,9 +179,15 @@ struct SamplerBench {
                 // Phases of the fastest run: loading rows and building prompts, then the document store's write.
                 let phases = phaseLog.drain().min { $0.build + $0.write < $1.build + $1.write } ?? (0, 0)
                 let label = form.padding(toLength: 11, withPad: " ", startingAt: 0)
-                print(String(format: "%-6d ", size) + label
-                    + String(format: " %7.3f  %8.3f  %16.0f  %12.3f  %15.0f  %7.3f  %12.1f", best, median, Double(size) / best,
-                             phases.build, Double(size) / max(phases.build, 1e-9), phases.write, peak))
+                var line = String(format: "%-6d ", size) + label
+                    + String(format: " %7.3f  %8.3f  %9.0f  %6.3f  %13.3f  %12.1f", best, median, Double(size) / best,
+                             phases.build, phases.write, peak)
+                if let python = lmevalPython {
+                    let lmeval = try lmevalRequests(python: python, data: "\(dataRoot)/\(size)", chat: form == "chat")
+                    line += String(format: " | %13.0f  %7.1f | %7.1f  %5.2f", lmeval.rate, lmeval.peakMiB,
+                                   Double(size) / best / lmeval.rate, lmeval.peakMiB / peak)
+                }
+                print(line)
             }
             await pool.close()
         }

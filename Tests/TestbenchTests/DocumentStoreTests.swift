@@ -99,6 +99,86 @@ import Testing
         #expect(try await store.task(id: taskID) == original.task)
     }
 
+    /// What a producer throws on purpose half-way through a streamed tree.
+    struct ProducerStopped: Error, Equatable {}
+
+    /// `tree` as a stream, interleaving each instance with its prompts as the Sampler produces them;
+    /// `failAfter` documents it throws `ProducerStopped` instead.
+    static func stream(_ tree: TaskTree, failAfter: Int? = nil) throws -> TaskTreeStream {
+        let taskID = try #require(tree.taskID)
+        return TaskTreeStream(taskID: taskID) { body in
+            var handed = 0
+            for instance in tree.instances {
+                let id = instance["_id"]
+                for document in [TaskTreeDocument.instance(instance)] + tree.prompts.filter({ $0["instance_id"] == id }).map(TaskTreeDocument.prompt) {
+                    if handed == failAfter { throw ProducerStopped() }
+                    try body(document)
+                    handed += 1
+                }
+            }
+            return tree.task
+        }
+    }
+
+    @Test(arguments: backends)
+    func aStreamedTreeReadsBackAsTheWholeTreeWould(backend: Backend) async throws {
+        let store = try await makeStore(backend)
+        let tree = Self.tree(count: 40)
+        let taskID = try #require(tree.taskID)
+        let counts = try await store.replaceTaskTree(streaming: try Self.stream(tree))
+        #expect(counts == TaskTreeCounts(instances: 40, prompts: 40))
+        #expect(try await store.task(id: taskID) == tree.task)
+        #expect(try await store.instances(taskID: taskID) == tree.instances)
+        #expect(try await store.prompts(taskID: taskID) == tree.prompts)
+    }
+
+    @Test(arguments: backends, [0, 1, 7])
+    func aProducerFailureHalfWayLeavesThePreviousTreeAndPassesThrough(backend: Backend, failAfter: Int) async throws {
+        let store = try await makeStore(backend)
+        let taskID = ObjectID()
+        let original = Self.tree(taskID: taskID, count: 3)
+        try await store.replaceTaskTree(original)
+        await #expect(throws: ProducerStopped.self) {
+            try await store.replaceTaskTree(streaming: try Self.stream(Self.tree(taskID: taskID, count: 6), failAfter: failAfter))
+        }
+        #expect(try await store.task(id: taskID) == original.task)
+        #expect(try await store.instances(taskID: taskID) == original.instances)
+        #expect(try await store.prompts(taskID: taskID) == original.prompts)
+    }
+
+    @Test(arguments: backends)
+    func aStreamedTaskDocumentOfAnotherIDIsRejectedAndWritesNothing(backend: Backend) async throws {
+        let store = try await makeStore(backend)
+        let tree = Self.tree()
+        let other = ObjectID()
+        let stream = TaskTreeStream(taskID: other) { body in
+            for instance in tree.instances { try body(.instance(instance)) }
+            return tree.task
+        }
+        let error = await #expect(throws: DocumentStoreError.self) { try await store.replaceTaskTree(streaming: stream) }
+        #expect(error?.kind == .rejected)
+        #expect(try await store.instances(taskID: other).isEmpty)
+        #expect(try await store.task(id: try #require(tree.taskID)) == nil)
+    }
+
+    @Test func postgresPromptsWrittenWithDataInsideTheDocumentStillReadWhole() async throws {
+        let pool = try TestDatabase.pool()
+        let schema = TestDatabase.uniqueName("docs")
+        let store = PostgresDocumentStore(pool: pool, schema: schema)
+        try await store.prepare()
+        let tree = Self.tree()
+        let taskID = try #require(tree.taskID)
+        try await store.replaceTaskTree(tree)
+        let prompts = Postgres.quoteIdentifier(schema: schema, "prompts")
+        // The layout before the data column: data a JSONB string inside doc.
+        let moved = try await pool.withConnection { connection in
+            try await connection.execute("UPDATE \(prompts) SET doc = jsonb_set(doc, '{data}', to_jsonb(data)), data = NULL WHERE data IS NOT NULL")
+        }
+        #expect(moved == tree.prompts.count)
+        try await store.prepare()
+        #expect(try await store.prompts(taskID: taskID) == tree.prompts)
+    }
+
     @Test(arguments: backends)
     func listsTasksBySupplierAndName(backend: Backend) async throws {
         let store = try await makeStore(backend)

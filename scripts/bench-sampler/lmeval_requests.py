@@ -4,7 +4,9 @@ For `bigbench_word_sorting` with num_fewshot 5 over the JSONL folder testbench-s
 (`--data DIR`), this runs what lm-eval does before it POSTs: `Task.build_all_requests` (few-shot
 contexts for every document, chat messages when asked) and, per instance, the API model's
 `create_message` + `_create_payload` + `json.dumps` of the body. Dataset loading is timed
-separately and left out of the rate, which favours lm-eval.
+separately and left out of the rate, which favours lm-eval. The last line printed is one JSON
+object: the rate, the phases and the process's peak RSS (`testbench-sampler-bench --lmeval-python`
+runs this and prints both sides and the ratios).
 
 Run with the fixtures venv (scripts/lmeval-fixtures/setup.sh):
   .venv-lmeval/bin/python scripts/bench-sampler/lmeval_requests.py --data DIR/10000 [--chat] [--limit N]
@@ -13,6 +15,7 @@ import argparse
 import copy
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -73,6 +76,8 @@ def main():
         "task": OPTIONS.task, "form": "chat" if OPTIONS.chat else "completion", "documents": n,
         "load_seconds": round(loaded - started, 3), "build_all_requests_seconds": round(built - start, 3),
         "payload_seconds": round(done - built, 3), "requests_per_second": round(n / (done - start), 1), "body_bytes": size,
+        # Linux reports ru_maxrss in KiB: the process's peak, dataset load included.
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }))
 
 

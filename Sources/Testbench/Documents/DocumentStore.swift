@@ -17,6 +17,48 @@ public struct TaskTree: Sendable, Equatable {
     public var taskID: ObjectID? { task["_id"]?.objectIDValue }
 }
 
+/// One document of a task tree as it is produced.
+public enum TaskTreeDocument: Sendable {
+    case instance(JSONObject)
+    case prompt(JSONObject)
+}
+
+/// A task tree produced document by document, so a store can write it while it is built instead of
+/// holding it whole (the Sampler renders straight into the store's write).
+public struct TaskTreeStream: Sendable {
+    /// The task's id (its `_id`); an earlier tree with this id is replaced.
+    public var taskID: ObjectID
+    /// Hands every instance and prompt to `body` in write order and returns the task document over
+    /// them. What it throws aborts the write (nothing lands) and passes through the store unchanged.
+    public var produce: @Sendable (_ body: (TaskTreeDocument) throws -> Void) throws -> JSONObject
+
+    public init(taskID: ObjectID, produce: @escaping @Sendable (_ body: (TaskTreeDocument) throws -> Void) throws -> JSONObject) {
+        self.taskID = taskID
+        self.produce = produce
+    }
+
+    /// A whole tree as a stream: its instances, then its prompts.
+    public init(_ tree: TaskTree) throws(DocumentStoreError) {
+        guard let taskID = tree.taskID else { throw DocumentStoreError(.rejected, "task document has no ObjectId _id") }
+        self.init(taskID: taskID) { body in
+            for instance in tree.instances { try body(.instance(instance)) }
+            for prompt in tree.prompts { try body(.prompt(prompt)) }
+            return tree.task
+        }
+    }
+}
+
+/// How many documents a streamed task tree wrote.
+public struct TaskTreeCounts: Sendable, Equatable {
+    public var instances: Int
+    public var prompts: Int
+
+    public init(instances: Int, prompts: Int) {
+        self.instances = instances
+        self.prompts = prompts
+    }
+}
+
 /// Which task documents to list.
 public struct TaskQuery: Sendable, Equatable {
     /// `requester_args.address` of the supplier.
@@ -85,6 +127,11 @@ public protocol DocumentStore: Sendable {
     /// task id (left by a crashed attempt) is replaced. Readers never see a task without its prompts.
     func replaceTaskTree(_ tree: TaskTree) async throws(DocumentStoreError)
 
+    /// `replaceTaskTree(_:)` for a tree produced while it is written, with the same atomicity: a
+    /// producer error or a crash leaves the earlier tree (or none) in place. Errors are the store's
+    /// `DocumentStoreError`s or the producer's own, unchanged.
+    func replaceTaskTree(streaming stream: TaskTreeStream) async throws -> TaskTreeCounts
+
     /// Deletes a task and its instances, prompts, responses and result.
     func deleteTaskTree(taskID: ObjectID) async throws(DocumentStoreError)
 
@@ -139,6 +186,24 @@ public protocol DocumentStore: Sendable {
 
     /// Every stored result (for leaderboards).
     func allResults() async throws(DocumentStoreError) -> [JSONObject]
+}
+
+extension DocumentStore {
+    /// Collects the stream into a tree and writes it whole (stores that cannot stream a write).
+    public func replaceTaskTree(streaming stream: TaskTreeStream) async throws -> TaskTreeCounts {
+        var instances: [JSONObject] = [], prompts: [JSONObject] = []
+        let task = try stream.produce { document in
+            switch document {
+            case let .instance(instance): instances.append(instance)
+            case let .prompt(prompt): prompts.append(prompt)
+            }
+        }
+        guard task["_id"]?.objectIDValue == stream.taskID else {
+            throw DocumentStoreError(.rejected, "the streamed task document's _id is not \(stream.taskID.hex)")
+        }
+        try await replaceTaskTree(TaskTree(task: task, instances: instances, prompts: prompts))
+        return TaskTreeCounts(instances: instances.count, prompts: prompts.count)
+    }
 }
 
 /// The collections of the original test-bench and the order their fields are written in.

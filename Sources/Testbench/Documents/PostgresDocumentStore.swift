@@ -32,6 +32,9 @@ public struct PostgresDocumentStore: DocumentStore {
             CREATE TABLE IF NOT EXISTS \(table(.prompts)) (
                 id TEXT PRIMARY KEY, task_id TEXT NOT NULL, seq BIGINT NOT NULL, doc JSONB NOT NULL);
             CREATE INDEX IF NOT EXISTS prompts_task_id ON \(table(.prompts)) (task_id, seq);
+            -- A prompt's `data` (a JSON string in the contract) is kept as text beside the JSONB rest: as a JSONB
+            -- string it was escaped twice and parsed by the server; rows written before it have it inside doc.
+            ALTER TABLE \(table(.prompts)) ADD COLUMN IF NOT EXISTS data TEXT;
             CREATE TABLE IF NOT EXISTS \(table(.responses)) (
                 id TEXT PRIMARY KEY, task_id TEXT NOT NULL, prompt_id TEXT, doc JSONB NOT NULL,
                 written_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp());
@@ -56,33 +59,104 @@ public struct PostgresDocumentStore: DocumentStore {
     }
 
     public func replaceTaskTree(_ tree: TaskTree) async throws(DocumentStoreError) {
-        guard let taskID = tree.taskID?.hex else { throw DocumentStoreError(.rejected, "task document has no ObjectId _id") }
-        let instanceIDs = try Self.ids(tree.instances, collection: .instances)
-        let promptIDs = try Self.ids(tree.prompts, collection: .prompts)
-        let task = JSONValue.object(tree.task)
+        do {
+            _ = try await replaceTaskTree(streaming: try TaskTreeStream(tree))
+        } catch let error as DocumentStoreError {
+            throw error
+        } catch {
+            throw DocumentStoreError(.unavailable, "document store (postgres): \(error)")
+        }
+    }
+
+    /// Streams the tree into the tables in one transaction: instances go to their COPY as they are
+    /// produced, prompts wait in a temporary file (one COPY at a time per connection) and follow,
+    /// then the task row. The client never holds the tree and the server parses while it is built.
+    public func replaceTaskTree(streaming stream: TaskTreeStream) async throws -> TaskTreeCounts {
+        let taskID = stream.taskID.hex
         let tasks = table(.tasks), instances = table(.instances), prompts = table(.prompts)
-        try await run { connection in
-            try await connection.transaction { connection in
-                // lz4 (PostgreSQL 14+, when built with it) compresses large documents several times faster than pglz.
-                try connection.execute("""
-                    SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings
-                    WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)
-                    """)
-                try connection.execute("DELETE FROM \(prompts) WHERE task_id = $1", [.string(taskID)])
-                try connection.execute("DELETE FROM \(instances) WHERE task_id = $1", [.string(taskID)])
-                try connection.execute("DELETE FROM \(tasks) WHERE id = $1", [.string(taskID)])
-                for (name, documents, ids) in [(instances, tree.instances, instanceIDs), (prompts, tree.prompts, promptIDs)] where !ids.isEmpty {
-                    // COPY streams each document as it is serialised (64 KiB chunks): the server parses one
-                    // document per row instead of one giant JSON array, and the client never holds it whole.
-                    try connection.copyIn("COPY \(name) (id, task_id, seq, doc) FROM STDIN") { writer in
-                        for (seq, (id, document)) in zip(ids, documents).enumerated() {
-                            try writer.appendRow([.string(id), .string(taskID), .int(seq), .string(JSONValue.object(document).serialized())])
+        do {
+            return try await pool.withConnection { connection in
+                try await connection.transaction { connection in
+                    // lz4 (PostgreSQL 14+, when built with it) compresses large documents several times faster than pglz.
+                    try connection.execute("""
+                        SELECT set_config('default_toast_compression', 'lz4', true) FROM pg_settings
+                        WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)
+                        """)
+                    try connection.execute("DELETE FROM \(prompts) WHERE task_id = $1", [.string(taskID)])
+                    try connection.execute("DELETE FROM \(instances) WHERE task_id = $1", [.string(taskID)])
+                    try connection.execute("DELETE FROM \(tasks) WHERE id = $1", [.string(taskID)])
+                    let spool = try PostgresCopySpool()
+                    var task = JSONObject()
+                    let instanceCount = try connection.copyIn("COPY \(instances) (id, task_id, seq, doc) FROM STDIN") { writer in
+                        task = try Self.produce(stream) { document throws in
+                            switch document {
+                            case let .instance(instance):
+                                let row = try Self.row(instance, collection: .instances, taskID: taskID, seq: writer.rowsWritten)
+                                try writer.appendRow(row)
+                            case let .prompt(prompt):
+                                try spool.appendRow(try Self.row(prompt, collection: .prompts, taskID: taskID, seq: spool.rows))
+                            }
                         }
                     }
+                    let promptCount = try connection.copyIn("COPY \(prompts) (id, task_id, seq, data, doc) FROM STDIN") { writer in
+                        try spool.replay(into: &writer)
+                    }
+                    guard task["_id"]?.objectIDValue == stream.taskID else {
+                        throw DocumentStoreError(.rejected, "the streamed task document's _id is not \(taskID)")
+                    }
+                    try connection.execute("INSERT INTO \(tasks) (id, doc) VALUES ($1, $2)", [.string(taskID), .json(.object(task))])
+                    return TaskTreeCounts(instances: instanceCount, prompts: promptCount)
                 }
-                try connection.execute("INSERT INTO \(tasks) (id, doc) VALUES ($1, $2)", [.string(taskID), .json(task)])
             }
+        } catch let failure as ProducerFailure {
+            throw failure.error
+        } catch let error as DocumentStoreError {
+            throw error
+        } catch let error as PostgresError {
+            throw Self.translate(error)
+        } catch {
+            throw DocumentStoreError(.unavailable, "document store (postgres): \(error)")
         }
+    }
+
+    /// An error the stream's producer threw itself, kept apart from the store's own so it passes through.
+    private struct ProducerFailure: Error {
+        var error: any Error
+    }
+
+    /// Runs the producer, wrapping what it throws unless `sink` threw it.
+    private static func produce(_ stream: TaskTreeStream, into sink: (TaskTreeDocument) throws -> Void) throws -> JSONObject {
+        var sinkError: (any Error)?
+        do {
+            return try stream.produce { document in
+                do {
+                    try sink(document)
+                } catch {
+                    sinkError = error
+                    throw error
+                }
+            }
+        } catch {
+            if let sinkError { throw sinkError }
+            throw ProducerFailure(error: error)
+        }
+    }
+
+    /// A COPY row `(id, task_id, seq, doc)` for a document with an ObjectId `_id`; a prompt's row
+    /// is `(id, task_id, seq, data, doc)`, its string `data` taken out of `doc`.
+    private static func row(_ document: JSONObject, collection: DocumentCollection, taskID: String, seq: Int) throws -> [PostgresValue] {
+        guard let id = document["_id"]?.objectIDValue else {
+            throw DocumentStoreError(.rejected, "a document of \(collection.rawValue) has no ObjectId _id")
+        }
+        let head: [PostgresValue] = [.string(id.hex), .string(taskID), .int(seq)]
+        guard collection == .prompts else { return head + [.string(JSONValue.object(document).serialized())] }
+        var rest = document
+        var data = PostgresValue.null
+        if case let .string(text)? = document["data"] {
+            data = .string(text)
+            rest["data"] = nil
+        }
+        return head + [data, .string(JSONValue.object(rest).serialized())]
     }
 
     public func deleteTaskTree(taskID: ObjectID) async throws(DocumentStoreError) {
@@ -117,7 +191,7 @@ public struct PostgresDocumentStore: DocumentStore {
     }
 
     public func prompts(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject] {
-        try await documents(.prompts, "SELECT doc FROM \(table(.prompts)) WHERE task_id = $1 ORDER BY seq", [.string(taskID.hex)])
+        try await documents(.prompts, "SELECT doc, data FROM \(table(.prompts)) WHERE task_id = $1 ORDER BY seq", [.string(taskID.hex)])
     }
 
     public func responses(taskID: ObjectID) async throws(DocumentStoreError) -> [JSONObject] {
@@ -267,23 +341,15 @@ public struct PostgresDocumentStore: DocumentStore {
 
     // MARK: - Plumbing
 
-    /// The documents' ObjectId `_id`s as hex, in order.
-    private static func ids(_ documents: [JSONObject], collection: DocumentCollection) throws(DocumentStoreError) -> [String] {
-        try documents.map { document throws(DocumentStoreError) in
-            guard let id = document["_id"]?.objectIDValue else {
-                throw DocumentStoreError(.rejected, "a document of \(collection.rawValue) has no ObjectId _id")
-            }
-            return id.hex
-        }
-    }
-
     private func documents(_ collection: DocumentCollection, _ sql: String, _ parameters: [PostgresValue]) async throws(DocumentStoreError) -> [JSONObject] {
         try await run { connection in
             let rows = try await connection.query(sql, parameters)
             return try rows.map { row in
-                guard case let .object(object) = try row.jsonValue(at: 0) else {
+                guard case var .object(object) = try row.jsonValue(at: 0) else {
                     throw DocumentStoreError(.rejected, "a stored \(collection.rawValue) document is not an object")
                 }
+                // A prompt's `data` column (see prepare) goes back into the document.
+                if collection == .prompts, row.columns.count > 1, let data = try row.decode(String?.self, at: 1) { object["data"] = .string(data) }
                 return collection.ordered(object)
             }
         }

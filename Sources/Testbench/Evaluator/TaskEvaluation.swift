@@ -181,8 +181,9 @@ public enum TaskEvaluation {
         var resultHeight = -1
 
         init(taskID: ObjectID, instances: [JSONObject], prompts: [JSONObject], responses: [JSONObject]) throws(ApplicationError) {
-            var promptsByInstance: [String: [String]] = [:]
-            var promptInstance: [String: String] = [:]
+            // Keyed by ObjectID, not hex text: no string is built per lookup.
+            var promptsByInstance: [ObjectID: [ObjectID]] = [:]
+            var promptInstance: [ObjectID: ObjectID] = [:]
             for prompt in prompts {
                 guard let id = Self.key(prompt["_id"]), let instance = Self.key(prompt["instance_id"]) else {
                     throw ApplicationError("a prompt of task \(taskID.hex) has no ObjectId _id or instance_id", type: "LMEH")
@@ -190,20 +191,20 @@ public enum TaskEvaluation {
                 promptsByInstance[instance, default: []].append(id)
                 promptInstance[id] = instance
             }
-            var chosen: [String: JSONObject] = [:]
+            var chosen: [ObjectID: JSONObject] = [:]
             for response in responses {
                 guard let promptID = Self.key(response["prompt_id"]) else {
-                    let responseID = Self.key(response["_id"]) ?? "?"
+                    let responseID = Self.key(response["_id"])?.hex ?? "?"
                     throw ApplicationError("response \(responseID) of task \(taskID.hex) has no prompt_id", type: "BadResponses")
                 }
                 guard let instance = promptInstance[promptID] else {
-                    let responseID = Self.key(response["_id"]) ?? "?"
+                    let responseID = Self.key(response["_id"])?.hex ?? "?"
                     throw ApplicationError(
                         "response \(responseID) (task_id \(taskID.hex)) answers prompt \(promptID), which is not a prompt of task \(taskID.hex): responses belong to another task",
                         type: "BadResponses")
                 }
                 if let claimed = Self.key(response["instance_id"]), claimed != instance {
-                    let responseID = Self.key(response["_id"]) ?? "?"
+                    let responseID = Self.key(response["_id"])?.hex ?? "?"
                     throw ApplicationError("response \(responseID) names instance \(claimed) but its prompt \(promptID) belongs to instance \(instance)",
                                          type: "BadResponses")
                 }
@@ -224,8 +225,9 @@ public enum TaskEvaluation {
             order.sort { ($0.docID, $0.idx) < ($1.docID, $1.idx) }
             var docOrder: [Int] = []
             for (docID, _, instance) in order {
-                let id = Self.key(instance["_id"]) ?? ""
-                let entry = Instance(responses: (promptsByInstance[id] ?? []).map { chosen[$0] })
+                let key = Self.key(instance["_id"])
+                let id = key?.hex ?? ""
+                let entry = Instance(responses: (key.flatMap { promptsByInstance[$0] } ?? []).map { chosen[$0] })
                 if byDoc[docID] == nil {
                     guard case let .object(doc)? = instance["doc"] else {
                         throw ApplicationError("instance \(id) (doc \(docID)) has no 'doc' object", type: "LMEH")
@@ -238,9 +240,9 @@ public enum TaskEvaluation {
             documents = docOrder.compactMap { byDoc[$0] }
         }
 
-        /// An ObjectId's hex (`{"$oid": "<hex>"}`), lowercase whichever case it was stored in.
-        static func key(_ value: JSONValue?) -> String? {
-            value?.objectIDValue?.hex
+        /// An ObjectId (`{"$oid": "<hex>"}`), whichever case its hex was stored in.
+        static func key(_ value: JSONValue?) -> ObjectID? {
+            value?.objectIDValue
         }
     }
 }

@@ -68,32 +68,55 @@ public struct Sampler: Sendable {
             "random_seed": "\(drew ? String(seed) : "none")",
         ])
         try await progress(["phase": "rendering", "documents": .int(loaded.docIDs.count)])
+        let rendering = clock.now
 
         let taskID = SamplerIDs.taskID(runID: runID)
-        var builder = TaskTreeBuilder(
+        let builder = TaskTreeBuilder(
             request: request, form: form, numFewshot: plan.numFewshot, model: model, taskID: taskID, taskName: task.name,
             firstRowID: loaded.firstRowID, seed: drew ? seed : nil,
             timeout: PromptTimeout(service: request.requesterArgs.service, timeouts: services.config.timeouts), creationDate: Date())
-        do {
-            // Documents become instance and prompt documents as they are rendered (ids are ascending).
-            try loaded.renderer.renderAscending(docIDs: loaded.docIDs.map { $0 - loaded.firstRowID }) { builder.append($0) }
-        } catch {
-            throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
+        let requestType = task.config.outputType.rawValue
+        let renderer = loaded.renderer, positions = loaded.docIDs.map { $0 - loaded.firstRowID }
+        // Documents are rendered inside the store's write and handed over one by one (ids ascending):
+        // neither side holds the tree, and the store parses while prompts are still being built.
+        let stream = TaskTreeStream(taskID: taskID) { sink in
+            var builder = builder
+            var sinkError: (any Error)?
+            do {
+                try renderer.renderAscending(docIDs: positions, while: { rendered in
+                    let (instance, prompts) = builder.documents(for: rendered)
+                    do {
+                        try sink(.instance(instance))
+                        for prompt in prompts { try sink(.prompt(prompt)) }
+                        return true
+                    } catch {
+                        sinkError = error
+                        return false
+                    }
+                })
+            } catch {
+                throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
+            }
+            if let sinkError { throw sinkError }
+            return builder.taskDocument(requestType: requestType)
         }
-        let tree = builder.finish(requestType: task.config.outputType.rawValue)
-        let built = clock.now
-        try await progress(["phase": "writing", "prompts": .int(tree.prompts.count)])
+        try await progress(["phase": "writing", "documents": .int(positions.count)])
+        let written: TaskTreeCounts
         do {
-            try await services.documents.replaceTaskTree(tree)
-        } catch {
+            written = try await services.documents.replaceTaskTree(streaming: stream)
+        } catch let error as ApplicationError {
+            throw error
+        } catch let error as DocumentStoreError {
             throw ApplicationError("Failed to save documents to \(services.documents.kind): \(error.message)", type: "DocumentStore",
                                cause: error)
+        } catch {
+            throw ApplicationError("Failed to save documents to \(services.documents.kind): \(error)", type: "DocumentStore", cause: error)
         }
         logger.info("Sampler wrote task", metadata: [
-            "task_id": "\(taskID.hex)", "task": "\(task.name)", "instances": "\(tree.instances.count)", "prompts": "\(tree.prompts.count)",
-            "load_and_build_seconds": "\((built - started).secondsValue)", "write_seconds": "\((clock.now - built).secondsValue)",
+            "task_id": "\(taskID.hex)", "task": "\(task.name)", "instances": "\(written.instances)", "prompts": "\(written.prompts)",
+            "load_seconds": "\((rendering - started).secondsValue)", "build_and_write_seconds": "\((clock.now - rendering).secondsValue)",
         ])
-        return SamplerOutcome(taskID: taskID, taskName: task.name, docIDs: loaded.docIDs, prompts: tree.prompts.count,
+        return SamplerOutcome(taskID: taskID, taskName: task.name, docIDs: loaded.docIDs, prompts: written.prompts,
                               seed: drew ? seed : nil)
     }
 

@@ -27,41 +27,49 @@ struct TaskTreeBuilder {
     }
 
     /// Instances and prompts built so far.
-    private(set) var instances: [JSONObject] = []
-    private(set) var prompts: [JSONObject] = []
+    private(set) var instanceCount = 0
+    private(set) var promptCount = 0
 
-    /// All documents at once (tests); the Sampler streams them through `append`.
+    /// All documents at once (tests); the Sampler streams them through `documents(for:)`.
     func build(_ rendered: [RenderedDocument], requestType: String) -> TaskTree {
         var builder = self
-        for document in rendered { builder.append(document) }
-        return builder.finish(requestType: requestType)
+        var instances: [JSONObject] = [], prompts: [JSONObject] = []
+        for document in rendered {
+            let built = builder.documents(for: document)
+            instances.append(built.instance)
+            prompts += built.prompts
+        }
+        return TaskTree(task: builder.taskDocument(requestType: requestType), instances: instances, prompts: prompts)
     }
 
-    /// Adds one rendered document's instance and prompts.
-    mutating func append(_ document: RenderedDocument) {
+    /// One rendered document's instance and its prompts, numbered after those built before.
+    mutating func documents(for document: RenderedDocument) -> (instance: JSONObject, prompts: [JSONObject]) {
         let date = JSONValue.date(creationDate)
         let task = JSONValue.objectID(taskID)
-        let instanceID = JSONValue.objectID(SamplerIDs.instanceID(task: taskID, index: instances.count))
-        instances.append(instanceDocument(document, id: instanceID, task: task, date: date))
+        let instanceID = JSONValue.objectID(SamplerIDs.instanceID(task: taskID, index: instanceCount))
+        instanceCount += 1
+        let instance = instanceDocument(document, id: instanceID, task: task, date: date)
         let data = JSONValue.string(JSONValue.object(document.request).serialized(.python))
         let ctxlen = ContextLength.estimate(document.prompt)
         let maxTokens = document.request["max_tokens"]?.intValue ?? model.maxGenToks
         let seconds = timeout.seconds(ctxlen: ctxlen, maxTokens: maxTokens)
         // One prompt per repeat, as the original's requester answers each response separately.
+        var prompts: [JSONObject] = []
         for _ in 0..<max(1, document.instance.repeats) {
             prompts.append(JSONObject([
-                ("_id", .objectID(SamplerIDs.promptID(task: taskID, index: prompts.count))), ("data", data),
+                ("_id", .objectID(SamplerIDs.promptID(task: taskID, index: promptCount))), ("data", data),
                 ("task_id", task), ("instance_id", instanceID), ("timeout", .int(seconds)), ("done", false),
                 ("trigger_session", 0), ("creation_date", date), ("ctxlen", .int(ctxlen)),
                 ("context_enc", .null), ("continuation_enc", .null),
             ]))
+            promptCount += 1
         }
+        return (instance, prompts)
     }
 
-    /// The tree: the task document over the instances and prompts appended.
-    func finish(requestType: String) -> TaskTree {
-        TaskTree(task: taskDocument(instances: instances.count, requestType: requestType, date: .date(creationDate)),
-                 instances: instances, prompts: prompts)
+    /// The task document over the instances built so far.
+    func taskDocument(requestType: String) -> JSONObject {
+        taskDocument(instances: instanceCount, requestType: requestType, date: .date(creationDate))
     }
 
     /// The original's `instance_to_dict`: lm-eval's Instance fields plus ids. `doc_id`, `metadata[1]`
