@@ -23,7 +23,7 @@ enum FakeReply: Sendable {
 }
 
 /// Writes `responses` documents the way the Go requester does: one per prompt, its field order.
-func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
+func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000, firstRowID: Int = bigbenchTestStart,
                     reply: (_ position: Int, _ target: String, _ prompt: JSONObject) -> FakeReply) async throws {
     let store = world.services.documents
     let task = try #require(try await store.task(id: taskID))
@@ -37,8 +37,8 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
         let docID = try #require(instance["doc_id"]?.intValue)
         let target = instance["doc"]?["target"]?.stringValue ?? ""
         var ok = true, code = 0, body = "", error = ""
-        // Replies are chosen by the document's lm-eval position in the bundled test split.
-        switch reply(docID - bigbenchTestStart, target, prompt) {
+        // Replies are chosen by the document's lm-eval position in its split (`__id` less the split's first).
+        switch reply(docID - firstRowID, target, prompt) {
         case .none: continue
         case let .text(text):
             let choice: JSONValue = chat
@@ -53,7 +53,7 @@ func writeResponses(_ world: SamplerWorld, taskID: ObjectID, height: Int = 1000,
             error = message
         }
         responses.append(JSONObject([
-            ("_id", .objectID(ObjectID())), ("ok", .bool(ok)), ("error_code", .int(code)), ("ms", .int(100 + docID - bigbenchTestStart)),
+            ("_id", .objectID(ObjectID())), ("ok", .bool(ok)), ("error_code", .int(code)), ("ms", .int(100 + docID - firstRowID)),
             ("response", .string(body)), ("error", .string(error)), ("height", .int(height + index)),
             ("session_height", .int(height)), ("task_id", .objectID(taskID)), ("instance_id", instance["_id"] ?? .null),
             ("prompt_id", prompt["_id"] ?? .null),

@@ -117,23 +117,23 @@ import WorkflowQueue
 
     /// As the original's `check_split_exist`: every split the task declares must be in its table,
     /// even one this sample would not read (here a validation split the dataset lacks).
-    @Test(.disabled("merge of #15 and #16: the task-configuration refusal now runs before the split check; test setup needs a task_config entry")) func aDeclaredSplitMissingFromTheTableIsRefused() async throws {
+    @Test func aDeclaredSplitMissingFromTheTableIsRefused() async throws {
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("splits-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
             try Data("""
-                task: navigate_with_validation
+                task: bigbench_navigate_with_validation
                 include: \(PackagePaths.tasks)/bigbench/navigate.yaml
                 validation_split: validation
-                """.utf8).write(to: URL(fileURLWithPath: folder + "/navigate_with_validation.yaml"))
+                """.utf8).write(to: URL(fileURLWithPath: folder + "/bigbench_navigate_with_validation.yaml"))
             var config = world.services.config
             config.includePath.append(folder)
             let services = TestbenchServices(config: config, postgres: world.pool, documents: world.services.documents, logger: world.services.logger)
             _ = try await TaskRegistrar(services: services, huggingFace: nil).register(
-                RegisterInput(["framework": "lmeh", "tasks": "navigate_with_validation"]), logger: services.logger)
-            let input = try SamplerRequest.parse(samplerInput(task: "navigate_with_validation", qty: 2))
+                RegisterInput(["framework": "lmeh", "tasks": "bigbench_navigate_with_validation"]), logger: services.logger)
+            let input = try SamplerRequest.parse(samplerInput(task: "bigbench_navigate_with_validation", qty: 2))
             for attempt in ["preflight", "sample"] {
                 let error = await #expect(throws: ApplicationError.self) {
                     if attempt == "preflight" {
