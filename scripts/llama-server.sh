@@ -51,21 +51,7 @@ install() {
     || fail "pip install failed"
 }
 
-answers() {
-  "$venv/bin/python" - "$1" <<'PY' 2>/dev/null
-import sys, urllib.request
-with urllib.request.urlopen(sys.argv[1] + "/health", timeout=3) as response:
-    sys.exit(0 if response.status == 200 else 1)
-PY
-}
-
-status() {
-  local address
-  running_pid >/dev/null && [ -f "$address_file" ] || return 3
-  address="$(cat "$address_file")"
-  answers "$address" || return 3
-  echo "LLAMA_ENDPOINT=$address"
-}
+status() { server_http_status LLAMA_ENDPOINT; }
 
 start() {
   if status; then return 0; fi
@@ -84,18 +70,7 @@ start() {
   setsid nohup "$venv/bin/python" "$root/scripts/llama/serve.py" \
     --port "$port" --threads "$threads" --ctx "$ctx" \
     --pid-file "$pid_file" --address-file "$address_file" >"$log_file" 2>&1 </dev/null &
-  local launcher=$! deadline=$((SECONDS + ${LLAMA_START_TIMEOUT:-120}))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    if [ -f "$address_file" ] && status; then return 0; fi
-    if ! running_pid >/dev/null && ! kill -0 "$launcher" 2>/dev/null; then
-      tail -n 20 "$log_file" >&2 || true
-      fail "the server exited during start (log above: $log_file)"
-    fi
-    sleep 0.5
-  done
-  tail -n 20 "$log_file" >&2 || true
-  stop || true
-  fail "the server did not answer within ${LLAMA_START_TIMEOUT:-120} s"
+  server_await_start "${LLAMA_START_TIMEOUT:-120}" $!
 }
 
 stop() {
@@ -103,9 +78,4 @@ stop() {
   rm -f "$pid_file" "$address_file"
 }
 
-case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  status) status || { say "not running"; exit 3; } ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
-esac
+server_main "$@"

@@ -105,18 +105,7 @@ start() {
     --cache-size 256M --log-level WARNING >"$log_file" 2>&1 </dev/null &
   echo $! >"$pid_file"
   echo "mongodb://127.0.0.1:$port/?replicaSet=secantus" >"$uri_file"
-  local deadline=$((SECONDS + ${MONGO_START_TIMEOUT:-60}))
-  while [ "$SECONDS" -lt "$deadline" ]; do
-    if status; then return 0; fi
-    if ! running_pid >/dev/null; then
-      tail -n 20 "$log_file" >&2 || true
-      fail "the server exited during start (log above: $log_file)"
-    fi
-    sleep 0.5
-  done
-  tail -n 20 "$log_file" >&2 || true
-  stop || true
-  fail "the server did not answer within ${MONGO_START_TIMEOUT:-60} s"
+  server_await_start "${MONGO_START_TIMEOUT:-60}"
 }
 
 stop() {
@@ -124,9 +113,4 @@ stop() {
   rm -rf "$pid_file" "$uri_file" "$data_dir"
 }
 
-case "${1:-}" in
-  start) start ;;
-  stop) stop ;;
-  status) status || { say "not running"; exit 3; } ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
-esac
+server_main "$@"
