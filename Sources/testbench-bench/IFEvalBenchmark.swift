@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchSupport
 import Foundation
 import JSON
 import Scoring
@@ -29,7 +30,7 @@ struct IFEvalBenchmark: AsyncParsableCommand {
         let started = ContinuousClock.now
         _ = LanguageDetector.standard.detect("warm up")
         _ = PunktSentenceTokenizer.english.tokenize("Warm up. Now.")
-        print(String(format: "native first use (parse Punkt and 55 langdetect profiles): %.3f s", ScoringBenchmark.seconds(since: started)))
+        print(String(format: "native first use (parse Punkt and 55 langdetect profiles): %.3f s", seconds(ContinuousClock.now - started)))
 
         var best = Double.infinity
         var strict = 0.0
@@ -40,7 +41,7 @@ struct IFEvalBenchmark: AsyncParsableCommand {
                 let metrics = try IFEvalScoring.processResults(doc: rows[i % rows.count], results: [.string(responses[i % rows.count])])
                 if metrics.first?.value == .bool(true) { followed += 1 }
             }
-            best = min(best, ScoringBenchmark.seconds(since: started))
+            best = min(best, seconds(ContinuousClock.now - started))
             strict = Double(followed) / Double(documents)
         }
         print(String(format: "native process_results:  %.3f s, %.0f responses/s, prompt_level_strict_acc %.4f", best, Double(documents) / best, strict))
@@ -49,7 +50,7 @@ struct IFEvalBenchmark: AsyncParsableCommand {
             print("lm-eval side skipped: pass --lmeval-python")
             return
         }
-        let output = try ScoringBenchmark.run(python, ["scripts/ifeval-fixtures/bench_lmeval.py", fixture, String(documents)])
+        let output = try lastOutputLine(of: python, ["scripts/ifeval-fixtures/bench_lmeval.py", fixture, String(documents)])
         let lmeval = try JSONValue.parse(output)
         guard let seconds = lmeval["seconds"]?.doubleValue, let mean = lmeval["prompt_level_strict_acc"]?.doubleValue else {
             throw ValidationError("unexpected output from bench_lmeval.py: \(output)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BenchSupport
 import ExtendedJSON
 import Foundation
 import JSON
@@ -72,7 +73,7 @@ struct ScoringBenchmark: AsyncParsableCommand {
             let started = ContinuousClock.now
             let result = try TaskEvaluation.run(taskID: taskID, api: .completions, task: resolved, root: tasksDir, instances: instances,
                                                 prompts: prompts, responses: responses, resultTime: Date())
-            evaluatorSeconds = min(evaluatorSeconds, Self.seconds(since: started))
+            evaluatorSeconds = min(evaluatorSeconds, seconds(ContinuousClock.now - started))
             evaluatorMean = result.meanScore ?? .nan
         }
 
@@ -90,7 +91,7 @@ struct ScoringBenchmark: AsyncParsableCommand {
                 scores.append(try scoring.scorer.score(try scoring.sample(docID: i, doc: doc, responses: [texts[i]])))
             }
             let rows = try scoring.scorer.aggregate(scores)
-            scorerSeconds = min(scorerSeconds, Self.seconds(since: started))
+            scorerSeconds = min(scorerSeconds, seconds(ContinuousClock.now - started))
             scorerMean = rows.first { $0.filter == scoring.selection.filter && $0.metric == scoring.selection.metric }?.value ?? .nan
         }
         print(String(format: "native evaluator path (parse bodies, join, filter, metric, results document): %.3f s, %.0f responses/s, mean %.4f",
@@ -103,7 +104,7 @@ struct ScoringBenchmark: AsyncParsableCommand {
             return
         }
         let script = URL(fileURLWithPath: tasksDir).deletingLastPathComponent().appendingPathComponent("scripts/bench-scoring/lmeval_score.py").path
-        let output = try Self.run(python, [script, tasksDir, task, data.path, responsesFile.path])
+        let output = try lastOutputLine(of: python, [script, tasksDir, task, data.path, responsesFile.path])
         let lmeval = try JSONValue.parse(output)
         guard let seconds = lmeval["seconds"]?.doubleValue, let mean = lmeval["mean"]?.doubleValue, let count = lmeval["documents"]?.intValue else {
             throw ValidationError("unexpected output from \(script): \(output)")
@@ -122,33 +123,7 @@ struct ScoringBenchmark: AsyncParsableCommand {
         #endif
     }
 
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
     private func write(_ rows: [JSONObject], to url: URL) throws {
         try Data((rows.map { JSONValue.object($0).serialized() }.joined(separator: "\n") + "\n").utf8).write(to: url)
-    }
-
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        // datasets' progress bars go to a file, shown only when the script fails.
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("bench-scoring-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        process.standardError = try FileHandle(forWritingTo: log)
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let stderr = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            throw ValidationError("\(executable) \(arguments.joined(separator: " ")) exited with \(process.terminationStatus):\n\(stderr)")
-        }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").last.map(String.init) ?? ""
     }
 }
