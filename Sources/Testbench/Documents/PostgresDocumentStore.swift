@@ -110,12 +110,8 @@ public struct PostgresDocumentStore: DocumentStore {
             }
         } catch let failure as ProducerFailure {
             throw failure.error
-        } catch let error as DocumentStoreError {
-            throw error
-        } catch let error as PostgresError {
-            throw Self.translate(error)
         } catch {
-            throw DocumentStoreError(.unavailable, "document store (postgres): \(error)")
+            throw Self.storeError(error)
         }
     }
 
@@ -359,12 +355,17 @@ public struct PostgresDocumentStore: DocumentStore {
     private func run<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws(DocumentStoreError) -> T {
         do {
             return try await pool.withConnection { connection in try await body(connection) }
-        } catch let error as DocumentStoreError {
-            throw error
-        } catch let error as PostgresError {
-            throw Self.translate(error)
         } catch {
-            throw DocumentStoreError(.unavailable, "document store (postgres): \(error)")
+            throw Self.storeError(error)
+        }
+    }
+
+    /// Any error of a store operation as the store reports it: its own as they are, PostgreSQL's by `translate`.
+    static func storeError(_ error: any Error) -> DocumentStoreError {
+        switch error {
+        case let error as DocumentStoreError: error
+        case let error as PostgresError: translate(error)
+        default: DocumentStoreError(.unavailable, "document store (postgres): \(error)")
         }
     }
 

@@ -85,14 +85,20 @@ public struct LocalRequester: Sendable {
                 response["response"] = ""
                 response["error"] = .string(failure.description)
             }
-            response["height"] = 0
-            response["session_height"] = 0
-            response["task_id"] = .objectID(taskID)
-            response["instance_id"] = prompt["instance_id"] ?? .null
-            response["prompt_id"] = prompt["_id"] ?? .null
-            responses.append(response)
+            responses.append(Self.linked(response, to: prompt, taskID: taskID))
         }
         return try await store(responses, pending: pending, task: name, taskID: taskID, failed: failed, logger: logger)
+    }
+
+    /// `response` with the fields that tie it to its prompt (a local run has no block heights: 0).
+    private static func linked(_ response: JSONObject, to prompt: JSONObject, taskID: ObjectID) -> JSONObject {
+        var response = response
+        response["height"] = 0
+        response["session_height"] = 0
+        response["task_id"] = .objectID(taskID)
+        response["instance_id"] = prompt["instance_id"] ?? .null
+        response["prompt_id"] = prompt["_id"] ?? .null
+        return response
     }
 
     private func store(_ responses: [JSONObject], pending: [JSONObject], task name: String, taskID: ObjectID, failed: Int,
@@ -135,12 +141,7 @@ public struct LocalRequester: Sendable {
                 response["response"] = ""
                 response["error"] = .string("\(url.absoluteString): \(error.localizedDescription)")
             }
-            response["height"] = 0
-            response["session_height"] = 0
-            response["task_id"] = .objectID(taskID)
-            response["instance_id"] = prompt["instance_id"] ?? .null
-            response["prompt_id"] = prompt["_id"] ?? .null
-            responses.append(response)
+            responses.append(Self.linked(response, to: prompt, taskID: taskID))
         }
         return try await store(responses, pending: pending, task: task["tasks"]?.stringValue ?? "?", taskID: taskID, failed: failed, logger: logger)
     }
