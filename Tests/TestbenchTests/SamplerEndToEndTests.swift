@@ -300,6 +300,20 @@ import WorkflowQueue
         }
     }
 
+    /// A registered task the per-task configuration has no entry for is refused as the original's
+    /// `get_task_config` refuses it (non-retryably, naming the task), and nothing is written.
+    @Test func aTaskWithoutAConfigurationEntryIsRefused() async throws {
+        let table = TaskSettingsTable(entries: ["gsm8k": TaskSettings(metrics: ["exact_match"])], source: "test table")
+        let world = try await SamplerWorld.make(taskSettings: table)
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let error = await #expect(throws: ApplicationError.self) { try await world.sample(samplerInput(task: "bigbench_word_sorting", qty: 2)) }
+            #expect(error?.nonRetryable == true)
+            #expect(error?.message.contains("bigbench_word_sorting is not in the task configuration") == true, "\(error?.message ?? "")")
+            #expect(try await world.allTasks().isEmpty)
+        }
+    }
+
     /// The original dispatches on `"lmeh" in framework`: `lmeh-generative` is sampled as lmeh and kept as given.
     @Test func anyFrameworkContainingLmehIsLmeh() async throws {
         let world = try await SamplerWorld.make()
