@@ -3,6 +3,9 @@
 #   PostgreSQL: the one in $CONFIG_PATH's postgres_uri, else an embedded cluster in .testbench/postgres
 #               (left running afterwards so `testbench datasets list` can inspect it).
 #   Model:      $TESTBENCH_ENDPOINT when set, else llama.cpp serving SmolLM2-135M-Instruct on loopback.
+#   Documents:  PostgreSQL JSONB; DEMO_STORE=mongo puts tasks, instances, prompts, responses and results
+#               in MongoDB instead: $MONGODB_URI when set, else a SecantusDB server started here
+#               (scripts/mongo-server.sh) and stopped, with its data, when the demo ends.
 # Register the bundled BIG-bench tasks → Sampler for a demo supplier → requester (real generations)
 # → Evaluator → leaderboard.
 set -euo pipefail
@@ -12,9 +15,26 @@ tasks="${DEMO_TASKS:-bigbench_navigate,bigbench_boolean_expressions,bigbench_spo
 qty="${DEMO_QTY:-8}"
 supplier="demo-supplier"
 
+store="${DEMO_STORE:-postgres}"
+case "$store" in
+  postgres|mongo) ;;
+  *) echo "DEMO_STORE must be postgres or mongo, not '$store'" >&2; exit 2 ;;
+esac
+
 swift build --product testbench
 bin="$root/.build/debug/testbench"
 mkdir -p .testbench
+
+started_llama=0
+started_mongo=0
+worker=""
+cleanup() {
+  [ -n "$worker" ] && { kill -TERM "$worker" 2>/dev/null && wait "$worker" 2>/dev/null || true; }
+  [ "$started_llama" = 1 ] && { scripts/llama-server.sh stop >/dev/null || true; }
+  [ "$started_mongo" = 1 ] && { scripts/mongo-server.sh stop >/dev/null || true; }
+  return 0
+}
+trap cleanup EXIT
 
 if [ -z "${CONFIG_PATH:-}" ]; then
   uri_line="$(scripts/embedded-postgres.sh start)"
@@ -29,9 +49,38 @@ if [ -z "${CONFIG_PATH:-}" ]; then
 }
 JSON
 fi
+
+if [ "$store" = mongo ]; then
+  mongo_uri="${MONGODB_URI:-}"
+  if [ -z "$mongo_uri" ]; then
+    echo "starting SecantusDB (a MongoDB wire-protocol server) on loopback; the first run installs it into .venv-mongo"
+    mongo_line="$(scripts/mongo-server.sh start | grep '^MONGODB_URI=')"
+    mongo_uri="${mongo_line#MONGODB_URI=}"
+    started_mongo=1
+  fi
+  echo "documents in MongoDB: $mongo_uri"
+  # The same configuration with mongodb_uri set, so the worker and every command below use MongoDB.
+  mongo_config="$root/.testbench/demo-config-mongo.json"
+  python3 - "$CONFIG_PATH" "$mongo_uri" "$mongo_config" <<'PY'
+import json, os, sys
+source, uri, target = sys.argv[1:]
+with open(source) as f:
+    config = json.load(f)
+folder = os.path.dirname(os.path.abspath(source))
+for key in ("datasets_dir", "include_path"):  # relative paths are relative to the configuration's folder
+    value = config.get(key)
+    if isinstance(value, str) and not os.path.isabs(value):
+        config[key] = os.path.join(folder, value)
+    elif isinstance(value, list):
+        config[key] = [v if os.path.isabs(v) else os.path.join(folder, v) for v in value]
+config["mongodb_uri"] = uri
+with open(target, "w") as f:
+    json.dump(config, f, indent=2)
+PY
+  export CONFIG_PATH="$mongo_config"
+fi
 echo "configuration: $CONFIG_PATH"
 
-started_llama=0
 endpoint="${TESTBENCH_ENDPOINT:-}"
 if [ -z "$endpoint" ]; then
   echo "starting llama.cpp (SmolLM2-135M-Instruct) on loopback; the first run installs it into .venv-llama"
@@ -43,11 +92,6 @@ echo "model endpoint: $endpoint"
 
 "$bin" worker >.testbench/demo-worker.log 2>&1 &
 worker=$!
-cleanup() {
-  kill -TERM "$worker" 2>/dev/null && wait "$worker" 2>/dev/null || true
-  [ "$started_llama" = 1 ] && scripts/llama-server.sh stop >/dev/null || true
-}
-trap cleanup EXIT
 
 # Waits for a workflow and prints its result; fails the demo (with the worker log) when it does not complete.
 result() {
@@ -84,3 +128,5 @@ echo "== Leaderboard"
 echo
 echo "The embedded database stays up for inspection: CONFIG_PATH=$CONFIG_PATH $bin datasets list"
 echo "(stop it with scripts/embedded-postgres.sh stop)"
+[ "$started_mongo" = 1 ] && echo "The MongoDB server started for the demo stops as the demo exits, and its data goes with it."
+exit 0

@@ -8,13 +8,16 @@ public enum BSONInspector {
     /// "document", "array", "null", "decimal128", "binary", ...) for every dotted key path
     /// (`a`, `a.b`, `list.0`).
     public static func types(of object: JSONObject) throws(MongoError) -> [String: String] {
-        try BSONEncoder.withBSON(object) { (doc) throws(MongoError) -> [String: String] in
-            try withTemporaryIterator { (iter) throws(MongoError) -> [String: String] in
-                guard bson_iter_init(iter, doc) else { throw .invalidDocument("corrupt BSON document") }
-                var types: [String: String] = [:]
-                try collectTypes(iter, prefix: "", into: &types)
-                return types
-            }
+        try BSONEncoder.withBSON(object) { (doc) throws(MongoError) -> [String: String] in try types(ofDocument: doc) }
+    }
+
+    /// `types(of:)` for a libbson document (one a cursor returned, say).
+    static func types(ofDocument doc: OpaquePointer) throws(MongoError) -> [String: String] {
+        try withTemporaryIterator { (iter) throws(MongoError) -> [String: String] in
+            guard bson_iter_init(iter, doc) else { throw .invalidDocument("corrupt BSON document") }
+            var types: [String: String] = [:]
+            try collectTypes(iter, prefix: "", into: &types)
+            return types
         }
     }
 

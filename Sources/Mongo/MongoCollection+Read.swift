@@ -29,6 +29,24 @@ extension MongoCollection {
         }
     }
 
+    /// The BSON type names (`BSONInspector.types(of:)`) of every key path of each document matching
+    /// `filter`, as the server stores it: `find` reads int32 and int64 alike, a contract check cannot.
+    public func storedTypes(_ filter: JSONObject = [:], sort: JSONObject? = nil) async throws(MongoError) -> [[String: String]] {
+        let options = Self.findOptions(projection: nil, sort: sort, skip: nil, limit: nil, batchSize: nil)
+        return try await withHandle(session: nil) { (collection, session) throws(MongoError) -> [[String: String]] in
+            try openFind(collection, filter: filter, options: options, session: session) { (cursor) throws(MongoError) -> [[String: String]] in
+                var documents: [[String: String]] = []
+                var current: OpaquePointer?
+                while mongoc_cursor_next(cursor, &current) {
+                    guard let current else { continue }
+                    documents.append(try BSONInspector.types(ofDocument: current))
+                }
+                try checkCursor(cursor)
+                return documents
+            }
+        }
+    }
+
     /// A cursor that streams matching documents in batches of `batchSize`, keeping a pooled
     /// client until it is exhausted or released. Not available inside transactions (use `find`).
     public func findCursor(

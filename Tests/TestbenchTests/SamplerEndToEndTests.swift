@@ -278,6 +278,9 @@ import WorkflowQueue
                message: "`apply_chat_template` must be set", type: "BadParams"),
         BadRun(name: "framework", input: samplerInput(task: "bigbench_navigate", qty: 3, extra: [("framework", "helm")]),
                message: "helm framework not implemented yet", type: "BadParams"),
+        BadRun(name: "signatures spelled otherwise (the original compares it exactly)",
+               input: samplerInput(task: "tokenizer", qty: 1, extra: [("framework", "signatures-v2")]),
+               message: "signatures-v2 framework not implemented yet", type: "BadParams"),
         BadRun(name: "a signatures task the original does not know", input: samplerInput(task: "bigbench_navigate", qty: 3, extra: [("framework", "signatures")]),
                message: "requested task bigbench_navigate is not supported by framework signatures", type: "BadParams"),
         BadRun(name: "group of several tasks", input: samplerInput(task: "bigbench", qty: 3), message: "a Sampler run samples one task",
@@ -294,6 +297,31 @@ import WorkflowQueue
             #expect(error?.type == bad.type)
             #expect(error?.nonRetryable == true)
             #expect(try await world.allTasks().isEmpty)
+        }
+    }
+
+    /// A registered task the per-task configuration has no entry for is refused as the original's
+    /// `get_task_config` refuses it (non-retryably, naming the task), and nothing is written.
+    @Test func aTaskWithoutAConfigurationEntryIsRefused() async throws {
+        let table = TaskSettingsTable(entries: ["gsm8k": TaskSettings(metrics: ["exact_match"])], source: "test table")
+        let world = try await SamplerWorld.make(taskSettings: table)
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let error = await #expect(throws: ApplicationError.self) { try await world.sample(samplerInput(task: "bigbench_word_sorting", qty: 2)) }
+            #expect(error?.nonRetryable == true)
+            #expect(error?.message.contains("bigbench_word_sorting is not in the task configuration") == true, "\(error?.message ?? "")")
+            #expect(try await world.allTasks().isEmpty)
+        }
+    }
+
+    /// The original dispatches on `"lmeh" in framework`: `lmeh-generative` is sampled as lmeh and kept as given.
+    @Test func anyFrameworkContainingLmehIsLmeh() async throws {
+        let world = try await SamplerWorld.make()
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_navigate", dataset: "navigate")
+            let outcome = try await world.sample(samplerInput(task: "bigbench_navigate", qty: 2, extra: [("framework", "lmeh-generative")]))
+            #expect(outcome.docIDs.count == 2 && outcome.prompts == 2)
+            #expect(try await world.services.documents.task(id: outcome.taskID)?["framework"] == "lmeh-generative")
         }
     }
 

@@ -60,6 +60,8 @@ import WorkflowQueue
                  type: "UnsupportedPath"),
         BadInput(name: "missing requester_args", input: input([("requester_args", .null)]), message: "requester_args"),
         BadInput(name: "missing address", input: input([("requester_args", ["service": "x"])]), message: "requester_args.address"),
+        BadInput(name: "a header that is not a string", input: input([], requester: [("headers", ["X-Retries": 3])]),
+                 message: "'X-Retries' is not a string"),
         BadInput(name: "negative num_fewshot", input: input([("num_fewshot", -1)]), message: "num_fewshot"),
         BadInput(name: "qty not an integer", input: input([("qty", "15")]), message: "qty"),
         BadInput(name: "blacklist not integers", input: input([("blacklist", ["a"])]), message: "blacklist"),

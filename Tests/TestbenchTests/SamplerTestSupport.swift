@@ -34,6 +34,7 @@ struct SamplerWorld {
     /// With `mongoURI`, documents go to a fresh MongoDB database instead of PostgreSQL JSONB.
     static func make(timeouts: [String: ServiceTimeouts] = [:], mongoURI: String? = nil,
                      includePath: [String] = [PackagePaths.tasks], datasetsDir: String = PackagePaths.datasets,
+                     taskSettings: TaskSettingsTable? = nil,
                      wrap: (any DocumentStore) -> any DocumentStore = { $0 }) async throws -> SamplerWorld {
         let base = try TestDatabase.uri()
         let schema = TestDatabase.uniqueName("sampler")
@@ -47,7 +48,8 @@ struct SamplerWorld {
         } ?? PostgresDocumentStore(pool: pool, schema: schema)
         try await store.prepare()
         let config = TestbenchConfig(postgresURI: uri, includePath: includePath, datasetsDir: datasetsDir, timeouts: timeouts)
-        let services = TestbenchServices(config: config, postgres: pool, documents: wrap(store), logger: Logger(label: "sampler-test"))
+        let services = TestbenchServices(config: config, postgres: pool, documents: wrap(store), logger: Logger(label: "sampler-test"),
+                                         taskSettingsTable: taskSettings)
         return SamplerWorld(schema: schema, pool: pool, services: services)
     }
 

@@ -213,6 +213,38 @@ func signatureInput(_ task: String, address: String = "pokt1supplier", seed: Int
         }
     }
 
+    /// A supplier's tokenizer or config that is not JSON, or is over 64 MiB (the real files padded,
+    /// so without the limit they would register): through the Evaluator and the store, a result
+    /// with the original's failed signature (status 11), the task evaluated, no registry entry.
+    @Test(arguments: [("tokenizer", false), ("config", false), ("tokenizer", true)])
+    func aBadBodyIsAFailedResultAndRegistersNothing(task: String, oversized: Bool) async throws {
+        let world = try await SamplerWorld.make()
+        try await withCleanup({ await world.close() }) {
+            let store = world.services.documents
+            let sampled = try await world.sample(signatureInput(task))
+            let prompt = try #require(try await store.prompts(taskID: sampled.taskID).first)
+            let files = try SignatureFixtures.text(task == "tokenizer" ? "tokenizer.json" : "config.json")
+            let body = oversized ? files + String(repeating: " ", count: SignatureEvaluation.maximumResponseBytes) : "<html>502 Bad Gateway</html>"
+            var response = SignatureEvaluationTests.response(body)
+            response["task_id"] = .objectID(sampled.taskID)
+            response["instance_id"] = prompt["instance_id"]
+            response["prompt_id"] = prompt["_id"]
+            try await store.insertResponses([response])
+            let outcome = try await Evaluator(services: world.services).evaluate(EvaluatorInput(taskID: sampled.taskID), logger: Self.logger)
+            #expect(outcome.status == 0 && outcome.failed == 1 && outcome.scored == 0)
+            let result = try #require(try await store.result(taskID: sampled.taskID))
+            #expect(result["result_data"]?["status"] == 0 && result["result_data"]?["num_samples"] == 1)
+            let signature = try #require(result["signatures"]?.arrayValue?.first)
+            #expect(signature["signature"] == .string(task == "tokenizer" ? "Cannot decode tokenizer" : "Cannot decode configuration"))
+            #expect(signature["status_code"] == 11)
+            #expect(signature["error_str"]?.stringValue?.contains("64 MiB") == oversized)
+            #expect(try await store.task(id: sampled.taskID)?["evaluated"] == true)
+            let expected = try SignatureFixtures.expected()
+            let hash = try #require(expected[task == "tokenizer" ? "tokenizer_hash_original" : "config_hash_original"]?.stringValue)
+            #expect(try await store.signatureEntries(task == "tokenizer" ? .tokenizers : .configs, hash: hash).isEmpty)
+        }
+    }
+
     @Test func noResponsesIsTheOriginalsFailedResult() async throws {
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {

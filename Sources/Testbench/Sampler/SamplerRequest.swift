@@ -101,6 +101,11 @@ public struct SamplerRequest: Sendable, Equatable {
             guard headers.isNull || headers.objectValue != nil else {
                 throw args.invalid("headers", "must be an object or null")
             }
+            // The Go requester decodes them as pocket-go's RelayHeaders (map[string]string): any other
+            // value would fail every relay of the task, so it is refused here.
+            if let name = headers.objectValue?.first(where: { $0.value.stringValue == nil })?.key {
+                throw args.invalid("headers", "must map header names to strings; '\(name)' is not a string")
+            }
             requester.headers = headers
         }
 
