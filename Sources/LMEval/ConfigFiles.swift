@@ -12,10 +12,60 @@ struct ConfigFiles: Sendable {
 
     init() {}
 
-    /// Parses `paths` concurrently (across all cores) and stores the results.
+    /// Parses `paths` concurrently (across all cores) and stores the results, then the existing files
+    /// they include that are not among them (lm-eval's `_default_template_yaml`s), so that merging
+    /// finds every file parsed once.
     mutating func load(_ paths: [String]) {
-        let results = Self.parseConcurrently(paths)
-        for (path, result) in zip(paths, results) { parsed[path] = result }
+        var pending = paths
+        while !pending.isEmpty {
+            let results = Self.parseConcurrently(pending)
+            var next: [String] = []
+            var queued: Set<String> = []
+            for (path, result) in zip(pending, results) { parsed[path] = result }
+            for (path, result) in zip(pending, results) {
+                guard case let .success(config) = result, let include = config["include"],
+                      case let .success(names) = Self.includeNames(include, file: path) else { continue }
+                for name in names {
+                    let target = Self.includeTarget(name, file: path)
+                    // A missing file stays unparsed, so merging reports it as a missing include.
+                    if parsed[target] == nil, !queued.contains(target), FileManager.default.fileExists(atPath: target) {
+                        queued.insert(target)
+                        next.append(target)
+                    }
+                }
+            }
+            pending = next
+        }
+    }
+
+    /// Merges the include chains of `paths` concurrently, as `load` parses them: indexing needs every
+    /// merged config, and merging one file after another was a third of `tasks list`. Workers each merge
+    /// on their own copy (a base shared by files of two workers is merged twice; merging is shallow);
+    /// only successes are kept, because a failure's message names the include chain it was reached
+    /// through, which must stay the one a merge in scan order reports.
+    mutating func mergeAll(_ paths: [String]) {
+        let count = paths.count
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count))
+        guard workers > 1 else { return }
+        var copies = [ConfigFiles](repeating: self, count: workers)
+        copies.withUnsafeMutableBufferPointer { buffer in
+            let slots = SendableBuffer(buffer: buffer)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var local = slots.buffer[worker]
+                var i = worker
+                while i < count {
+                    _ = local.mergedConfig(paths[i])
+                    i += workers
+                }
+                slots.set(worker, local)
+            }
+        }
+        for copy in copies {
+            for (path, result) in copy.merged where merged[path] == nil {
+                if case .success = result { merged[path] = result }
+            }
+            for (path, result) in copy.parsed where parsed[path] == nil { parsed[path] = result }
+        }
     }
 
     /// Merged config of `path`, parsing files outside the loaded set on demand.
@@ -71,24 +121,13 @@ struct ConfigFiles: Sendable {
         var own = own
         own["include"] = nil
         let names: [String]
-        switch include {
-        case let .string(s): names = [s]
-        case let .list(items):
-            var list: [String] = []
-            for item in items {
-                guard case let .string(s) = item else {
-                    return .failure(LMEvalError(.invalidConfig, file: file, "include: expected file names, got \(item.typeName)"))
-                }
-                list.append(s)
-            }
-            names = list
-        default:
-            return .failure(LMEvalError(.invalidConfig, file: file, "include: expected a file name or a list, got \(include.typeName)"))
+        switch Self.includeNames(include, file: file) {
+        case let .success(list): names = list
+        case let .failure(error): return .failure(error)
         }
-        let directory = (file as NSString).deletingLastPathComponent
         var result = ConfigMapping()
         for name in names.reversed() {
-            let target = PathText.normalize(name.hasPrefix("/") ? name : directory + "/" + name)
+            let target = Self.includeTarget(name, file: file)
             if parsed[target] == nil && !FileManager.default.fileExists(atPath: target) {
                 return .failure(LMEvalError(.missingInclude, file: file, "include \(name): no such file \(target)"))
             }
@@ -104,6 +143,29 @@ struct ConfigFiles: Sendable {
         }
         result.update(with: own)
         return .success(result)
+    }
+
+    /// The file names an `include:` value lists, in order.
+    private static func includeNames(_ include: ConfigValue, file: String) -> Result<[String], LMEvalError> {
+        switch include {
+        case let .string(s): return .success([s])
+        case let .list(items):
+            var list: [String] = []
+            for item in items {
+                guard case let .string(s) = item else {
+                    return .failure(LMEvalError(.invalidConfig, file: file, "include: expected file names, got \(item.typeName)"))
+                }
+                list.append(s)
+            }
+            return .success(list)
+        default:
+            return .failure(LMEvalError(.invalidConfig, file: file, "include: expected a file name or a list, got \(include.typeName)"))
+        }
+    }
+
+    /// The path an include names, relative to the including file's folder.
+    private static func includeTarget(_ name: String, file: String) -> String {
+        PathText.normalize(name.hasPrefix("/") ? name : PathText.directory(of: file) + "/" + name)
     }
 
     /// Reads one YAML file into a mapping (functions tied to the file).
@@ -154,6 +216,7 @@ private struct SendableBuffer<Element>: @unchecked Sendable {
 enum PathText {
     /// Removes `.` and `..` components and duplicate slashes.
     static func normalize(_ path: String) -> String {
+        if isNormal(path) { return path }
         let absolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for component in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -167,6 +230,38 @@ enum PathText {
         }
         let joined = parts.joined(separator: "/")
         return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    /// True when `normalize` would return `path` unchanged: no empty, `.` or `..` component and no
+    /// trailing slash. Index-time paths are almost all like this, and splitting each costs more.
+    private static func isNormal(_ path: String) -> Bool {
+        var utf8 = path.utf8.makeIterator()
+        guard var previous = utf8.next() else { return false }
+        // Bytes of the current component so far, and whether all of them are dots.
+        var length = previous == UInt8(ascii: "/") ? 0 : 1
+        var dotsOnly = previous == UInt8(ascii: "/") || previous == UInt8(ascii: ".")
+        while let byte = utf8.next() {
+            if byte == UInt8(ascii: "/") {
+                if previous == UInt8(ascii: "/") { return false }
+                if dotsOnly && length <= 2 && length > 0 { return false }
+                length = 0
+                dotsOnly = true
+            } else {
+                length += 1
+                dotsOnly = dotsOnly && byte == UInt8(ascii: ".")
+            }
+            previous = byte
+        }
+        if previous == UInt8(ascii: "/") { return path.utf8.count == 1 }
+        return !(dotsOnly && length <= 2)
+    }
+
+    /// The folder part of `path`, as `os.path.dirname` gives it for a normalized path ("" for a bare
+    /// name, "/" for a file at the root).
+    static func directory(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        if slash == path.utf8.startIndex { return "/" }
+        return String(path[..<slash])
     }
 
     /// `path` relative to `root` when inside it, else `path`.

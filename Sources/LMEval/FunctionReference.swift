@@ -29,7 +29,7 @@ public struct FunctionReference: Sendable, Hashable, CustomStringConvertible {
 
     /// The Python file lm-eval would import the function from.
     public var moduleFile: String {
-        (yamlFile as NSString).deletingLastPathComponent + "/" + module + ".py"
+        PathText.directory(of: yamlFile) + "/" + module + ".py"
     }
 
     public var description: String { "!function \(expression) (in \(yamlFile))" }

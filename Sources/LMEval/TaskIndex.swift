@@ -61,6 +61,7 @@ public struct TaskIndex: Sendable {
         let all = perFolder.flatMap { $0 }
         fileCount = all.count
         files.load(all)
+        files.mergeAll(all)
         for (folder, paths) in zip(self.folders, perFolder) {
             let found = indexFolder(folder, paths: paths)
             for (name, entry) in found.entries {
@@ -93,13 +94,11 @@ public struct TaskIndex: Sendable {
         var out: [String] = []
         var stack = [folder]
         while let directory = stack.popLast() {
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
+            guard let listing = DirectoryListing(directory) else { continue }
             var subdirectories: [String] = []
-            for name in names.sorted() {
+            for (name, isDirectory) in listing.entries.sorted(by: { $0.name < $1.name }) {
                 let path = directory + "/" + name
-                var isDirectory: ObjCBool = false
-                guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-                if isDirectory.boolValue {
+                if isDirectory {
                     if name != "__pycache__" && name != ".ipynb_checkpoints" { subdirectories.append(path) }
                 } else if name.hasSuffix(".yaml") {
                     out.append(path)
