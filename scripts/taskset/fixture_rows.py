@@ -62,7 +62,7 @@ def main():
     babi = [{"passage": p, "question": q, "answer": a} for p, q, a in _BABI]
     write("babi", "train", babi[:3])
     write("babi", "valid", babi[3:])
-    write("babi", "test", babi[3:])
+    write("babi", "test", babi[2:])
     arc = "loglikelihood/data/arc_challenge"
     write("arc_challenge", "train", repeated(read(f"{arc}/train.jsonl"), 26, "id"))
     for split in ("test", "validation"):
