@@ -78,6 +78,7 @@ public struct NativeFunctionRegistry: Sendable {
         MMLUProCategoriesFunctions.register(in: &registry)
         BabistepsFunctions.register(in: &registry)
         LeaderboardFunctions.register(in: &registry)
+        TMMLUPlusFunctions.register(in: &registry)
         return registry
     }()
 }

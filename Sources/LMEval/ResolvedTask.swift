@@ -244,8 +244,13 @@ public struct TaskResolver: Sendable {
 extension TaskIndex {
     /// Resolves one leaf task (from `expand`) with natives looked up relative to its folder.
     public func resolve(_ reference: TaskReference, natives: NativeFunctionRegistry = .standard) throws(LMEvalError) -> ResolvedTask {
+        try resolver(for: reference, natives: natives).resolve(reference)
+    }
+
+    /// The resolver for one task: natives looked up relative to the indexed folder holding its file.
+    public func resolver(for reference: TaskReference, natives: NativeFunctionRegistry = .standard) -> TaskResolver {
         let root = reference.file.flatMap { file in folders.first { file.hasPrefix($0 + "/") } } ?? folders.first
-        return try TaskResolver(natives: natives, root: root).resolve(reference)
+        return TaskResolver(natives: natives, root: root)
     }
 
     /// Resolves a task by name; a group or tag is an error (expand it first).

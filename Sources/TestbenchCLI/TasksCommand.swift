@@ -201,16 +201,46 @@ extension TasksCommand {
 
         @OptionGroup var source: TaskSourceOptions
         @Option(name: .customLong("top-reasons"), parsing: .unconditional, help: "How many unsupported reasons to list.") var topReasons = 15
+        @Option(help: "Only these tasks: a comma-separated list, or a file with names one per line or comma-separated (# starts a comment); repeatable; groups and tags stand for their tasks.") var tasks: [String] = []
+        @Flag(name: .customLong("per-task"), help: "One line per task (name, prompts build, native scoring, reason); the default with --tasks.") var perTask = false
 
         func run() async throws {
             try await reportingFailures {
                 let start = ContinuousClock.now
                 let index = try source.index()
                 let indexed = ContinuousClock.now
-                let report = ResolutionReport.build(index: index)
+                let names = try tasks.isEmpty ? nil : TaskList.names(tasks)
+                let report = ResolutionReport.build(index: index, names: names)
                 print("indexed \(index.fileCount) YAML files in \(indexed - start): \(index.taskNames.count) tasks, \(index.groupNames.count) groups, \(index.tagNames.count) tags")
+                if perTask || names != nil { print(report.table()) }
                 print(report.summary(topReasons: topReasons))
             }
         }
+    }
+}
+
+/// `--tasks` values: comma lists, or files of names.
+enum TaskList {
+    /// The names each value lists: an existing file's lines (commas also separate, `#` starts a
+    /// comment), else the value split at commas; blanks dropped, order kept.
+    static func names(_ values: [String]) throws(CommandFailure) -> [String] {
+        var names: [String] = []
+        for value in values {
+            var isFolder: ObjCBool = false
+            let text: String
+            if FileManager.default.fileExists(atPath: value, isDirectory: &isFolder) {
+                guard !isFolder.boolValue, let contents = try? String(contentsOfFile: value, encoding: .utf8) else {
+                    throw .badInput("--tasks \(value): not a readable text file of task names")
+                }
+                text = contents.split(separator: "\n", omittingEmptySubsequences: false)
+                    .map { line in line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "" }
+                    .joined(separator: ",")
+            } else {
+                text = value
+            }
+            names += text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        guard !names.isEmpty else { throw .badInput("--tasks names no task") }
+        return names
     }
 }

@@ -49,7 +49,10 @@ struct LMEvalTreeTests {
         print(report.summary())
         #expect(report.entries.count == 10_122)
         // Measured with the Jinja module merged: every template compiles; the rest need Python.
-        #expect(report.resolvedCount >= 4_407, "resolved fell below the measured level")
+        #expect(report.resolvedCount >= 4_484, "resolved fell below the measured level")
+        // Resolved and the native scorer takes their filters, metrics and process_results.
+        #expect(report.nativeScoringCount >= 2_756, "natively scored fell below the measured level")
+        #expect(report.entries.allSatisfy { !$0.scoresNatively || $0.buildsPrompts })
         #expect(report.unsupportedByKind[.template] == nil)
         #expect(report.unsupportedByKind[.invalidConfig] == nil)
         #expect(report.unsupportedByKind[.unsupported] == 77)

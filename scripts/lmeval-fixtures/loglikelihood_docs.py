@@ -117,8 +117,25 @@ WIKITEXT = {
 }
 
 
+# TMMLU+ (ZoneTwelve/tmmluplus): question, A-D, answer letter; process_docs adds questions/choices/goal.
+_TMMLU_TRAIN = [
+    ("下列何者屬於流動資產？", "土地", "存貨", "機器設備", "商譽", "B"),
+    ("會計恆等式為何？", "資產=負債+權益", "資產=收入-費用", "負債=資產+權益", "權益=收入+費用", "A"),
+]
+_TMMLU_TEST = [
+    ("折舊費用屬於哪一類帳戶？", "資產", "負債", "費用", "收入", "C"),
+    ("  預收收入屬於何種帳戶？ ", "負債", "資產", "權益", "費用", "A"),
+    ("下列何者不影響現金？", "支付薪資", "收回帳款", "提列折舊", "償還借款", "C"),
+]
+
+
+def _tmmluplus(rows):
+    return [{"question": q, "A": a, "B": b, "C": c, "D": d, "answer": answer} for q, a, b, c, d, answer in rows]
+
+
 def datasets():
     out = {
+        "data/tmmluplus/accounting": {"train": _tmmluplus(_TMMLU_TRAIN), "test": _tmmluplus(_TMMLU_TEST)},
         "data/arc_challenge": ARC,
         "data/hellaswag": HELLASWAG,
         "data/truthfulqa": TRUTHFULQA,
