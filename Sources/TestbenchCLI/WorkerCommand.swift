@@ -20,12 +20,18 @@ struct WorkerCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
     @Option(name: .customLong("grace-period"), parsing: .unconditional, help: "Seconds running workflows get to finish after a shutdown signal (default 10).")
     var gracePeriod: Double = 10
+    @Option(name: .customLong("lookup-every"), parsing: .unconditional,
+            help: "Start the LookupTasks workflow every this many seconds (the original's schedule runs it every 60), so tasks whose responses are in get evaluated.")
+    var lookupEvery: Double?
 
     func run() async throws {
         try await reportingFailures {
             let config = try options.load()
             let uri = try WorkflowSession.postgresURI(config)
             guard gracePeriod >= 0, gracePeriod.isFinite else { throw CommandFailure.badInput("--grace-period must be a non-negative number of seconds") }
+            if let lookupEvery, !(lookupEvery >= 1 && lookupEvery.isFinite) {
+                throw CommandFailure.badInput("--lookup-every must be at least 1 second")
+            }
             KeyValueLogHandler.bootstrap(level: config.logLevel)
             let services = try await TestbenchServices.connect(config: config, logger: Logger(label: "testbench"))
             let registry = try usage { () throws(WorkflowQueueError) in
@@ -40,7 +46,14 @@ struct WorkerCommand: AsyncParsableCommand {
                     logger: Logger(label: "worker"))
             }
             let running = Task { try await worker.run() }
+            let schedule = lookupEvery.map { seconds in
+                LookupSchedule(interval: .milliseconds(Int64((seconds * 1000).rounded())),
+                               client: WorkflowClient(pool: services.postgres, registry: registry), logger: Logger(label: "lookup-schedule"))
+            }
+            let scheduling = Task { await schedule?.run() }
+            defer { scheduling.cancel() }
             let signals = ShutdownSignals { count in
+                scheduling.cancel()
                 if count == 1 { worker.beginGracefulShutdown() } else { running.cancel() }
             }
             defer { signals.cancel() }

@@ -149,6 +149,7 @@ struct FailingDocumentStore: DocumentStore {
     func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] { try await base.skippedTaskIDs() }
     func oldTaskIDs(blocksAgo: Int) async throws(DocumentStoreError) -> [ObjectID] { try await base.oldTaskIDs(blocksAgo: blocksAgo) }
     func markTaskDone(_ taskID: ObjectID) async throws(DocumentStoreError) { try await base.markTaskDone(taskID) }
+    func doneUnevaluatedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] { try await base.doneUnevaluatedTaskIDs() }
     func result(taskID: ObjectID) async throws(DocumentStoreError) -> JSONObject? { try await base.result(taskID: taskID) }
     func allResults() async throws(DocumentStoreError) -> [JSONObject] { try await base.allResults() }
 }

@@ -170,6 +170,9 @@ public protocol DocumentStore: Sendable {
     /// result) is upserted, atomically, so the manager cleans the task up.
     func dropTask(_ result: JSONObject, taskID: ObjectID) async throws(DocumentStoreError)
 
+    /// Tasks done and not evaluated (the original's `get_tasks`): what `LookupTasks` evaluates.
+    func doneUnevaluatedTaskIDs() async throws(DocumentStoreError) -> [ObjectID]
+
     /// Tasks whose every prompt is done (the original's `aggregate_skipped_tasks`), done or not.
     func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID]
 

@@ -149,6 +149,11 @@ public struct MongoDocumentStore: DocumentStore {
         }
     }
 
+    public func doneUnevaluatedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] {
+        try await run { try await collection(.tasks).find(["done": true, "evaluated": false], projection: ["_id": 1], sort: ["_id": 1]) }
+            .compactMap { $0["_id"]?.objectIDValue }
+    }
+
     public func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] {
         let pipeline: [JSONObject] = [
             ["$group": ["_id": "$task_id", "done": ["$sum": ["$cond": ["if": "$done", "then": 1, "else": 0]]], "total": ["$sum": 1]]],

@@ -291,6 +291,12 @@ public struct PostgresDocumentStore: DocumentStore {
         }
     }
 
+    public func doneUnevaluatedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] {
+        try await taskIDs("""
+            SELECT id FROM \(table(.tasks)) WHERE doc->'done' = 'true'::jsonb AND doc->'evaluated' = 'false'::jsonb ORDER BY id
+            """, [])
+    }
+
     public func skippedTaskIDs() async throws(DocumentStoreError) -> [ObjectID] {
         try await taskIDs("""
             SELECT task_id FROM \(table(.prompts)) GROUP BY task_id

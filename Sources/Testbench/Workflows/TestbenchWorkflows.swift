@@ -20,33 +20,49 @@ public enum TestbenchWorkflows {
         retryPolicy: RetryPolicy(maximumAttempts: 2), startToCloseTimeout: .seconds(300), heartbeatTimeout: .seconds(60),
         taskQueue: evaluatorQueue)
 
+    /// LookupTasks: 60 s start-to-close, one attempt (the original's), on the evaluator's queue.
+    public static let lookupTasksOptions = WorkflowOptions(
+        retryPolicy: RetryPolicy(maximumAttempts: 1), startToCloseTimeout: .seconds(60), heartbeatTimeout: .seconds(60),
+        taskQueue: evaluatorQueue)
+    /// The workflow id a scheduled LookupTasks runs under, so that one runs at a time however many
+    /// workers schedule it.
+    public static let scheduledLookupID = "lookup-tasks"
+
     /// The activity behind each product workflow type.
     public struct Activities: Sendable {
         public var register: any WorkflowActivity
         public var sampler: any WorkflowActivity
         public var evaluator: any WorkflowActivity
+        public var lookupTasks: any WorkflowActivity
     }
 
-    /// What a worker runs.
+    /// What a worker runs. LookupTasks starts its Evaluators through a client of the same database
+    /// (the queue's tables live beside the datasets).
     public static func activities(services: TestbenchServices) -> Activities {
         Activities(
             register: RegisterActivity(registrar: TaskRegistrar(services: services)),
             sampler: SamplerActivity(services: services),
-            evaluator: EvaluatorActivity(services: services))
+            evaluator: EvaluatorActivity(services: services),
+            lookupTasks: LookupTasksActivity(services: services) { taskID in
+                let client = WorkflowClient(pool: services.postgres, registry: try registry(validators))
+                _ = try await client.start(type: "Evaluator", input: ["task_id": .string(taskID)], workflowID: taskID)
+            })
     }
 
     /// What a client needs to validate inputs before queueing; these never run.
     public static let validators = Activities(
         register: ValidatingActivity(type: "Register") { input throws(ApplicationError) in _ = try RegisterInput(input) },
         sampler: ValidatingActivity(type: "Sampler") { input throws(ApplicationError) in try SamplerActivity.validateInput(input) },
-        evaluator: ValidatingActivity(type: "Evaluator") { input throws(ApplicationError) in _ = try EvaluatorActivity.validateInput(input) })
+        evaluator: ValidatingActivity(type: "Evaluator") { input throws(ApplicationError) in _ = try EvaluatorActivity.validateInput(input) },
+        lookupTasks: ValidatingActivity(type: "LookupTasks") { _ throws(ApplicationError) in })
 
-    /// A registry with the three product types plus the built-in Noop and Sleep.
+    /// A registry with the four product types plus the built-in Noop and Sleep.
     public static func registry(_ activities: Activities) throws(WorkflowQueueError) -> WorkflowRegistry {
         var registry = WorkflowRegistry()
         try registry.register("Register", options: registerOptions, activity: activities.register)
         try registry.register("Sampler", options: samplerOptions, activity: activities.sampler)
         try registry.register("Evaluator", options: evaluatorOptions, activity: activities.evaluator)
+        try registry.register("LookupTasks", options: lookupTasksOptions, activity: activities.lookupTasks)
         try BuiltinWorkflows.register(into: &registry, options: WorkflowOptions(retryPolicy: RetryPolicy(maximumAttempts: 3), taskQueue: samplerQueue))
         return registry
     }

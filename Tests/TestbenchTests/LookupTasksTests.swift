@@ -1,0 +1,94 @@
+import ExtendedJSON
+import Foundation
+import JSON
+import Logging
+import Synchronization
+import TestSupport
+import Testing
+import WorkflowQueue
+@testable import Testbench
+
+/// The original's LookupTasks on the embedded backend: which tasks it evaluates, and the schedule
+/// starting it through the PostgreSQL queue so that an answered task is evaluated by itself.
+@Suite struct LookupTasksTests {
+    static let logger = Logger(label: "lookup-test")
+
+    static func context() -> ActivityContext {
+        ActivityContext(workflowID: "lookup", runID: "run", workflowType: "LookupTasks", taskQueue: TestbenchWorkflows.evaluatorQueue,
+                        attempt: 1, maxAttempts: 1, logger: logger)
+    }
+
+    /// A done task, a skipped one (every prompt done, the task not) and an unanswered one: the first two
+    /// get an Evaluator, the skipped one is marked done first; a start that is refused is passed over.
+    @Test(arguments: [false, true])
+    func startsAnEvaluatorForEachTaskReadyOrStale(onMongoDB: Bool) async throws {
+        let mongoURI = ProcessInfo.processInfo.environment["TESTBENCH_MONGODB_URI"].flatMap { $0.isEmpty ? nil : $0 }
+        if onMongoDB && mongoURI == nil { return }
+        let world = try await SamplerWorld.make(mongoURI: onMongoDB ? mongoURI : nil)
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let store = world.services.documents
+            let done = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0])))
+            try await writeResponses(world, taskID: done.taskID) { _, target, _ in .text(target) }
+            try await store.markTaskDone(done.taskID)
+            let skipped = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([1])))
+            var prompts = try await store.prompts(taskID: skipped.taskID)
+            for index in prompts.indices { prompts[index]["done"] = true }
+            try await store.replaceTaskTree(TaskTree(task: try #require(try await store.task(id: skipped.taskID)),
+                                                     instances: try await store.instances(taskID: skipped.taskID), prompts: prompts))
+            let unanswered = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([2])))
+
+            let started = Mutex<[String]>([])
+            let activity = LookupTasksActivity(services: world.services) { taskID in
+                started.withLock { $0.append(taskID) }
+                if taskID == done.taskID.hex { throw WorkflowQueueError.workflowAlreadyRunning(workflowID: taskID, runID: "r", status: .running) }
+            }
+            let found = try await activity.run(.object([:]), context: Self.context())
+            #expect(found == .int(2))
+            #expect(started.withLock { $0 } == [done.taskID.hex, skipped.taskID.hex])
+            #expect(try await store.task(id: skipped.taskID)?["done"] == true, "the skipped task is marked done")
+            #expect(try await store.task(id: unanswered.taskID)?["done"] == false)
+        }
+    }
+
+    /// Through the queue with a real worker: the schedule's LookupTasks starts the Evaluator of the
+    /// answered task under the task's id, which evaluates it; the next lookup finds nothing; a
+    /// lookup while one is queued is refused.
+    @Test func theScheduledLookupEvaluatesAnAnsweredTask() async throws {
+        let world = try await SamplerWorld.make()
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let store = world.services.documents
+            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1])))
+            try await writeResponses(world, taskID: sampled.taskID) { position, target, _ in .text(position == 0 ? target : "wrong") }
+            try await store.markTaskDone(sampled.taskID)
+
+            let registry = try TestbenchWorkflows.registry(TestbenchWorkflows.activities(services: world.services))
+            let client = WorkflowClient(pool: world.pool, registry: registry)
+            try await client.migrate()
+            let schedule = LookupSchedule(interval: .seconds(3600), client: client, logger: Self.logger)
+            #expect(try await schedule.startOnce())
+            #expect(try await schedule.startOnce() == false, "a second lookup while the first is queued is refused")
+
+            let uri = try #require(world.services.config.postgresURI)
+            let worker = try WorkflowWorker(uri: uri, registry: registry, configuration: WorkflowWorkerConfiguration(
+                taskQueues: [TestbenchWorkflows.samplerQueue, TestbenchWorkflows.evaluatorQueue], maxConcurrentJobs: 2,
+                pollInterval: .milliseconds(100), gracePeriod: .seconds(5)))
+            let running = Task { try await worker.run() }
+            try await withCleanup({ worker.beginGracefulShutdown(); _ = try? await running.value }) {
+                let lookup = try await client.result(TestbenchWorkflows.scheduledLookupID, wait: .seconds(60))
+                #expect(lookup.status == .completed)
+                #expect(lookup.result == .int(1))
+                let evaluation = try await client.result(sampled.taskID.hex, wait: .seconds(60))
+                #expect(evaluation.type == "Evaluator")
+                #expect(evaluation.status == .completed, "\(String(describing: evaluation.lastError))")
+                #expect(try await store.task(id: sampled.taskID)?["evaluated"] == true)
+                #expect(try await store.result(taskID: sampled.taskID) != nil)
+
+                #expect(try await schedule.startOnce(), "a finished lookup's id is reused by the next")
+                let next = try await client.result(TestbenchWorkflows.scheduledLookupID, wait: .seconds(60))
+                #expect(next.result == .int(0), "the evaluated task is not looked up again")
+            }
+        }
+    }
+}
