@@ -22,7 +22,7 @@ import WorkflowQueue
         ("leaderboard_math_algebra_hard", "leaderboard_math"), ("leaderboard_mmlu_pro", "leaderboard_mmlu_pro"),
         ("leaderboard_bbh_navigate", "leaderboard_bbh_navigate"), ("babisteps-task_04-listing", "babisteps"),
         ("babisteps-chat-cot-task_04-listing", "babisteps-chat"), ("babi-task_07-counting", "babi"), ("babi", "babi"),
-        ("bbh_cot_fewshot_navigate", "bbh_cot_fewshot_"), ("bigbench_navigate_cot", "bigbench"), ("ifeval", "ifeval"),
+        ("bbh_cot_fewshot_navigate", "bbh_cot_fewshot_"), ("bigbench_navigate_cot", "bigbench"), ("bigbench_navigate_mc", "bigbench_mc"), ("ifeval", "ifeval"),
     ])
     func nameRules(_ task: String, _ entry: String) {
         #expect(TaskSettingsTable.entryName(for: task) == entry)

@@ -43,6 +43,12 @@ public enum TaskEvaluation {
         instances: [JSONObject], prompts: [JSONObject], responses: [JSONObject], resultTime: Date
     ) throws(ApplicationError) -> EvaluationResult {
         let join = try Join(taskID: taskID, instances: instances, prompts: prompts, responses: responses)
+        if LoglikelihoodTaskScoring.applies(to: task) {
+            let outcome = try LoglikelihoodEvaluation.run(task: task, root: root, settings: settings, join: join)
+            return result(taskID: taskID, join: join, scores: outcome.scores + outcome.failures, scored: outcome.values,
+                          failed: outcome.failures.count, unanswered: outcome.unanswered, selection: outcome.selection,
+                          rows: outcome.rows, resultTime: resultTime)
+        }
 
         var features = Set<String>()
         for instance in instances { features.formUnion(instance["doc"]?.objectValue?.keys ?? []) }
@@ -122,7 +128,15 @@ public enum TaskEvaluation {
                 }
             }
         }
-        scores += failures
+        return result(taskID: taskID, join: join, scores: scores + failures, scored: values, failed: failures.count,
+                      unanswered: unanswered, selection: selection, rows: rows, resultTime: resultTime)
+    }
+
+    /// The `results` document over the stored scores (successes, then failures).
+    private static func result(
+        taskID: ObjectID, join: Join, scores: [JSONObject], scored values: [Double], failed: Int, unanswered: Int,
+        selection: ScoreSelection?, rows: [ResultRow], resultTime: Date
+    ) -> EvaluationResult {
         let status = scores.isEmpty ? 1 : 0
         let resultData = JSONObject([
             ("_id", .objectID(EvaluatorIDs.resultDataID(task: taskID))), ("task_id", .objectID(taskID)),
@@ -134,7 +148,7 @@ public enum TaskEvaluation {
             ("scores", .array(scores.map(JSONValue.object))),
         ])
         return EvaluationResult(
-            document: document, status: status, scored: values.count, failed: failures.count, unanswered: unanswered,
+            document: document, status: status, scored: values.count, failed: failed, unanswered: unanswered,
             meanScore: values.isEmpty ? nil : values.reduce(0, +) / Double(values.count), selection: selection, rows: rows)
     }
 
@@ -169,6 +183,8 @@ public enum TaskEvaluation {
         struct Instance {
             /// One entry per prompt of the instance, nil when the prompt has no response.
             var responses: [JSONObject?]
+            /// lm-eval's request arguments (`[context, continuation]` for a loglikelihood request).
+            var arguments: JSONValue?
         }
 
         struct Document {
@@ -227,7 +243,8 @@ public enum TaskEvaluation {
             for (docID, _, instance) in order {
                 let key = Self.key(instance["_id"])
                 let id = key?.hex ?? ""
-                let entry = Instance(responses: (key.flatMap { promptsByInstance[$0] } ?? []).map { chosen[$0] })
+                let entry = Instance(responses: (key.flatMap { promptsByInstance[$0] } ?? []).map { chosen[$0] },
+                                     arguments: instance["arguments"])
                 if byDoc[docID] == nil {
                     guard case let .object(doc)? = instance["doc"] else {
                         throw ApplicationError("instance \(id) (doc \(docID)) has no 'doc' object", type: "LMEH")

@@ -53,6 +53,7 @@ public struct Sampler: Sendable {
         let task = try resolveTask(request.tasks)
         let request = try configured(request, task: task)
         let form = try request.promptForm()
+        try Self.requirePromptLogprobs(task, request)
         let genKwargs = try request.genKwargsOverride()
         let options = Self.promptOptions(request, form: form)
         let model = Self.modelOptions(request.llmArgs)
@@ -84,9 +85,9 @@ public struct Sampler: Sendable {
             var sinkError: (any Error)?
             do {
                 try renderer.renderAscending(docIDs: positions, while: { rendered in
-                    let (instance, prompts) = builder.documents(for: rendered)
+                    let (instances, prompts) = builder.documents(for: rendered)
                     do {
-                        try sink(.instance(instance))
+                        for instance in instances { try sink(.instance(instance)) }
                         for prompt in prompts { try sink(.prompt(prompt)) }
                         return true
                     } catch {
@@ -149,10 +150,6 @@ public struct Sampler: Sendable {
             task = try index.resolve(reference)
         } catch {
             throw ApplicationError("Generate TaskDict raise an error: \(error)", type: "LmehGenerator")
-        }
-        guard task.config.outputType == .generateUntil else {
-            throw ApplicationError("Task \(task.name) has output_type \(task.config.outputType.rawValue). Currently only 'generate_until' output_type is supported",
-                               type: "LmehGenerator")
         }
         return task
     }

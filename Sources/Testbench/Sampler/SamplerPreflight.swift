@@ -18,6 +18,7 @@ extension Sampler {
         let task = try resolveTask(request.tasks)
         let request = try configured(request, task: task)
         let form = try request.promptForm()
+        try Self.requirePromptLogprobs(task, request)
         _ = try request.genKwargsOverride()
         let plan = try Self.renderPlan(task, options: Self.promptOptions(request, form: form))
         try await services.postgres.withConnection { connection in
@@ -34,6 +35,14 @@ extension Sampler {
     /// has no entry for is refused, as the original refuses it.
     func configured(_ request: SamplerRequest, task: ResolvedTask) throws(ApplicationError) -> SamplerRequest {
         request.applying(try services.taskSettings().settings(for: task.name))
+    }
+
+    /// A multiple_choice or loglikelihood task is scored from the prompt's logprobs, which only an
+    /// echoed `/v1/completions` returns: chat completions give logprobs of generated tokens only.
+    static func requirePromptLogprobs(_ task: ResolvedTask, _ request: SamplerRequest) throws(ApplicationError) {
+        guard task.config.outputType != .generateUntil, request.requesterArgs.path != SamplerRequest.completionsPath else { return }
+        throw ApplicationError.badParams(
+            "task \(task.name) has output_type \(task.config.outputType.rawValue), whose loglikelihoods need prompt logprobs (echo), which only \(SamplerRequest.completionsPath) returns; requester_args.path is \(request.requesterArgs.path)")
     }
 
     /// The original's dispatch: `"lmeh" in framework` (so `lmeh-generative` is lmeh), or exactly `signatures`.

@@ -36,35 +36,38 @@ struct TaskTreeBuilder {
         var instances: [JSONObject] = [], prompts: [JSONObject] = []
         for document in rendered {
             let built = builder.documents(for: document)
-            instances.append(built.instance)
+            instances += built.instances
             prompts += built.prompts
         }
         return TaskTree(task: builder.taskDocument(requestType: requestType), instances: instances, prompts: prompts)
     }
 
-    /// One rendered document's instance and its prompts, numbered after those built before.
-    mutating func documents(for document: RenderedDocument) -> (instance: JSONObject, prompts: [JSONObject]) {
+    /// One rendered document's instances (one per lm-eval request: a multiple_choice document has one
+    /// per choice) and their prompts, numbered after those built before.
+    mutating func documents(for document: RenderedDocument) -> (instances: [JSONObject], prompts: [JSONObject]) {
         let date = JSONValue.date(creationDate)
         let task = JSONValue.objectID(taskID)
-        let instanceID = JSONValue.objectID(SamplerIDs.instanceID(task: taskID, index: instanceCount))
-        instanceCount += 1
-        let instance = instanceDocument(document, id: instanceID, task: task, date: date)
-        let data = JSONValue.string(JSONValue.object(document.request).serialized(.python))
-        let ctxlen = ContextLength.estimate(document.prompt)
-        let maxTokens = document.request["max_tokens"]?.intValue ?? model.maxGenToks
-        let seconds = timeout.seconds(ctxlen: ctxlen, maxTokens: maxTokens)
-        // One prompt per repeat, as the original's requester answers each response separately.
-        var prompts: [JSONObject] = []
-        for _ in 0..<max(1, document.instance.repeats) {
-            prompts.append(JSONObject([
-                ("_id", .objectID(SamplerIDs.promptID(task: taskID, index: promptCount))), ("data", data),
-                ("task_id", task), ("instance_id", instanceID), ("timeout", .int(seconds)), ("done", false),
-                ("trigger_session", 0), ("creation_date", date), ("ctxlen", .int(ctxlen)),
-                ("context_enc", .null), ("continuation_enc", .null),
-            ]))
-            promptCount += 1
+        var instances: [JSONObject] = [], prompts: [JSONObject] = []
+        for (instance, request) in zip(document.instances, document.requests) {
+            let instanceID = JSONValue.objectID(SamplerIDs.instanceID(task: taskID, index: instanceCount))
+            instanceCount += 1
+            instances.append(instanceDocument(instance, of: document, id: instanceID, task: task, date: date))
+            let data = JSONValue.string(JSONValue.object(request).serialized(.python))
+            let ctxlen = ContextLength.estimate(document.prompt)
+            let maxTokens = request["max_tokens"]?.intValue ?? model.maxGenToks
+            let seconds = timeout.seconds(ctxlen: ctxlen, maxTokens: maxTokens)
+            // One prompt per repeat, as the original's requester answers each response separately.
+            for _ in 0..<max(1, instance.repeats) {
+                prompts.append(JSONObject([
+                    ("_id", .objectID(SamplerIDs.promptID(task: taskID, index: promptCount))), ("data", data),
+                    ("task_id", task), ("instance_id", instanceID), ("timeout", .int(seconds)), ("done", false),
+                    ("trigger_session", 0), ("creation_date", date), ("ctxlen", .int(ctxlen)),
+                    ("context_enc", .null), ("continuation_enc", .null),
+                ]))
+                promptCount += 1
+            }
         }
-        return (instance, prompts)
+        return (instances, prompts)
     }
 
     /// The task document over the instances built so far.
@@ -75,8 +78,8 @@ struct TaskTreeBuilder {
     /// The original's `instance_to_dict`: lm-eval's Instance fields plus ids. `doc_id`, `metadata[1]`
     /// and `doc.__id` are the row's `__id` (the original builds the Instance with its pocket id), not
     /// the renderer's position in the split.
-    private func instanceDocument(_ document: RenderedDocument, id: JSONValue, task: JSONValue, date: JSONValue) -> JSONObject {
-        var instance = document.instance
+    private func instanceDocument(_ instance: Instance, of document: RenderedDocument, id: JSONValue, task: JSONValue, date: JSONValue) -> JSONObject {
+        var instance = instance
         instance.docID = firstRowID + document.docID
         var doc = JSONObject([("__id", .int(instance.docID))])
         for (key, value) in document.doc where key != "__id" { doc[key] = value }

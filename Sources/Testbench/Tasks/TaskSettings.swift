@@ -134,7 +134,7 @@ public struct TaskSettingsTable: Sendable, Equatable {
         if has("babisteps-task") { return "babisteps" }
         if has("babi") { return "babi" }
         if has("bbh_cot_fewshot_") { return "bbh_cot_fewshot_" }
-        if taskName.hasPrefix("bigbench_") { return "bigbench" }
+        if taskName.hasPrefix("bigbench_") { return taskName.hasSuffix("_mc") ? "bigbench_mc" : "bigbench" }
         return taskName
     }
 
