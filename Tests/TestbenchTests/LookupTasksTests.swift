@@ -32,10 +32,7 @@ import WorkflowQueue
             try await writeResponses(world, taskID: done.taskID) { _, target, _ in .text(target) }
             try await store.markTaskDone(done.taskID)
             let skipped = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([1])))
-            var prompts = try await store.prompts(taskID: skipped.taskID)
-            for index in prompts.indices { prompts[index]["done"] = true }
-            try await store.replaceTaskTree(TaskTree(task: try #require(try await store.task(id: skipped.taskID)),
-                                                     instances: try await store.instances(taskID: skipped.taskID), prompts: prompts))
+            try await markPromptsDone(world, taskID: skipped.taskID)
             let unanswered = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([2])))
 
             let started = Mutex<[String]>([])

@@ -109,6 +109,15 @@ func samplerInput(
     return .object(object)
 }
 
+/// Marks every prompt of the task done, the task itself not: what the original's lookup calls a skipped task.
+func markPromptsDone(_ world: SamplerWorld, taskID: ObjectID) async throws {
+    let store = world.services.documents
+    var prompts = try await store.prompts(taskID: taskID)
+    for index in prompts.indices { prompts[index]["done"] = true }
+    try await store.replaceTaskTree(TaskTree(task: try #require(try await store.task(id: taskID)),
+                                             instances: try await store.instances(taskID: taskID), prompts: prompts))
+}
+
 /// A document store that fails on purpose, to check what a failed write leaves behind.
 struct FailingDocumentStore: DocumentStore {
     enum Mode: Sendable { case unavailable, duplicatePromptID }

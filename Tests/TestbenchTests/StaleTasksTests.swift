@@ -20,10 +20,7 @@ import Testing
         #expect(try await StaleTasks.markOldAndSkippedDone(in: store, logger: logger).isEmpty)
 
         let skipped = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0])))
-        var prompts = try await store.prompts(taskID: skipped.taskID)
-        for index in prompts.indices { prompts[index]["done"] = true }
-        try await store.replaceTaskTree(TaskTree(task: try #require(try await store.task(id: skipped.taskID)),
-                                                 instances: try await store.instances(taskID: skipped.taskID), prompts: prompts))
+        try await markPromptsDone(world, taskID: skipped.taskID)
         let old = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([1, 2])))
         try await writeResponses(world, taskID: old.taskID, height: 9) { _, target, _ in .text(target) }
         let recent = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([3])))
