@@ -38,6 +38,9 @@ import WorkflowQueue
             #expect(instances.map { $0["idx"]?.intValue ?? -1 } == [0, 1, 0, 1, 0, 1])
             let prompts = try await store.prompts(taskID: sampled.taskID)
             #expect(prompts.count == 6)
+            let timeout = PromptTimeout(service: "A100", timeouts: world.services.config.timeouts)
+            #expect(prompts.allSatisfy { $0["timeout"] == .int(timeout.seconds(ctxlen: $0["ctxlen"]?.intValue ?? 0, maxTokens: 2)) },
+                    "the original's timeout for a loglikelihood request: prefill plus 2 decoded tokens")
             for prompt in prompts {
                 let body = try JSONValue.parse(try #require(prompt["data"]?.stringValue))
                 #expect(body["echo"] == true && body["max_tokens"] == 1 && body["logprobs"] == 1, "\(body)")

@@ -54,7 +54,8 @@ struct TaskTreeBuilder {
             instances.append(instanceDocument(instance, of: document, id: instanceID, task: task, date: date))
             let data = JSONValue.string(JSONValue.object(request).serialized(.python))
             let ctxlen = ContextLength.estimate(document.prompt)
-            let maxTokens = request["max_tokens"]?.intValue ?? model.maxGenToks
+            // The original's decode length: the generation budget, or 2 tokens for a loglikelihood request.
+            let maxTokens = instance.requestType == "generate_until" ? (request["max_tokens"]?.intValue ?? model.maxGenToks) : 2
             let seconds = timeout.seconds(ctxlen: ctxlen, maxTokens: maxTokens)
             // One prompt per repeat, as the original's requester answers each response separately.
             for _ in 0..<max(1, instance.repeats) {
