@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # The README's test command: a throw-away PostgreSQL cluster and, unless the variables below name
 # their own, a local llama.cpp server (SmolLM2-135M) for the real-model tests
-# (TESTBENCH_LLAMA_ENDPOINT) and a MongoDB wire-protocol server (SecantusDB) for the MongoDB suites
+# (TESTBENCH_LLAMA_ENDPOINT), the logprob server (SmolLM2-135M with echoed prompt logprobs, scripts/
+# logprob-server.sh; its first install builds llama-cpp-python, ~7 minutes) for the loglikelihood
+# tests (TESTBENCH_LOGPROB_ENDPOINT) and a MongoDB wire-protocol server (SecantusDB) for the MongoDB suites
 # (TESTBENCH_MONGODB_URI; point it at a real mongod replica set to test against one). Servers
 # started here are stopped afterwards whatever the outcome.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started_llama=0
+started_logprob=0
 started_mongo=0
 cleanup() {
   [ "$started_llama" = 1 ] && { scripts/llama-server.sh stop >/dev/null 2>&1 || true; }
+  [ "$started_logprob" = 1 ] && { scripts/logprob-server.sh stop >/dev/null 2>&1 || true; }
   [ "$started_mongo" = 1 ] && { scripts/mongo-server.sh stop >/dev/null 2>&1 || true; }
   return 0
 }
@@ -19,12 +23,18 @@ if [ -z "${TESTBENCH_LLAMA_ENDPOINT:-}" ]; then
   endpoint_line="$(scripts/llama-server.sh start | grep '^LLAMA_ENDPOINT=')"
   export TESTBENCH_LLAMA_ENDPOINT="${endpoint_line#LLAMA_ENDPOINT=}"
 fi
+if [ -z "${TESTBENCH_LOGPROB_ENDPOINT:-}" ]; then
+  started_logprob=1
+  endpoint_line="$(scripts/logprob-server.sh start | grep '^LOGPROB_ENDPOINT=')"
+  export TESTBENCH_LOGPROB_ENDPOINT="${endpoint_line#LOGPROB_ENDPOINT=}"
+fi
 if [ -z "${TESTBENCH_MONGODB_URI:-}" ]; then
   started_mongo=1
   uri_line="$(scripts/mongo-server.sh start | grep '^MONGODB_URI=')"
   export TESTBENCH_MONGODB_URI="${uri_line#MONGODB_URI=}"
 fi
 echo "model server at $TESTBENCH_LLAMA_ENDPOINT"
+echo "logprob model server at $TESTBENCH_LOGPROB_ENDPOINT"
 echo "MongoDB at $TESTBENCH_MONGODB_URI"
 # Swift Testing starts every test at once by default; on two cores the worker, CLI and timeout tests
 # then wait minutes for a thread and their time bounds fail. Twelve at a time keeps the run as short.

@@ -6,21 +6,28 @@ import TestSupport
 import Testing
 @testable import Testbench
 
-/// The llama.cpp server the real-model tests talk to, from `$TESTBENCH_LLAMA_ENDPOINT`. `make test`
-/// starts it (scripts/llama-server.sh) before the tests: starting it from a test would hold one of
-/// the two cooperative threads for the minutes a first install takes.
-enum LlamaServer {
-    static let variable = "TESTBENCH_LLAMA_ENDPOINT"
+/// A model server the real-model tests talk to, from an environment variable. `make test` starts
+/// both (scripts/llama-server.sh, scripts/logprob-server.sh) before the tests: starting one from a
+/// test would hold one of the two cooperative threads for the minutes a first install takes.
+struct ModelServer: Sendable {
+    let variable: String
+    let script: String
+    let printed: String
 
-    static func endpoint() throws -> String {
+    /// llama.cpp's server: generations (it ignores `echo`).
+    static let llama = ModelServer(variable: "TESTBENCH_LLAMA_ENDPOINT", script: "scripts/llama-server.sh", printed: "LLAMA_ENDPOINT")
+    /// scripts/logprob/serve.py: echoed prompt logprobs, and `/v1/loglikelihood` computed from the logits.
+    static let logprob = ModelServer(variable: "TESTBENCH_LOGPROB_ENDPOINT", script: "scripts/logprob-server.sh", printed: "LOGPROB_ENDPOINT")
+
+    func endpoint() throws -> String {
         guard let given = ProcessInfo.processInfo.environment[variable], !given.isEmpty else {
-            throw TestSetupError("no model server: run the tests with `make test`, or start one with `eval \"$(scripts/llama-server.sh start)\"` and set \(variable)=$LLAMA_ENDPOINT")
+            throw TestSetupError("no model server: run the tests with `make test`, or start one with `eval \"$(\(script) start)\"` and set \(variable)=$\(printed)")
         }
         return given
     }
 
     /// Runs `body` with the server's address.
-    static func with<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
+    func with<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
         try await body(try endpoint())
     }
 }
@@ -43,7 +50,7 @@ enum LlamaServer {
 
     @Test(arguments: [false, true])
     func referenceRunScoresRealGenerations(chat: Bool) async throws {
-        try await LlamaServer.with { endpoint in
+        try await ModelServer.llama.with { endpoint in
             let options = ReferenceRunOptions(tasks: ["bigbench_boolean_expressions"], datasetsDir: PackagePaths.datasets, limit: .count(4),
                                               chat: chat, maxGenToks: 16, model: Self.model)
             let runner = ReferenceRunner(index: try TaskIndex(folders: [PackagePaths.tasks]), options: options)
@@ -70,7 +77,7 @@ enum LlamaServer {
 
     @Test(arguments: ["/v1/completions", "/v1/chat/completions"])
     func samplerRequesterEvaluatorWithRealGenerations(path: String) async throws {
-        try await LlamaServer.with { endpoint in
+        try await ModelServer.llama.with { endpoint in
             let world = try await SamplerWorld.make()
             try await withCleanup({ await world.close() }) {
                 try await world.register("bigbench_boolean_expressions", dataset: "boolean_expressions")
