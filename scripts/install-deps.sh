@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and the tests need, only those missing.
 set -euo pipefail
-packages=(libpq-dev libmongoc-dev libbson-dev libyaml-dev pkg-config postgresql python3-venv docker-compose binutils ${EXTRA_APT_PACKAGES:-})
+packages=(libpq-dev libmongoc-dev libbson-dev libyaml-dev pkg-config postgresql python3-venv docker-compose binutils g++ ${EXTRA_APT_PACKAGES:-})
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
