@@ -45,15 +45,8 @@ import Testing
                 let client = OpenAIClient(options: try RealModelTests.clientOptions(endpoint, api: .completions))
                 var responses: [JSONObject] = []
                 var straddling = 0
-                for prompt in try await store.prompts(taskID: sampled.taskID) {
-                    let text = try #require(prompt["data"]?.stringValue)
-                    let data = try #require(try JSONValue.parse(text).objectValue)
-                    let reply = try await client.complete(data).get()
-                    responses.append(JSONObject([
-                        ("_id", .objectID(ObjectID())), ("ok", true), ("error_code", 0), ("ms", .int(reply.milliseconds)),
-                        ("response", .string(reply.body)), ("error", ""), ("height", 7), ("session_height", 7),
-                        ("task_id", .objectID(sampled.taskID)), ("instance_id", prompt["instance_id"] ?? .null), ("prompt_id", prompt["_id"] ?? .null),
-                    ]))
+                for (prompt, reply, response) in try await RealModelTests.request(sampled.taskID, store: store, client: client) {
+                    responses.append(response)
                     let instanceID = try #require(prompt["instance_id"]?.objectIDValue)
                     let instance = try #require(instances[instanceID])
                     let arguments = try #require(instance["arguments"]?.arrayValue)

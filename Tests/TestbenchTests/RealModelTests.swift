@@ -44,6 +44,24 @@ struct ModelServer: Sendable {
         return String(trimmed.prefix { $0 != "\n" && $0 != "\r" }).trimmingCharacters(in: .whitespaces)
     }
 
+    /// The requester: POSTs each prompt's `data` verbatim, and gives the `responses` document the Go
+    /// requester would store for it (raw body, latency, height 7).
+    static func request(_ taskID: ObjectID, store: any DocumentStore, client: OpenAIClient) async throws
+        -> [(prompt: JSONObject, reply: CompletionReply, response: JSONObject)] {
+        var out: [(prompt: JSONObject, reply: CompletionReply, response: JSONObject)] = []
+        for prompt in try await store.prompts(taskID: taskID) {
+            let text = try #require(prompt["data"]?.stringValue)
+            let data = try #require(try JSONValue.parse(text).objectValue)
+            let reply = try await client.complete(data).get()
+            out.append((prompt, reply, JSONObject([
+                ("_id", .objectID(ObjectID())), ("ok", true), ("error_code", 0), ("ms", .int(reply.milliseconds)),
+                ("response", .string(reply.body)), ("error", ""), ("height", 7), ("session_height", 7),
+                ("task_id", .objectID(taskID)), ("instance_id", prompt["instance_id"] ?? .null), ("prompt_id", prompt["_id"] ?? .null),
+            ])))
+        }
+        return out
+    }
+
     static func clientOptions(_ endpoint: String, api: CompletionAPI) throws -> OpenAIClient.Options {
         OpenAIClient.Options(url: try #require(OpenAIClient.url(endpoint: endpoint, api: api)), api: api, timeout: 240, retries: 2, concurrency: 1)
     }
@@ -86,17 +104,9 @@ struct ModelServer: Sendable {
                 let store = world.services.documents
                 let api = try #require(CompletionAPI(path: path))
                 let client = OpenAIClient(options: try Self.clientOptions(endpoint, api: api))
-                // The requester: POST each prompt's `data` verbatim, store the raw body and latency.
                 var responses: [JSONObject] = []
-                for prompt in try await store.prompts(taskID: sampled.taskID) {
-                    let text = try #require(prompt["data"]?.stringValue)
-                    let data = try #require(try JSONValue.parse(text).objectValue)
-                    let reply = try await client.complete(data).get()
-                    responses.append(JSONObject([
-                        ("_id", .objectID(ObjectID())), ("ok", true), ("error_code", 0), ("ms", .int(reply.milliseconds)),
-                        ("response", .string(reply.body)), ("error", ""), ("height", 7), ("session_height", 7),
-                        ("task_id", .objectID(sampled.taskID)), ("instance_id", prompt["instance_id"] ?? .null), ("prompt_id", prompt["_id"] ?? .null),
-                    ]))
+                for (prompt, reply, response) in try await Self.request(sampled.taskID, store: store, client: client) {
+                    responses.append(response)
                     print("real model (\(path)) prompt \(prompt["_id"]?.objectIDValue?.hex ?? "?"): \(reply.text.debugDescription)")
                 }
                 try await store.insertResponses(responses)
