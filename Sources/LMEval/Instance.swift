@@ -34,6 +34,16 @@ public struct Instance: Sendable, Hashable {
     /// `metadata` = (task_name, doc_id, repeats).
     public var metadata: JSONValue { .array([.string(taskName), .int(docID), .int(repeats)]) }
 
+    /// The text whose loglikelihood is asked for, after its context: `(context, continuation)` for a
+    /// loglikelihood instance, `("", text)` for a rolling one, nil for generate_until.
+    public var scoredSpan: (context: String, continuation: String)? {
+        switch arguments {
+        case .generateUntil: nil
+        case let .loglikelihood(context, continuation): (context.contextString, continuation)
+        case let .loglikelihoodRolling(text): ("", text)
+        }
+    }
+
     /// `arguments` as lm-eval's tuple serialises: the context string (chat: the JSON text) and the rest.
     public var argumentsJSON: JSONValue {
         switch arguments {

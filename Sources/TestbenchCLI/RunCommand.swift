@@ -13,9 +13,12 @@ struct RunCommand: AsyncParsableCommand {
             Documents: --data DIR is a datasets folder laid out <dataset_path>/<dataset_name>/<split>.jsonl \
             (default: the configured datasets_dir, else the bundled datasets/); with one task, DIR may also be \
             that task's folder of <split>.jsonl files.
-            Responses: --responses FILE holds JSON lines {"doc_id": N, "response": "…"} (add "task" when \
-            several tasks run); the documents it answers are scored. --endpoint URL sends the first --limit \
-            documents (all by default) to /v1/completions, or /v1/chat/completions with --chat.
+            Responses: --responses FILE holds JSON lines {"doc_id": N, "response": "…"}, or for multiple_choice, \
+            loglikelihood and loglikelihood_rolling tasks one line per lm-eval instance {"doc_id": N, "idx": I, \
+            "loglikelihood": X, "is_greedy": B} (idx as lm-eval numbers a document's instances; is_greedy optional) \
+            — add "task" when several tasks run; the documents it answers are scored. --endpoint URL sends the first --limit \
+            documents (all by default) to /v1/completions, or /v1/chat/completions with --chat; a loglikelihood task's \
+            requests ask for the prompt's logprobs (echo) and need /v1/completions.
             lm-eval 0.4.9's spellings work with lm-eval's meaning: --tasks, --include_path, --num_fewshot, --limit (below 1 a \
             fraction of the split), --apply_chat_template, --fewshot_as_multiturn, --system_instruction, --gen_kwargs, --seed, \
             --model local-completions|local-chat-completions --model_args base_url=URL,model=NAME[,num_concurrent=N,max_retries=N,timeout=S] \
@@ -28,7 +31,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: "Task, group or tag names, comma-separated (TASK[,TASK…]); or --tasks.") var taskList: String?
     @Option(name: [.customLong("tasks"), .customShort("t")], help: "lm-eval's --tasks: task, group or tag names, comma-separated.") var tasksOption: String?
     @Option(help: "Datasets folder (<dataset_path>/<dataset_name>/<split>.jsonl), or one task's folder of <split>.jsonl files.") var data: String?
-    @Option(help: "JSON lines of recorded responses: {\"doc_id\": N, \"response\": \"…\"[, \"task\": \"…\"]}.") var responses: String?
+    @Option(help: "JSON lines of recorded responses: {\"doc_id\": N, \"response\": \"…\"[, \"task\": \"…\"]}; for loglikelihood tasks {\"doc_id\": N, \"idx\": I, \"loglikelihood\": X, \"is_greedy\": B}.") var responses: String?
     @Option(help: "OpenAI-compatible server, e.g. http://127.0.0.1:8080 (the API path is added unless the URL ends in /completions).") var endpoint: String?
     @Option(name: [.long, .customShort("m")], help: "Model name sent in request bodies; or lm-eval's model type local-completions / local-chat-completions (with --model_args).") var model: String?
     @Option(name: [.customLong("model_args"), .customShort("a")], help: "lm-eval's --model_args: base_url=URL,model=NAME[,num_concurrent=N,max_retries=N,timeout=S] or the same as a JSON object.") var modelArgs: String?

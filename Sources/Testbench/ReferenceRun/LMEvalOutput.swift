@@ -132,14 +132,30 @@ public enum LMEvalOutput {
                 guard let document = documents[sample.docID] else { continue }
                 let target = document.target.stringValue ?? PythonValue.str(document.target)
                 var arguments = JSONObject()
-                for (j, argument) in argumentValues(document.instance).enumerated() { arguments["arg_\(j)"] = argument }
+                for (i, instance) in document.instances.enumerated() where i == 0 || sample.loglikelihoods != nil {
+                    var values = JSONObject()
+                    for (j, argument) in argumentValues(instance).enumerated() { values["arg_\(j)"] = argument }
+                    arguments["gen_args_\(i)"] = .object(values)
+                }
                 var line = JSONObject()
                 line["doc_id"] = .int(sample.docID)
                 line["doc"] = .object(document.doc)
                 line["target"] = .string(target)
-                line["arguments"] = .object(JSONObject([("gen_args_0", .object(arguments))]))
-                line["resps"] = .array([.array([.string(sample.response)])])
-                line["filtered_resps"] = .array([.string(sample.filtered.stringValue ?? PythonValue.str(sample.filtered))])
+                line["arguments"] = .object(arguments)
+                if let scores = sample.loglikelihoods {
+                    // lm-eval's samples file writes every response item through str(): a rolling
+                    // instance's loglikelihood, else the (loglikelihood, is_greedy) tuple's members.
+                    let rolling = document.instance.requestType == "loglikelihood_rolling"
+                    let pairs = scores.map { score -> JSONValue in
+                        let loglikelihood = JSONValue.string(PythonValue.str(JSONValue.double(score.loglikelihood)))
+                        return rolling ? loglikelihood : .array([loglikelihood, .string(score.isGreedy.map { $0 ? "True" : "False" } ?? "None")])
+                    }
+                    line["resps"] = .array(pairs.map { .array([$0]) })
+                    line["filtered_resps"] = .array(pairs)
+                } else {
+                    line["resps"] = .array([.array([.string(sample.response)])])
+                    line["filtered_resps"] = .array([.string(sample.filtered.stringValue ?? PythonValue.str(sample.filtered))])
+                }
                 line["filter"] = .string(filter)
                 line["metrics"] = .array(sample.metrics.map { .string($0.name) })
                 line["doc_hash"] = .string(hash(JSONValue.object(document.doc).serialized(.pretty)))

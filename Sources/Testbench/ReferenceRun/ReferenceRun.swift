@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import LMEval
 import Scoring
+import WorkflowQueue
 
 /// Why a reference run could not run: bad options, tasks, data or responses file.
 public struct ReferenceRunError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -89,6 +90,11 @@ public enum ReferenceResponses: Sendable {
     case file(ResponsesFile)
     /// A live server; the documents run are the first `limit` of the evaluation split.
     case endpoint(OpenAIClient.Options)
+
+    /// The responses file, in file mode.
+    public var file: ResponsesFile? {
+        if case let .file(file) = self { file } else { nil }
+    }
 }
 
 /// One document under one filter pipeline.
@@ -99,6 +105,8 @@ public struct ReferenceSample: Sendable {
     public var response: String
     public var filtered: JSONValue
     public var metrics: [(name: String, value: JSONValue)]
+    /// Each instance's `(loglikelihood, is_greedy)` in idx order (loglikelihood tasks; nil for generate_until).
+    public var loglikelihoods: [ContinuationScore]? = nil
 }
 
 /// A document that got no score: the request failed or the scorer rejected it.
@@ -210,15 +218,31 @@ public struct ReferenceRunner: Sendable {
         self.options = options
     }
 
+    /// How a task's documents are scored: generations through its filters and metrics, or (multiple_choice,
+    /// loglikelihood, loglikelihood_rolling) each instance's loglikelihood through lm-eval's `process_results`.
+    enum PreparedScoring {
+        case generations(TaskScoring)
+        case loglikelihoods(LoglikelihoodTaskScoring, ScoreSelection)
+
+        var selection: ScoreSelection {
+            switch self {
+            case let .generations(scoring): scoring.selection
+            case let .loglikelihoods(_, selection): selection
+            }
+        }
+    }
+
     struct Prepared {
         var task: ResolvedTask
         var groups: [String]
-        var scoring: TaskScoring
+        var scoring: PreparedScoring
         var renderer: TaskRenderer
         var features: Set<String>
         var documents: [RenderedDocument]
-        /// Recorded responses by doc id (file mode).
+        /// Recorded responses by doc id (file mode, generate_until).
         var recorded: [Int: String]?
+        /// Recorded loglikelihoods by doc id, in idx order (file mode, loglikelihood tasks).
+        var recordedLoglikelihoods: [Int: [ContinuationScore]]?
     }
 
     /// Runs every task. Everything that can be checked (tasks, data, responses file) is checked
@@ -239,29 +263,14 @@ public struct ReferenceRunner: Sendable {
         }
         var results: [ReferenceTaskResult] = []
         for task in prepared {
-            var replies: [Int: Result<String, ReferenceFailure>] = [:]
-            switch responses {
-            case .file:
-                for document in task.documents { replies[document.docID] = task.recorded?[document.docID].map { .success($0) } }
-            case let .endpoint(clientOptions):
-                let client = OpenAIClient(options: clientOptions)
-                var bodies: [JSONObject] = []
-                for document in task.documents {
-                    var body = document.request
-                    body["model"] = .string(options.model)
-                    bodies.append(body)
-                }
-                let answers = await client.complete(bodies, progress: progress(task.task.name, bodies.count))
-                for (document, answer) in zip(task.documents, answers) {
-                    switch answer {
-                    case let .success(reply): replies[document.docID] = .success(reply.text)
-                    case let .failure(failure):
-                        replies[document.docID] = .failure(ReferenceFailure(task: task.task.name, docID: document.docID,
-                                                                            statusCode: failure.statusCode, message: failure.description))
-                    }
-                }
+            switch task.scoring {
+            case let .generations(scoring):
+                let replies = await generations(task, responses: responses, progress: progress)
+                results.append(try score(task, scoring: scoring, replies: replies))
+            case let .loglikelihoods(scoring, selection):
+                let replies = await loglikelihoods(task, responses: responses, progress: progress)
+                results.append(try score(task, scoring: scoring, selection: selection, replies: replies))
             }
-            results.append(try score(task, replies: replies))
         }
         var groups: [ReferenceGroup] = []
         for name in Set(references.flatMap(\.groups)).sorted() {
@@ -288,34 +297,223 @@ public struct ReferenceRunner: Sendable {
         var features = Set<String>()
         for doc in renderer.evaluationDocuments { features.formUnion(doc.keys) }
         let root = reference.file.flatMap { file in index.folders.first { file.hasPrefix($0 + "/") } } ?? index.folders.first
-        let scoring: TaskScoring
-        do {
-            scoring = try TaskScoring(task: task, root: root, firstDocument: renderer.evaluationDocuments.first, features: features)
-        } catch {
-            throw ReferenceRunError(error.message)
+        let scoring: PreparedScoring
+        if LoglikelihoodTaskScoring.applies(to: task) {
+            if options.chat {
+                throw ReferenceRunError("task \(task.name) is \(task.config.outputType.rawValue): its loglikelihoods come from /v1/completions prompt logprobs (echo), which /v1/chat/completions (--chat) cannot return; run it without --chat")
+            }
+            guard let first = renderer.evaluationDocuments.first else { throw ReferenceRunError("task \(task.name) has no documents in split \(renderer.evaluationSplit)") }
+            let loglikelihood: LoglikelihoodTaskScoring
+            do { loglikelihood = try LoglikelihoodTaskScoring(task: task, firstDocument: first, root: root) } catch { throw ReferenceRunError(error.message) }
+            do {
+                let selection = try LoglikelihoodEvaluation.selection(settings: nil, scorer: loglikelihood.scorer) { ApplicationError("task \(task.name): \($0)", type: "LMEH") }
+                scoring = .loglikelihoods(loglikelihood, selection)
+            } catch {
+                throw ReferenceRunError(error.message)
+            }
+        } else {
+            do {
+                scoring = .generations(try TaskScoring(task: task, root: root, firstDocument: renderer.evaluationDocuments.first, features: features))
+            } catch {
+                throw ReferenceRunError(error.message)
+            }
         }
         let count = renderer.evaluationDocuments.count
         var ids: [Int]
         var recorded: [Int: String]?
+        var recordedScores: [Int: [Int: ContinuationScore]]?
         switch responses {
         case let .file(file):
-            let answers = try file.responses(for: task.name, singleTask: singleTask)
-            guard !answers.isEmpty else { throw ReferenceRunError("--responses \(file.path) has no responses for task \(task.name)") }
-            if let outside = answers.keys.sorted().first(where: { $0 >= count }) {
+            let answered: [Int]
+            if case .loglikelihoods = scoring {
+                let scores = try file.loglikelihoods(for: task.name, singleTask: singleTask)
+                guard !scores.isEmpty else {
+                    let hint = (try? file.responses(for: task.name, singleTask: singleTask))?.isEmpty == false
+                        ? " (its lines give \"response\" text; a \(task.config.outputType.rawValue) task is scored from {\"doc_id\", \"idx\", \"loglikelihood\", \"is_greedy\"} lines)" : ""
+                    throw ReferenceRunError("--responses \(file.path) has no loglikelihoods for task \(task.name)\(hint)")
+                }
+                answered = scores.keys.sorted()
+                recordedScores = scores
+            } else {
+                let answers = try file.responses(for: task.name, singleTask: singleTask)
+                guard !answers.isEmpty else {
+                    let hint = (try? file.loglikelihoods(for: task.name, singleTask: singleTask))?.isEmpty == false
+                        ? " (its lines give loglikelihoods; a generate_until task is scored from {\"doc_id\", \"response\"} lines)" : ""
+                    throw ReferenceRunError("--responses \(file.path) has no responses for task \(task.name)\(hint)")
+                }
+                answered = answers.keys.sorted()
+                recorded = answers
+            }
+            if let outside = answered.first(where: { $0 >= count }) {
                 throw ReferenceRunError("--responses \(file.path): doc \(outside) of \(task.name) is outside its \(count) documents (split \(renderer.evaluationSplit))")
             }
-            ids = answers.keys.sorted()
-            recorded = answers
+            ids = answered
         case .endpoint:
             ids = Array(0..<count)
         }
         if let limit = options.limit { ids = Array(ids.prefix(limit.documents(of: count))) }
         let rendered: [RenderedDocument]
         do { rendered = try renderer.render(docIDs: ids) } catch { throw ReferenceRunError("\(error)") }
-        return Prepared(task: task, groups: reference.groups, scoring: scoring, renderer: renderer, features: features, documents: rendered, recorded: recorded)
+        var recordedLoglikelihoods: [Int: [ContinuationScore]]?
+        if let recordedScores, let file = responses.file {
+            recordedLoglikelihoods = try Self.instanceScores(recordedScores, documents: rendered, task: task.name, path: file.path)
+        }
+        return Prepared(task: task, groups: reference.groups, scoring: scoring, renderer: renderer, features: features, documents: rendered,
+                        recorded: recorded, recordedLoglikelihoods: recordedLoglikelihoods)
     }
 
-    private func score(_ task: Prepared, replies: [Int: Result<String, ReferenceFailure>]) throws(ReferenceRunError) -> ReferenceTaskResult {
+    /// A recorded document's loglikelihoods in idx order; a document must give exactly its instances' idx values.
+    static func instanceScores(_ recorded: [Int: [Int: ContinuationScore]], documents: [RenderedDocument], task: String,
+                               path: String) throws(ReferenceRunError) -> [Int: [ContinuationScore]] {
+        var out: [Int: [ContinuationScore]] = [:]
+        for document in documents {
+            guard let byIdx = recorded[document.docID] else { continue }
+            let expected = document.instances.map(\.idx)
+            if let stray = byIdx.keys.sorted().first(where: { !expected.contains($0) }) {
+                throw ReferenceRunError("--responses \(path): doc \(document.docID) of \(task) has no instance idx \(stray) (its \(expected.count) instances are idx 0–\(expected.count - 1))")
+            }
+            var scores: [ContinuationScore] = []
+            for idx in expected {
+                guard let score = byIdx[idx] else {
+                    throw ReferenceRunError("--responses \(path): doc \(document.docID) of \(task) has no loglikelihood for idx \(idx) (it needs one for each of its \(expected.count) instances)")
+                }
+                scores.append(score)
+            }
+            out[document.docID] = scores
+        }
+        return out
+    }
+
+    /// Each document's generation: recorded, or from a live server.
+    private func generations(_ task: Prepared, responses: ReferenceResponses,
+                             progress: @Sendable (String, Int) -> ProgressReporter?) async -> [Int: Result<String, ReferenceFailure>] {
+        var replies: [Int: Result<String, ReferenceFailure>] = [:]
+        switch responses {
+        case .file:
+            for document in task.documents { replies[document.docID] = task.recorded?[document.docID].map { .success($0) } }
+        case let .endpoint(clientOptions):
+            let client = OpenAIClient(options: clientOptions)
+            var bodies: [JSONObject] = []
+            for document in task.documents {
+                var body = document.request
+                body["model"] = .string(options.model)
+                bodies.append(body)
+            }
+            let answers = await client.complete(bodies, progress: progress(task.task.name, bodies.count))
+            for (document, answer) in zip(task.documents, answers) {
+                switch answer {
+                case let .success(reply): replies[document.docID] = .success(reply.text)
+                case let .failure(failure):
+                    replies[document.docID] = .failure(ReferenceFailure(task: task.task.name, docID: document.docID,
+                                                                        statusCode: failure.statusCode, message: failure.description))
+                }
+            }
+        }
+        return replies
+    }
+
+    /// Each document's instance loglikelihoods: recorded, or scored from a live server's echoed prompt logprobs.
+    private func loglikelihoods(_ task: Prepared, responses: ReferenceResponses,
+                                progress: @Sendable (String, Int) -> ProgressReporter?) async -> [Int: Result<[ContinuationScore], ReferenceFailure>] {
+        var replies: [Int: Result<[ContinuationScore], ReferenceFailure>] = [:]
+        switch responses {
+        case .file:
+            for document in task.documents {
+                if let scores = task.recordedLoglikelihoods?[document.docID] { replies[document.docID] = .success(scores) }
+            }
+        case let .endpoint(clientOptions):
+            let client = OpenAIClient(options: clientOptions)
+            var bodies: [JSONObject] = []
+            for document in task.documents {
+                for var body in document.requests {
+                    body["model"] = .string(options.model)
+                    bodies.append(body)
+                }
+            }
+            var answers = await client.complete(bodies, progress: progress(task.task.name, bodies.count))[...]
+            for document in task.documents {
+                let mine = answers.prefix(document.instances.count)
+                answers = answers.dropFirst(document.instances.count)
+                replies[document.docID] = Self.scores(of: document, answers: Array(mine), task: task.task.name)
+            }
+        }
+        return replies
+    }
+
+    /// A document's instance loglikelihoods from the server's echoed bodies, or the first failure.
+    static func scores(of document: RenderedDocument, answers: [Result<CompletionReply, RequestFailure>], task: String) -> Result<[ContinuationScore], ReferenceFailure> {
+        var scores: [ContinuationScore] = []
+        for (instance, answer) in zip(document.instances, answers) {
+            let reply: CompletionReply
+            switch answer {
+            case let .success(value): reply = value
+            case let .failure(failure):
+                return .failure(ReferenceFailure(task: task, docID: document.docID, statusCode: failure.statusCode, message: failure.description))
+            }
+            let fail = { (code: Int, message: String) in
+                Result<[ContinuationScore], ReferenceFailure>.failure(ReferenceFailure(task: task, docID: document.docID, statusCode: code, message: "idx \(instance.idx): \(message)"))
+            }
+            guard let span = instance.scoredSpan else { return fail(CompletionBody.Code.evaluation, "not a loglikelihood instance") }
+            let body: JSONValue
+            do { body = try JSONValue.parse(reply.body) } catch { return fail(CompletionBody.Code.badJSON, "the server's body is not JSON: \(error)") }
+            do {
+                scores.append(try EchoLogprobs(completion: body).score(context: span.context, continuation: span.continuation))
+            } catch {
+                return fail(CompletionBody.Code.evaluation, error.message)
+            }
+        }
+        return .success(scores)
+    }
+
+    private func score(_ task: Prepared, scoring: LoglikelihoodTaskScoring, selection: ScoreSelection,
+                       replies: [Int: Result<[ContinuationScore], ReferenceFailure>]) throws(ReferenceRunError) -> ReferenceTaskResult {
+        var items: [[(name: String, item: LoglikelihoodItem)]] = []
+        var samples: [ReferenceSample] = []
+        var failures: [ReferenceFailure] = []
+        let name = task.task.name
+        for document in task.documents {
+            guard let reply = replies[document.docID] else { continue }
+            let results: [ContinuationScore]
+            switch reply {
+            case let .success(value): results = value
+            case let .failure(failure):
+                failures.append(failure)
+                continue
+            }
+            do {
+                let scored = try scoring.scorer.score(try scoring.sample(docID: document.docID, doc: document.doc, results: results))
+                items.append(scored)
+                let filtered = JSONValue.array(results.map { .array([.double($0.loglikelihood), $0.isGreedy.map(JSONValue.bool) ?? .null]) })
+                samples.append(ReferenceSample(task: name, docID: document.docID, filter: "none", response: "", filtered: filtered,
+                                               metrics: scored.map { ($0.name, $0.item.json) }, loglikelihoods: results))
+            } catch let error as ScoringError where error.kind == .configuration {
+                throw ReferenceRunError(error.description)
+            } catch let error as ScoringError {
+                failures.append(ReferenceFailure(task: name, docID: document.docID, statusCode: CompletionBody.Code.evaluation, message: error.message))
+            } catch let error as LMEvalError {
+                failures.append(ReferenceFailure(task: name, docID: document.docID, statusCode: CompletionBody.Code.evaluation, message: error.message))
+            } catch {
+                failures.append(ReferenceFailure(task: name, docID: document.docID, statusCode: CompletionBody.Code.evaluation, message: "\(error)"))
+            }
+        }
+        let rows: [ResultRow]
+        do { rows = try scoring.scorer.aggregate(items) } catch { throw ReferenceRunError(error.description) }
+        return result(task, selection: selection, rows: rows, samples: samples, failures: failures)
+    }
+
+    private func result(_ task: Prepared, selection: ScoreSelection, rows: [ResultRow], samples: [ReferenceSample],
+                        failures: [ReferenceFailure]) -> ReferenceTaskResult {
+        let config = task.task.config
+        // lm-eval writes the few-shot count it used into the task's config.
+        var effective = config
+        effective.numFewshot = task.renderer.numFewshot
+        return ReferenceTaskResult(
+            task: task.task.name, groups: task.groups, displayName: config.taskAlias ?? task.task.name, version: config.metadata?["version"]?.json,
+            numFewshot: task.renderer.numFewshot, selection: selection, rows: rows, samples: samples, failures: failures,
+            documents: task.documents, evaluationCount: task.renderer.evaluationDocuments.count, config: effective.json)
+    }
+
+    private func score(_ task: Prepared, scoring: TaskScoring, replies: [Int: Result<String, ReferenceFailure>]) throws(ReferenceRunError) -> ReferenceTaskResult {
         var scores: [SampleScore] = []
         var samples: [ReferenceSample] = []
         var failures: [ReferenceFailure] = []
@@ -330,8 +528,8 @@ public struct ReferenceRunner: Sendable {
                 continue
             }
             do {
-                let sample = try task.scoring.sample(docID: document.docID, doc: document.doc, responses: [text])
-                let score = try task.scoring.scorer.score(sample)
+                let sample = try scoring.sample(docID: document.docID, doc: document.doc, responses: [text])
+                let score = try scoring.scorer.score(sample)
                 scores.append(score)
                 for filter in score.filters {
                     samples.append(ReferenceSample(task: name, docID: document.docID, filter: filter.filter, response: text,
@@ -346,14 +544,7 @@ public struct ReferenceRunner: Sendable {
             }
         }
         let rows: [ResultRow]
-        do { rows = try task.scoring.scorer.aggregate(scores) } catch { throw ReferenceRunError(error.description) }
-        let config = task.task.config
-        // lm-eval writes the few-shot count it used into the task's config.
-        var effective = config
-        effective.numFewshot = task.renderer.numFewshot
-        return ReferenceTaskResult(
-            task: name, groups: task.groups, displayName: config.taskAlias ?? name, version: config.metadata?["version"]?.json,
-            numFewshot: task.renderer.numFewshot, selection: task.scoring.selection, rows: rows, samples: samples, failures: failures,
-            documents: task.documents, evaluationCount: task.renderer.evaluationDocuments.count, config: effective.json)
+        do { rows = try scoring.scorer.aggregate(scores) } catch { throw ReferenceRunError(error.description) }
+        return result(task, selection: scoring.selection, rows: rows, samples: samples, failures: failures)
     }
 }
