@@ -28,6 +28,10 @@ public struct EchoLogprobs: Sendable, Equatable {
         guard case let .object(logprobs)? = choice["logprobs"] else {
             throw LoglikelihoodError("the response has no prompt logprobs (choices[0].logprobs is missing or null): the server must answer /v1/completions with echo: true and logprobs, which llama.cpp's server does not (it ignores echo)")
         }
+        // llama.cpp's server answers logprobs in the chat form, for the generated tokens only.
+        if logprobs["tokens"] == nil, logprobs["content"] != nil {
+            throw LoglikelihoodError("the response has no prompt logprobs: choices[0].logprobs.content covers only the generated tokens (llama.cpp's server answers so; it ignores echo); the server must answer /v1/completions with echo: true and the prompt's token_logprobs and text_offset")
+        }
         func array(_ key: String) throws(LoglikelihoodError) -> [JSONValue] {
             guard case let .array(items)? = logprobs[key] else { throw LoglikelihoodError("choices[0].logprobs.\(key) is missing or not a list") }
             return items

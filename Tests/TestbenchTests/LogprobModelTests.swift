@@ -4,6 +4,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import JSON
+import LMEval
 import Scoring
 import TestSupport
 import Testing
@@ -68,6 +69,50 @@ import Testing
                 #expect(scores.allSatisfy { [0.0, 1.0].contains($0["score"]?.doubleValue ?? -1) && $0["status_code"] == 0 })
                 print("logprob model: bigbench_navigate_mc acc \(outcome.meanScore ?? .nan) over \(rows.count) documents; \(straddling) of \(responses.count) continuations straddle the boundary")
             }
+        }
+    }
+
+    /// `testbench run --endpoint` on the same task: each document's instance loglikelihoods from the
+    /// real model's echo equal the logits' within 1e-4, and the task's acc is the mean of the
+    /// per-document acc those reference values give.
+    @Test func referenceRunScoresFromTheRealModelsEcho() async throws {
+        try await ModelServer.logprob.with { endpoint in
+            let options = ReferenceRunOptions(tasks: ["bigbench_navigate_mc"], datasetsDir: PackagePaths.datasets, limit: .count(4), model: RealModelTests.model)
+            let runner = ReferenceRunner(index: try TaskIndex(folders: [PackagePaths.tasks]), options: options)
+            let report = try await runner.run(.endpoint(try RealModelTests.clientOptions(endpoint, api: .completions)))
+            let task = try #require(report.tasks.first)
+            #expect(task.failures.isEmpty, "\(task.failures)")
+            #expect(task.samples.count == 4)
+            var right = 0
+            for (sample, document) in zip(task.samples, task.documents) {
+                let scores = try #require(sample.loglikelihoods)
+                #expect(scores.count == document.instances.count)
+                var direct: [Double] = []
+                for (score, instance) in zip(scores, document.instances) {
+                    let span = try #require(instance.scoredSpan)
+                    let reference = try await Self.reference(endpoint, context: span.context, continuation: span.continuation)
+                    #expect(abs(score.loglikelihood - reference.loglikelihood) < 1e-4, "doc \(sample.docID) idx \(instance.idx)")
+                    direct.append(reference.loglikelihood)
+                }
+                let gold = try #require(document.doc["label"]?.intValue)
+                if direct.indices.max(by: { direct[$0] < direct[$1] }) == gold { right += 1 }
+            }
+            let acc = try #require(task.rows.first { $0.metric == "acc" })
+            #expect(acc.value == Double(right) / 4, "acc \(acc.value), from the logits \(right) of 4")
+        }
+    }
+
+    /// llama.cpp's server ignores `echo`: every document of a reference run fails naming the missing
+    /// prompt logprobs; nothing is scored.
+    @Test func aServerWithoutPromptLogprobsFailsEveryDocument() async throws {
+        try await ModelServer.llama.with { endpoint in
+            let options = ReferenceRunOptions(tasks: ["bigbench_navigate_mc"], datasetsDir: PackagePaths.datasets, limit: .count(2), model: RealModelTests.model)
+            let runner = ReferenceRunner(index: try TaskIndex(folders: [PackagePaths.tasks]), options: options)
+            let report = try await runner.run(.endpoint(try RealModelTests.clientOptions(endpoint, api: .completions)))
+            let task = try #require(report.tasks.first)
+            #expect(task.samples.isEmpty && task.rows.allSatisfy { $0.n == 0 })
+            #expect(task.failures.map(\.docID) == [0, 1])
+            #expect(task.failures.allSatisfy { $0.message.contains("no prompt logprobs") && $0.message.contains("llama.cpp") }, "\(task.failures)")
         }
     }
 }
