@@ -12,6 +12,11 @@ public struct RowFilter: Sendable {
         self.keep = keep
     }
 
+    /// Keeps only the rows whose `key` equals `value`, in every split (e.g. an MMLU-Pro category).
+    public static func keepRows(where key: String, equals value: JSONValue) -> RowFilter {
+        RowFilter(name: "\(key)=\(value.stringValue ?? value.serialized())") { _, row in row[key] == value }
+    }
+
     /// Keeps only the rows of `split` whose `key` equals `value`; other splits are kept whole
     /// (e.g. leaderboard_math: split "test", key "level", value "Level 5").
     public static func keepRows(inSplit split: String, where key: String, equals value: JSONValue, name: String? = nil) -> RowFilter {

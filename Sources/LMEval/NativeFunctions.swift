@@ -6,6 +6,9 @@ import Scoring
 public enum NativeFunction: Sendable {
     /// `process_docs(dataset) -> dataset`, on one split's rows in order.
     case processDocs(@Sendable ([JSONObject]) throws(LMEvalError) -> [JSONObject])
+    /// A `process_docs` that keeps the rows whose `key` equals `value` (`dataset.filter(lambda x: x[key] == value)`):
+    /// Register can apply it to the stored table, so the Sampler's partial row loads see lm-eval's documents.
+    case keepRows(key: String, value: JSONValue)
     /// `doc_to_text` / `doc_to_target` / `doc_to_choice` / `gen_prefix`-style `f(doc) -> value`.
     case docField(@Sendable (JSONObject) throws(LMEvalError) -> JSONValue)
     /// `fewshot_config.samples: !function f` with `f() -> list[dict]`.
@@ -17,7 +20,7 @@ public enum NativeFunction: Sendable {
 
     var kindName: String {
         switch self {
-        case .processDocs: "process_docs"
+        case .processDocs, .keepRows: "process_docs"
         case .docField: "document field"
         case .samples: "few-shot samples"
         case .processResults: "process_results"

@@ -47,6 +47,8 @@ public struct ResolvedTask: Sendable {
     public let description: JinjaTemplate?
     public let genPrefix: FieldRule?
     public let processDocs: (FunctionReference, @Sendable ([JSONObject]) throws(LMEvalError) -> [JSONObject])?
+    /// The field and value `process_docs` keeps rows by, when it is a plain row filter (see `NativeFunction.keepRows`).
+    public let processDocsKeeps: (key: String, value: JSONValue)?
     public let fewshotSamples: FewShotSamples?
     public let sampler: SamplerKind
     /// `!function`s used only for scoring (process_results, metrics, filters): not needed for prompts.
@@ -113,14 +115,20 @@ public struct TaskResolver: Sendable {
         }
 
         var processDocs: (FunctionReference, @Sendable ([JSONObject]) throws(LMEvalError) -> [JSONObject])?
+        var processDocsKeeps: (key: String, value: JSONValue)?
         if let value = config.processDocs {
             guard case let .function(reference) = value else {
                 throw fail(.invalidConfig, "process_docs must be a !function, got \(value.typeName)")
             }
-            guard case let .processDocs(function)? = natives.lookup(reference, root: root) else {
+            switch natives.lookup(reference, root: root) {
+            case let .processDocs(function)?:
+                processDocs = (reference, function)
+            case let .keepRows(key, kept)?:
+                processDocs = (reference, { docs in docs.filter { $0[key] == kept } })
+                processDocsKeeps = (key, kept)
+            default:
                 throw missing(reference, key: "process_docs", task: name)
             }
-            processDocs = (reference, function)
         }
 
         guard let textValue = config.docToText else { throw fail(.invalidConfig, "doc_to_text is not set") }
@@ -186,7 +194,7 @@ public struct TaskResolver: Sendable {
             name: name, reference: reference, config: config, docToText: docToText, docToTarget: docToTarget,
             docToChoice: docToChoice, fewshotDocToText: fewshotDocToText, fewshotDocToTarget: fewshotDocToTarget,
             fewshotDocToChoice: fewshotDocToChoice, description: description, genPrefix: genPrefix,
-            processDocs: processDocs, fewshotSamples: samples, sampler: sampler, scoringFunctions: scoring)
+            processDocs: processDocs, processDocsKeeps: processDocsKeeps, fewshotSamples: samples, sampler: sampler, scoringFunctions: scoring)
     }
 
     private enum LiteralKind { case int, list, mapping }

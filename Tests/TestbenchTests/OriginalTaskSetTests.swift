@@ -40,10 +40,10 @@ struct OriginalTaskSetTests {
     }
 
     /// The fixture rows for `task`'s dataset (`key`: another entry of schemas.json for the same schema).
-    static func folder(for task: TaskRow, key: String? = nil) throws -> String {
+    static func folder(for task: TaskRow) throws -> String {
         let schemas = try JSONValue.parse(try String(contentsOf: fixture.appendingPathComponent("schemas.json"), encoding: .utf8))
         let folders = try #require(schemas["folders"]?.objectValue)
-        let specific = key ?? task.datasetName.map { "\(task.datasetPath)/\($0)" }
+        let specific = task.datasetName.map { "\(task.datasetPath)/\($0)" }
         let relative = try #require((specific.flatMap { folders[$0] } ?? folders[task.datasetPath])?.stringValue,
                                     "no fixture rows for \(task.datasetPath): add a folder to schemas.json")
         return PackagePaths.root.appendingPathComponent(relative).path

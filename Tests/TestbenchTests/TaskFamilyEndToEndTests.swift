@@ -13,8 +13,8 @@ import WorkflowQueue
 struct TaskFamilyEndToEndTests {
     struct Family: Sendable, CustomTestStringConvertible {
         let task: String
-        /// A schemas.json entry other than the task's dataset (rows of one mmlu_pro category).
-        var rows: String? = nil
+        /// The `category` every sampled document must have (MMLU-Pro).
+        var category: String? = nil
         /// The model's right answer built from the document's target, as the family's filter reads it.
         let answer: @Sendable (String) -> String
         var testDescription: String { task }
@@ -24,9 +24,9 @@ struct TaskFamilyEndToEndTests {
         Family(task: "gsm8k") { "Adding them up gives \($0)." },
         Family(task: "bbh_cot_fewshot_boolean_expressions") { "Let's think step by step. So the answer is \($0)." },
         Family(task: "mmlu_anatomy_generative") { $0 },
-        // Only biology rows: the Sampler loads some rows and lm-eval's category process_docs filters them,
-        // which needs a Register hook filtering the table (not there yet; see the README).
-        Family(task: "mmlu_pro_biology", rows: "TIGER-Lab/MMLU-Pro/biology-only") { "Let's think step by step. The answer is (\($0))." },
+        // Rows of all 14 categories: Register stores only the task's category (its process_docs keeps rows by category).
+        Family(task: "mmlu_pro_biology", category: "biology") { "Let's think step by step. The answer is (\($0))." },
+        Family(task: "mmlu_pro_computer_science", category: "computer science") { "Let's think step by step. The answer is (\($0))." },
         Family(task: "mmlu_pro-category_biology") { "Let's think step by step. The answer is (\($0))." },
         Family(task: "leaderboard_math_algebra_hard") { "The sum is 7.\nFinal Answer: The final answer is $\($0)$. I hope it is correct." },
         Family(task: "babi-task_01-single_supporting_fact") { $0 },
@@ -42,7 +42,7 @@ struct TaskFamilyEndToEndTests {
         var folder = datasets.appendingPathComponent(row.datasetPath)
         if let name = row.datasetName { folder = folder.appendingPathComponent(name) }
         try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: try OriginalTaskSetTests.folder(for: row, key: family.rows), toPath: folder.path)
+        try FileManager.default.copyItem(atPath: try OriginalTaskSetTests.folder(for: row), toPath: folder.path)
 
         let world = try await SamplerWorld.make(includePath: [PackagePaths.tasks, IFEvalRunTests.lmevalTasks], datasetsDir: datasets.path)
         try await withCleanup({
@@ -62,6 +62,7 @@ struct TaskFamilyEndToEndTests {
                 // A list of right answers (babisteps): the first.
                 let first = target.arrayValue?.first ?? target
                 targets[try #require(instance["doc_id"]?.intValue)] = first.stringValue ?? first.intValue.map(String.init) ?? "\(first)"
+                if let category = family.category { #expect(doc["category"] == .string(category), "\(family.task): \(doc)") }
             }
             #expect(targets.count == 2)
             var replies: [String] = []

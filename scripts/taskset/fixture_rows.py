@@ -73,9 +73,6 @@ def main():
         rows = read(f"parity/data/mmlu_pro/{split}.jsonl")
         write("mmlu_pro", split, [dict(row, category=category, question_id=row["question_id"] * 100 + n)
                                   for n, category in enumerate(MMLU_PRO_CATEGORIES) for row in rows])
-        # One category only, for the end-to-end test: the Sampler's partial loading needs a
-        # row-for-row process_docs, and lm-eval's mmlu_pro_<category> filters by category.
-        write("mmlu_pro_biology", split, [row for row in rows if row["category"] == "biology"])
 
 
 main()

@@ -16,10 +16,8 @@ enum MMLUProFunctions {
 
     static func register(in registry: inout NativeFunctionRegistry) {
         for (function, category) in subjects {
-            registry.register(module: module, name: function, .processDocs { docs in
-                // `dataset.filter(lambda x: x["category"] == subject)`
-                docs.filter { $0["category"] == .string(category) }
-            })
+            // `dataset.filter(lambda x: x["category"] == subject)`
+            registry.register(module: module, name: function, .keepRows(key: "category", value: .string(category)))
         }
         registry.register(module: module, name: "doc_to_text", .docField { doc throws(LMEvalError) in
             .string(try formatExample(doc, includingAnswer: false))

@@ -109,6 +109,13 @@ public struct TaskRegistrar: Sendable {
         return references
     }
 
+    /// A task whose `process_docs` only keeps rows by a field's value (lm-eval's `mmlu_pro_<category>`)
+    /// has its table hold those rows alone, numbered as lm-eval numbers its documents.
+    static func processDocsFilter(_ reference: TaskReference) -> RowFilter? {
+        guard let keeps = (try? TaskResolver().resolve(reference))?.processDocsKeeps else { return nil }
+        return .keepRows(where: keeps.key, equals: keeps.value)
+    }
+
     private func register(
         _ reference: TaskReference, logger: Logger, progress: @escaping @Sendable (Int) async throws -> Void
     ) async throws -> RegisteredTask {
@@ -125,7 +132,7 @@ public struct TaskRegistrar: Sendable {
             throw ApplicationError(message: "task \(name) has no dataset_path", type: "TaskConfig", nonRetryable: true)
         }
         let dataset = DatasetReference(path: path, name: config.datasetName, kwargs: config.datasetKwargs?.json ?? JSONObject())
-        let filter = hooks.rowFilter(for: name)
+        let filter = hooks.rowFilter(for: name) ?? Self.processDocsFilter(reference)
         let table = DatasetTableName.make(path: path, name: config.datasetName, variant: filter?.name)
         let options = DatasetSourceOptions(
             datasetsDir: services.config.datasetsDir,
