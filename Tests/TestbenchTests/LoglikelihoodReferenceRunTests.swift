@@ -181,14 +181,6 @@ import Testing
         #expect(lines.map { $0.serialized(format) + "\n" }.joined() == text)
     }
 
-    /// Equal, numbers within 1e-12 relative (numpy and Swift may round the last bit differently).
-    static func close(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        switch (a, b) {
-        case let (.array(x), .array(y)): return x.count == y.count && zip(x, y).allSatisfy { close($0, $1) }
-        case (.int, .int), (.string, .string), (.bool, .bool), (.null, .null): return a == b
-        default:
-            guard let x = a.doubleValue, let y = b.doubleValue else { return false }
-            return x == y || abs(x - y) <= 1e-12 * max(abs(x), abs(y))
-        }
-    }
+    /// Equal, numbers within 1e-12 (numpy and Swift may round the last bit differently).
+    static func close(_ a: JSONValue, _ b: JSONValue) -> Bool { LMEvalOutputTests.differences(a, b).isEmpty }
 }
