@@ -156,6 +156,12 @@ struct RunCommand: AsyncParsableCommand {
                 let scored = Set(task.samples.map(\.docID)).count
                 let failures = task.failures.isEmpty ? "" : ", \(task.failures.count) failed"
                 print("\(task.task): \(scored) documents scored\(failures); per-sample score \(task.selection)")
+                // A token across the context/continuation boundary is counted with the continuation
+                // (EchoLogprobs.score); how often that happened says how far the split is from lm-eval's.
+                let scores = task.samples.compactMap(\.loglikelihoods).joined()
+                if endpoint != nil || modelArgs != nil, !scores.isEmpty {
+                    print("\(task.task): \(scores.filter(\.straddles).count) of \(scores.count) continuations share their first token with the context (a token across the boundary, counted with the continuation)")
+                }
             }
             for failure in report.tasks.flatMap(\.failures).prefix(10) {
                 printError("failed: \(failure.task) doc \(failure.docID) (status \(failure.statusCode)): \(failure.message)")
