@@ -170,7 +170,7 @@ struct LoglikelihoodBenchmark: AsyncParsableCommand {
             let ratio = theirs.map { ours / $0 }
             print(name.padding(toLength: 39, withPad: " ", startingAt: 0)
                   + "| " + String(format: "%9.0f", ours) + " | " + cell(theirs, "%9.0f").leftPadded(9) + " | " + cell(ratio, "%6.1fx").leftPadded(7)
-                  + " | " + String(format: "%9.1f MiB", ourRSS) + " | " + cell(theirRSS, "%9.1f MB").leftPadded(12))
+                  + " | " + String(format: "%9.1f MiB", ourRSS) + " | " + cell(theirRSS, "%9.1f MiB").leftPadded(13))
         }
         print("")
         print(String(format: "ours: %d instances, %d body bytes; acc %.6f (scorer), %.6f (bodies)", instanceCount, bodyBytes, scorerMean, bodyMean))

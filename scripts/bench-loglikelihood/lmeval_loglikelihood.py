@@ -64,7 +64,13 @@ def model():
 
 
 def peak_rss_mib():
-    # Linux reports ru_maxrss in KiB: the whole process's peak, imports and dataset load included.
+    """This process's peak RSS in MiB, imports and dataset load included: VmHWM, not ru_maxrss,
+    which Linux carries over exec from the spawning process (testbench-bench holds ~465 MiB when
+    it starts this, and its peak was reported as lm-eval's)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
