@@ -20,9 +20,11 @@ timed, and the whole tree would only make the run longer). RESPONSES_JSONL has o
 loading and reading the responses file are left out of the times, which favours lm-eval. The last
 line printed is one JSON object with the best of REPETITIONS and the process's peak RSS.
 """
+import atexit
 import json
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -34,6 +36,7 @@ sys.path.insert(0, os.path.join(REPO, "scripts", "lmeval-fixtures"))
 
 # Offline, with a private datasets cache, so nothing outside this run is read or kept.
 _CACHE = tempfile.mkdtemp(prefix="bench-loglikelihood-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ["HF_DATASETS_CACHE"] = os.path.join(_CACHE, "datasets")
