@@ -146,10 +146,33 @@ private struct JSONByteParser {
         return .double(value)
     }
 
+    /// The index of the first byte from `start` that is a quote, a backslash or a control character
+    /// (or `bytes.count`): eight bytes at a time, since model outputs and prompts are long plain runs.
+    func plainEnd(from start: Int) -> Int {
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = ones &* 0x22, backslashes = ones &* 0x5C
+        while i + 8 <= bytes.count, let base = bytes.baseAddress {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            // A zero byte of x sets its high bit in (x - ones) & ~x & highs: quote, backslash, below 0x20.
+            let q = word ^ quotes, b = word ^ backslashes
+            let found = ((q &- ones) & ~q | (b &- ones) & ~b | (word &- ones &* 0x20) & ~word) & highs
+            if found != 0 { return i + found.trailingZeroBitCount / 8 }
+            i += 8
+        }
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return i }
+            i += 1
+        }
+        return i
+    }
+
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
         // Fast path: no escapes.
+        index = plainEnd(from: index)
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -203,8 +226,9 @@ private struct JSONByteParser {
                 }
             default:
                 if byte < 0x20 { throw error("control character in string") }
-                scalars.append(byte)
-                index += 1
+                let end = plainEnd(from: index + 1)
+                scalars.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                index = end
             }
         }
         throw error("unterminated string")
