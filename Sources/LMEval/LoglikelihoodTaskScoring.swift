@@ -8,6 +8,9 @@ import Scoring
 public struct LoglikelihoodTaskScoring: Sendable {
     public let scorer: LoglikelihoodScorer
     public let fields: DocumentFields
+    /// lm-eval's `multiple_input`: the first document's `doc_to_text` is a choice index (winogrande),
+    /// so every document's gold is its `doc_to_text`; decided once, as lm-eval decides it.
+    public let multipleInput: Bool
 
     /// Whether `task` is scored from loglikelihoods.
     public static func applies(to task: ResolvedTask) -> Bool { task.config.outputType != .generateUntil }
@@ -19,9 +22,12 @@ public struct LoglikelihoodTaskScoring: Sendable {
         let fields = DocumentFields(task: task, features: Set(firstDocument.keys))
         self.fields = fields
         var multipleTarget = false
+        var multipleInput = false
         if task.config.outputType == .multipleChoice {
             multipleTarget = try fields.target(firstDocument).arrayValue != nil
+            if case .int = try fields.text(firstDocument) { multipleInput = true }
         }
+        self.multipleInput = multipleInput
         do {
             scorer = try LoglikelihoodScorer(
                 taskName: task.name, outputType: task.config.outputType.rawValue, metricList: spec.metricList,
@@ -31,8 +37,8 @@ public struct LoglikelihoodTaskScoring: Sendable {
         }
     }
 
-    /// The sample `scorer.score` takes: for multiple_choice the gold (`doc_to_text` when it is a
-    /// choice index, as winogrande's, else `doc_to_target`) and the choices; for rolling the text.
+    /// The sample `scorer.score` takes: for multiple_choice the gold (`doc_to_text` for a
+    /// `multipleInput` task, as winogrande, else `doc_to_target`) and the choices; for rolling the text.
     public func sample(docID: Int, doc: JSONObject, results: [ContinuationScore]) throws(LMEvalError) -> LoglikelihoodSample {
         switch fields.task.config.outputType {
         case .multipleChoice:
@@ -40,9 +46,7 @@ public struct LoglikelihoodTaskScoring: Sendable {
                 throw fields.error(.documents, "doc \(docID): doc_to_choice did not return a list")
             }
             let choices = items.map { item in item.stringValue ?? PythonValue.str(item) }
-            let text = try fields.text(doc)
-            let gold: JSONValue
-            if case .int = text { gold = text } else { gold = try fields.target(doc) }
+            let gold = multipleInput ? try fields.text(doc) : try fields.target(doc)
             return LoglikelihoodSample(docID: docID, doc: doc, target: gold, choices: choices, results: results)
         default:
             return LoglikelihoodSample(docID: docID, doc: doc, target: try fields.target(doc), results: results)
