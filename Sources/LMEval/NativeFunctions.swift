@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import Scoring
 
@@ -56,6 +57,9 @@ public struct NativeFunctionRegistry: Sendable {
     /// The implementation for `reference`: the module file relative to `root` first, then the
     /// longest registered module path that ends the module file at a folder boundary (so a copy
     /// of lm-eval's `leaderboard/math` under another root still matches).
+    ///
+    /// A module that only re-exports a function of lm-eval's own library (`from lm_eval.utils import
+    /// weighted_f1_score`, as many task folders do) gets the native registered for that library module.
     public func lookup(_ reference: FunctionReference, root: String?) -> NativeFunction? {
         let file = PathText.normalize(reference.moduleFile)
         if let root, let exact = functions[Key(module: PathText.relative(file, to: root), name: reference.name)] {
@@ -67,7 +71,29 @@ public struct NativeFunctionRegistry: Sendable {
                 best = (key.module.count, function)
             }
         }
-        return best?.function
+        if let found = best?.function { return found }
+        guard let (library, name) = Self.reexport(of: reference.name, in: file) else { return nil }
+        return functions[Key(module: library, name: name)]
+    }
+
+    /// lm-eval library modules a task's module may re-export from, by their Python import path.
+    static let libraryModules = ["lm_eval.utils": "lm_eval/utils.py", "lm_eval.api.metrics": "lm_eval/api/metrics.py"]
+
+    /// Where `name` in the Python file at `path` comes from, when the file imports it from an lm-eval
+    /// library module (`from lm_eval.utils import a, b as name`): that module's path and the imported name.
+    static func reexport(of name: String, in path: String) -> (module: String, name: String)? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+            let words = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
+            guard words.count == 4, words[0] == "from", words[2] == "import", let module = libraryModules[String(words[1])] else { continue }
+            let imports = words[3].split(separator: "#", maxSplits: 1)[0]
+            for item in imports.split(separator: ",") {
+                let parts = item.split(separator: " ", omittingEmptySubsequences: true)
+                if parts.count == 1, parts[0] == name { return (module, name) }
+                if parts.count == 3, parts[1] == "as", parts[2] == name { return (module, String(parts[0])) }
+            }
+        }
+        return nil
     }
 
     /// The functions shipped with this port.
@@ -82,6 +108,7 @@ public struct NativeFunctionRegistry: Sendable {
         BabistepsFunctions.register(in: &registry)
         LeaderboardFunctions.register(in: &registry)
         TMMLUPlusFunctions.register(in: &registry)
+        ClassificationFunctions.register(in: &registry)
         return registry
     }()
 }

@@ -31,6 +31,8 @@ public enum LoglikelihoodItem: Sendable, Equatable {
     case weighted(Double, Double)
     /// `(gold, softmax(lls))` for `brier_score`.
     case brier(gold: Int, probabilities: [Double])
+    /// `(gold, pred)` for the classification metrics `f1` and `mcc`.
+    case classified(gold: Int, pred: Int)
 
     /// The value as lm-eval's samples file shows it.
     public var json: JSONValue {
@@ -38,6 +40,7 @@ public enum LoglikelihoodItem: Sendable, Equatable {
         case let .number(value, integral): integral ? .int(Int(value)) : .double(value)
         case let .weighted(a, b): .array([.double(a), .int(Int(b))])
         case let .brier(gold, probabilities): .array([.int(gold), .array(probabilities.map { .double($0) })])
+        case let .classified(gold, pred): .array([.int(gold), .int(pred)])
         }
     }
 }
@@ -46,8 +49,8 @@ public enum LoglikelihoodItem: Sendable, Equatable {
 /// `ConfigurableTask.process_results` and its registered aggregations do, from each instance's
 /// `(loglikelihood, is_greedy)`.
 ///
-/// Differences from lm-eval: `perplexity`'s stderr is bootstrapped there (random resampling) and
-/// `nil` here; `f1` and `mcc` (scikit-learn) are not computed.
+/// Differences from lm-eval: the stderrs of `perplexity`, `f1` and `mcc` are bootstrapped there
+/// (random resampling) and `nil` here.
 public struct LoglikelihoodScorer: Sendable {
     public enum Kind: String, Sendable {
         case multipleChoice = "multiple_choice"
@@ -60,6 +63,8 @@ public struct LoglikelihoodScorer: Sendable {
         public let name: String
         public let aggregation: String
         public let higherIsBetter: Bool?
+        /// `aggregation: !function …`, bound to its native implementation (it gets each document's item as JSON).
+        public var nativeAggregation: NativeAggregation? = nil
     }
 
     public let taskName: String
@@ -71,11 +76,11 @@ public struct LoglikelihoodScorer: Sendable {
     public let processResults: ProcessResults?
 
     static let computed: [Kind: Set<String>] = [
-        .multipleChoice: ["acc", "acc_norm", "acc_mutual_info", "exact_match", "brier_score"],
+        .multipleChoice: ["acc", "acc_norm", "acc_mutual_info", "exact_match", "brier_score", "f1", "mcc"],
         .loglikelihood: ["perplexity", "acc"],
         .loglikelihoodRolling: ["word_perplexity", "byte_perplexity", "bits_per_byte"],
     ]
-    static let aggregations: Set<String> = ["mean", "perplexity", "weighted_perplexity", "bits_per_byte", "brier_score"]
+    static let aggregations: Set<String> = ["mean", "perplexity", "weighted_perplexity", "bits_per_byte", "brier_score", "f1", "matthews_corrcoef"]
 
     /// - Parameters:
     ///   - metricList: the task's `metric_list`, or nil for the output type's default metrics.
@@ -92,9 +97,8 @@ public struct LoglikelihoodScorer: Sendable {
         let entries = metricList ?? (MetricSpec.defaults[outputType] ?? []).map { MetricEntry(metric: $0) }
         var metrics: [Metric] = []
         for entry in entries {
-            if entry.hfEvaluate {
-                throw ScoringError(.configuration, task: taskName, "metric '\(entry.metric)' comes from HF evaluate (hf_evaluate: true), which is not run natively")
-            }
+            // `hf_evaluate: true` only chooses the metric function, which lm-eval never calls for these
+            // output types: their process_results computes every item itself (an f1 item is (gold, pred)).
             if processResults == nil, !(Self.computed[kind] ?? []).contains(entry.metric) {
                 let known = (Self.computed[kind] ?? []).sorted().joined(separator: ", ")
                 throw ScoringError(.configuration, task: taskName, "metric '\(entry.metric)' is not computed natively for \(outputType) (supported: \(known))")
@@ -102,11 +106,12 @@ public struct LoglikelihoodScorer: Sendable {
             guard let aggregation = entry.aggregation ?? MetricSpec.registered[entry.metric]?.aggregation else {
                 throw ScoringError(.configuration, task: taskName, "metric '\(entry.metric)' has no aggregation in its metric_list entry and none registered in lm-eval")
             }
-            guard Self.aggregations.contains(aggregation) else {
+            guard entry.nativeAggregation != nil || Self.aggregations.contains(aggregation) else {
                 throw ScoringError(.configuration, task: taskName, "aggregation '\(aggregation)' is not computed natively (supported: \(Self.aggregations.sorted().joined(separator: ", ")))")
             }
             let metric = Metric(name: entry.metric, aggregation: aggregation,
-                                higherIsBetter: entry.higherIsBetter ?? MetricSpec.registered[entry.metric]?.higherIsBetter)
+                                higherIsBetter: entry.higherIsBetter ?? MetricSpec.registered[entry.metric]?.higherIsBetter,
+                                nativeAggregation: entry.nativeAggregation)
             if let index = metrics.firstIndex(where: { $0.name == metric.name }) { metrics[index] = metric } else { metrics.append(metric) }
         }
         self.metrics = metrics
@@ -217,6 +222,10 @@ public struct LoglikelihoodScorer: Sendable {
         }
         var out: [(name: String, item: LoglikelihoodItem)] = []
         if names.contains("acc") { out.append(("acc", .number(acc, integral: false))) }
+        for name in ["f1", "mcc"] where names.contains(name) {
+            guard !multipleTarget else { throw fail("\(name) needs one gold index, and the task's documents have a list") }
+            out.append((name, .classified(gold: single, pred: pred)))
+        }
         if names.contains("acc_norm") { out.append(("acc_norm", .number(accNorm, integral: false))) }
         if wantsExact { out.append(("exact_match", .number(exactMatch, integral: true))) }
         if names.contains("brier_score") {
@@ -279,7 +288,13 @@ public struct LoglikelihoodScorer: Sendable {
             guard let values = items[name], !values.isEmpty else { continue }
             let metric = metrics.first { $0.name == name }
             let aggregation = metric?.aggregation ?? "mean"
-            let (value, stderr) = try Self.aggregate(values, aggregation, metric: name, task: taskName)
+            let (value, stderr): (Double, Double?)
+            if let native = metric?.nativeAggregation {
+                // lm-eval registers no stderr for a task's own aggregation function ("N/A").
+                (value, stderr) = (try native.function(values.map(\.json)), nil)
+            } else {
+                (value, stderr) = try Self.aggregate(values, aggregation, metric: name, task: taskName)
+            }
             rows.append(ResultRow(filter: "none", metric: name, value: value, stderr: stderr, n: values.count, higherIsBetter: metric?.higherIsBetter))
         }
         return rows
@@ -301,6 +316,16 @@ public struct LoglikelihoodScorer: Sendable {
             for item in items { guard case let .weighted(x, y) = item else { throw fail() }; a += x; b += y }
             let weighted = a / b
             return aggregation == "bits_per_byte" ? (-weighted / Foundation.log(2), nil) : (Foundation.exp(-weighted), nil)
+        case "f1", "matthews_corrcoef":
+            var golds: [Int] = [], preds: [Int] = []
+            for item in items {
+                guard case let .classified(gold, pred) = item else { throw fail() }
+                golds.append(gold)
+                preds.append(pred)
+            }
+            // lm-eval bootstraps these stderrs (random resampling), as for perplexity: none here.
+            if aggregation == "matthews_corrcoef" { return (Classification.matthewsCorrelation(golds: golds, preds: preds), nil) }
+            return (try Classification.binaryF1(golds: golds, preds: preds, metric: metric, task: task), nil)
         case "brier_score":
             var total = 0.0
             for item in items {

@@ -43,7 +43,7 @@ import Testing
         return try ResponsesFile(path: try ReferenceRunTests.temporaryFile(lines))
     }
 
-    @Test func everyFixtureCaseIsHere() { #expect(Self.cases.count >= 16) }
+    @Test func everyFixtureCaseIsHere() { #expect(Self.cases.count >= 20) }
 
     @Test(arguments: cases)
     func scoresRecordedLoglikelihoodsLikeLMEval(_ testCase: JSONValue) async throws {
@@ -68,7 +68,10 @@ import Testing
             #expect(row.filter == "none" && row.n == wantSamples.count)
             #expect(Self.close(.double(row.value), want["value"] ?? .null), "\(name) \(row.metric): \(row.value) vs lm-eval \(want["value"] ?? .null)")
         }
-        #expect(task.selection == ScoreSelection(filters: ["none"], metrics: [task.rows.first?.metric ?? ""], configured: false))
+        // Without task settings, the first metric of metric_list (lm-eval's default list when there is none).
+        let first = fixture["metric_list"]?.arrayValue?.first?["metric"]?.stringValue
+            ?? (fixture["output_type"] == "multiple_choice" ? "acc" : task.rows.first?.metric ?? "")
+        #expect(task.selection == ScoreSelection(filters: ["none"], metrics: [first], configured: false))
     }
 
     /// lm-eval's `--limit` takes the first documents the file answers.

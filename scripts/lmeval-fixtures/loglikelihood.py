@@ -52,6 +52,8 @@ def cases():
         c("arc_all_metrics", "arc_all_metrics", "data/arc_four_choices", tasks_dir="custom"),
         c("arc_last_word", "arc_last_word", "data/arc_challenge", tasks_dir="custom"),
         c("wikitext_plain", "wikitext_plain", "data/wikitext", tasks_dir="custom"),
+        c("mmlu_f1", "mmlu_f1", "data/mmlu/anatomy", tasks_dir="custom"),
+        c("navigate_f1", "navigate_f1", "data/bigbench/navigate", tasks_dir="custom"),
         c("tmmluplus_accounting_0shot", "tmmluplus_accounting", "data/tmmluplus/accounting"),
         c("tmmluplus_accounting_2shot", "tmmluplus_accounting", "data/tmmluplus/accounting", num_fewshot=2),
     ]

@@ -93,13 +93,15 @@ enum LoglikelihoodEvaluation {
     }
 
     /// The stored per-document score of an item: the number; a weighted pair's loglikelihood; the
-    /// probability a Brier item gives the gold choice.
+    /// probability a Brier item gives the gold choice; 1 for a (gold, pred) pair that agrees, else 0.
     static func value(_ item: LoglikelihoodItem) -> Double {
         switch item {
         case let .number(value, _): value
         case let .weighted(loglikelihood, _): loglikelihood
         case let .brier(gold, probabilities):
             probabilities.indices.contains(gold) ? probabilities[gold] : 0
+        // f1 and mcc exist only over the whole task; a document's share is whether it was classified right.
+        case let .classified(gold, pred): gold == pred ? 1 : 0
         }
     }
 
