@@ -9,7 +9,8 @@
 //   https://github.com/apple/swift-protobuf/
 
 // Trimmed from temporalio/api (MIT, see Protos/temporal/LICENSE) at commit
-// f53963d4489c8a73aa30bd7091fe758f9896c08c, file temporal/api/taskqueue/v1/message.proto, by scripts/temporal-protos/trim.py.
+// f53963d4489c8a73aa30bd7091fe758f9896c08c (v1.63.3-9-gf53963d4), file temporal/api/taskqueue/v1/message.proto,
+// by scripts/temporal-protos/trim.py.
 // Packages, names, types and field numbers are upstream's, so this is wire compatible with
 // the full API; fields and messages left out are skipped as unknown fields when decoding.
 

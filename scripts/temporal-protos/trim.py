@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes the trimmed Temporal API protos under Protos/ from a checkout of temporalio/api (issue 13).
 
-    python3 scripts/temporal-protos/trim.py UPSTREAM_CHECKOUT COMMIT
+    python3 scripts/temporal-protos/trim.py UPSTREAM_CHECKOUT COMMIT [DESCRIBE]
+
+COMMIT is the upstream commit the checkout is at; DESCRIBE its `git describe --tags` (the nearest
+release tag), both written into every file's header.
 
 Only what a worker and a client of this project use is kept: the messages, fields, enums and RPCs
 SPEC names. Everything kept is copied from upstream's text — package, message, field and enum
@@ -276,10 +279,11 @@ RPCS = [
 ]
 
 
-def header(path, commit, extra):
+def header(path, commit, describe, extra):
     return "\n".join([
         "// Trimmed from temporalio/api (MIT, see Protos/temporal/LICENSE) at commit",
-        f"// {commit}, file {path}, by scripts/temporal-protos/trim.py.",
+        f"// {commit}{describe}, file {path},",
+        "// by scripts/temporal-protos/trim.py.",
         "// Packages, names, types and field numbers are upstream's, so this is wire compatible with",
         "// the full API; fields and messages left out are skipped as unknown fields when decoding.",
         *extra,
@@ -345,10 +349,11 @@ def package_lines(source):
 
 def main():
     upstream, commit = pathlib.Path(sys.argv[1]), sys.argv[2]
+    describe = f" ({sys.argv[3]})" if len(sys.argv) > 3 else ""
     out = pathlib.Path(__file__).resolve().parents[2] / "Protos"
     for path, (imports, items) in SPEC.items():
         source = without_comments((upstream / path).read_text())
-        parts = [header(path, commit, []), *package_lines(source), ""]
+        parts = [header(path, commit, describe, []), *package_lines(source), ""]
         parts += [f'import "{name}";' for name in imports]
         if imports:
             parts.append("")
@@ -361,7 +366,7 @@ def main():
 
     path = "temporal/api/workflowservice/v1/service.proto"
     source = without_comments((upstream / path).read_text())
-    parts = [header(path, commit, ["// Only the RPCs this project calls; google.api.http annotations are left out."]),
+    parts = [header(path, commit, describe, ["// Only the RPCs this project calls; google.api.http annotations are left out."]),
              *package_lines(source), "",
              'import "temporal/api/workflowservice/v1/request_response.proto";', "",
              "service WorkflowService {"]
