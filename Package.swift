@@ -11,6 +11,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Temporal's WorkflowService over gRPC (issue 13): TemporalAPI and TemporalClient only.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // C libraries, each touched by exactly one Swift module.
@@ -39,6 +44,20 @@ let package = Package(
         .target(name: "Testbench", dependencies: [
             "JSON", "Python", "ExtendedJSON", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowQueue",
             .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Temporal (issue 13). TemporalAPI is generated code only (scripts/temporal-protos/generate.sh
+        // from the trimmed protos in Protos/); TemporalClient is the hand-written client over it.
+        .target(name: "TemporalAPI", dependencies: [
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+        .target(name: "TemporalClient", dependencies: [
+            "TemporalAPI", "JSON",
+            .product(name: "GRPCCore", package: "grpc-swift-2"),
+            .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
 
         // CLI: the `testbench` executable (module TestbenchCLI, so it never shares a folder name
@@ -85,6 +104,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
         // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.
         .testTarget(name: "StackTests", dependencies: ["YAML", "JSON"]),
+        // Against the Temporal server scripts/temporal-server.sh starts (TESTBENCH_TEMPORAL_ADDRESS).
+        .testTarget(name: "TemporalTests", dependencies: ["TemporalClient", "TemporalAPI", "JSON"]),
         // Seeded random mutation of fuzz/corpus seeds through the parsers: bounded, runs with the suite.
         .testTarget(name: "FuzzTests", dependencies: ["YAML", "Jinja", "JSON", "PythonRegex"]),
     ],

@@ -30,7 +30,7 @@ struct StackScriptTests {
         #expect(result.stderr.contains("INVALID \(file.path)"))
     }
 
-    @Test("shell scripts parse", arguments: ["scripts/check-stack.sh", "scripts/llama-server.sh", "scripts/mongo-server.sh", "scripts/test.sh"])
+    @Test("shell scripts parse", arguments: ["scripts/check-stack.sh", "scripts/llama-server.sh", "scripts/mongo-server.sh", "scripts/temporal-server.sh", "scripts/test.sh"])
     func shellSyntax(script: String) async throws {
         let path = RepositoryFiles.path(script)
         #expect(FileManager.default.isExecutableFile(atPath: path), "\(script) is not executable")
@@ -47,7 +47,7 @@ struct StackScriptTests {
     }
 
     @Test("server scripts reject an unknown subcommand with their usage",
-          arguments: ["scripts/llama-server.sh", "scripts/mongo-server.sh"])
+          arguments: ["scripts/llama-server.sh", "scripts/mongo-server.sh", "scripts/temporal-server.sh"])
     func serverScriptUsage(script: String) async throws {
         let result = try await ProcessResult.run("/bin/bash", [RepositoryFiles.path(script), "restart"])
         #expect(result.status == 2)
