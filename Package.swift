@@ -69,7 +69,7 @@ let package = Package(
         ]),
         // Benchmarks (not tests): `swift run -c release testbench-bench queue`.
         .executableTarget(name: "testbench-bench", dependencies: [
-            "BenchSupport", "WorkflowQueue", "Postgres", "JSON", "Testbench", "LMEval", "Scoring", "ExtendedJSON",
+            "BenchSupport", "WorkflowQueue", "Postgres", "JSON", "Python", "Testbench", "LMEval", "Scoring", "ExtendedJSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -6,6 +6,7 @@ import Glibc
 #endif
 import JSON
 import LMEval
+import Python
 import Scoring
 import Testbench
 
@@ -23,7 +24,7 @@ struct LoglikelihoodBenchmark: AsyncParsableCommand {
     @Option(name: .customLong("lmeval-python"), help: "Python of a virtualenv with lm-eval 0.4.9 (default: $LMEVAL_PYTHON); without it only the native side runs.")
     var lmevalPython: String?
     @Option(help: "Timed repetitions of each phase, on both sides (the best is reported).") var repetitions = 3
-    @Option(help: "Seed of the made-up loglikelihoods.") var seed: UInt64 = 14
+    @Option(help: "Seed of the made-up loglikelihoods (Python's random.Random).") var seed = 14
 
     static let task = "mmlu_anatomy"
 
@@ -70,7 +71,7 @@ struct LoglikelihoodBenchmark: AsyncParsableCommand {
 
         // Made-up (loglikelihood, is_greedy) per instance, and the echoed body a server would answer
         // it with; written out so lm-eval scores the very same values and bodies.
-        var rng = SplitMix64(seed: seed)
+        var rng = PythonRandom(seed: seed)
         var pairs: [[(context: String, continuation: String)]] = []
         var values: [[ContinuationScore]] = []
         var bodies: [[String]] = []
@@ -83,8 +84,8 @@ struct LoglikelihoodBenchmark: AsyncParsableCommand {
                     throw ValidationError("\(Self.task) doc \(document.docID): instance \(instance.idx) is not a loglikelihood request")
                 }
                 // Six decimals, as the parity fixtures' made-up values, so the JSON round trip is exact on both sides.
-                let loglikelihood = -((0.05 + rng.unit() * 11.95) * 1e6).rounded() / 1e6
-                let greedy = rng.unit() < 0.35
+                let loglikelihood = -((0.05 + rng.random() * 11.95) * 1e6).rounded() / 1e6
+                let greedy = rng.random() < 0.35
                 let body = Self.echoBody(context: context.contextString, continuation: continuation, logprob: loglikelihood, greedy: greedy)
                 docPairs.append((context.contextString, continuation))
                 docValues.append(ContinuationScore(loglikelihood: loglikelihood, isGreedy: greedy))
@@ -234,24 +235,6 @@ func trimMalloc() {
     typealias Trim = @convention(c) (Int) -> Int32
     _ = unsafeBitCast(symbol, to: Trim.self)(0)
     #endif
-}
-
-/// SplitMix64: a seeded generator, so the made-up values are the same in every run.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1), from the top 53 bits.
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
 extension String {
