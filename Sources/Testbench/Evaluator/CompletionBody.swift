@@ -1,6 +1,7 @@
 import JSON
 import LMEval
 import Python
+import Scoring
 
 /// The two OpenAI-compatible APIs a task is sampled for (`requester_args.path`).
 public enum CompletionAPI: String, Sendable, CaseIterable {
@@ -42,6 +43,24 @@ public enum CompletionBody {
             return .failed(code: Code.badJSON, error: "Bad JSON data format (response): " + raw)
         }
         return parse(body, api: api)
+    }
+
+    /// The loglikelihood of `continuation` after `context` from a raw echoed `/v1/completions` body,
+    /// or the status code and error of a failed sample (`badJSON` for a body that is not JSON).
+    public static func continuationScore(_ raw: String, context: String, continuation: String) -> Result<ContinuationScore, ScoreFailure> {
+        let body: JSONValue
+        do { body = try JSONValue.parse(raw) } catch { return .failure(ScoreFailure(code: Code.badJSON, error: "the body is not JSON: \(error)")) }
+        do {
+            return .success(try EchoLogprobs(completion: body).score(context: context, continuation: continuation))
+        } catch {
+            return .failure(ScoreFailure(code: Code.evaluation, error: error.message))
+        }
+    }
+
+    /// Why a response gave no score: the sample's status code and error text.
+    public struct ScoreFailure: Error, Sendable, Equatable {
+        public var code: Int
+        public var error: String
     }
 
     /// Parses an already decoded body.

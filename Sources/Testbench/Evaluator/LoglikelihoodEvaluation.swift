@@ -133,16 +133,9 @@ enum LoglikelihoodEvaluation {
             guard case let .string(raw)? = response["response"] else {
                 return .failed(code: CompletionBody.Code.evaluation, error: "the response document has no 'response' string")
             }
-            let body: JSONValue
-            do {
-                body = try JSONValue.parse(raw)
-            } catch {
-                return .failed(code: CompletionBody.Code.badJSON, error: "the supplier's body is not JSON: \(error)")
-            }
-            do {
-                results.append(try EchoLogprobs(completion: body).score(context: context, continuation: continuation))
-            } catch {
-                return .failed(code: CompletionBody.Code.evaluation, error: error.message)
+            switch CompletionBody.continuationScore(raw, context: context, continuation: continuation) {
+            case let .success(score): results.append(score)
+            case let .failure(failure): return .failed(code: failure.code, error: "the supplier's response: " + failure.error)
             }
             runTime += response["ms"]?.doubleValue ?? 0
         }

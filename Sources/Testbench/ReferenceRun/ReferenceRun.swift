@@ -454,12 +454,9 @@ public struct ReferenceRunner: Sendable {
                 Result<[ContinuationScore], ReferenceFailure>.failure(ReferenceFailure(task: task, docID: document.docID, statusCode: code, message: "idx \(instance.idx): \(message)"))
             }
             guard let span = instance.scoredSpan else { return fail(CompletionBody.Code.evaluation, "not a loglikelihood instance") }
-            let body: JSONValue
-            do { body = try JSONValue.parse(reply.body) } catch { return fail(CompletionBody.Code.badJSON, "the server's body is not JSON: \(error)") }
-            do {
-                scores.append(try EchoLogprobs(completion: body).score(context: span.context, continuation: span.continuation))
-            } catch {
-                return fail(CompletionBody.Code.evaluation, error.message)
+            switch CompletionBody.continuationScore(reply.body, context: span.context, continuation: span.continuation) {
+            case let .success(score): scores.append(score)
+            case let .failure(failure): return fail(failure.code, failure.error)
             }
         }
         return .success(scores)

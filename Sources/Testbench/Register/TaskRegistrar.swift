@@ -60,24 +60,25 @@ public struct TaskRegistrar: Sendable {
         var logger = logger
         if let level = input.verbosity { logger.logLevel = level }
         for key in input.ignoredKeys { logger.warning("ignoring Register input key", metadata: ["key": "\(key)"]) }
-        let references = try expand(input)
+        let tasks = try expand(input)
         var outcomes: [RegisteredTask] = []
-        for (position, reference) in references.enumerated() {
+        for (position, task) in tasks.enumerated() {
+            let reference = task.reference
             let outcome = try await translating {
-                try await register(reference, logger: logger) { copied in
+                try await register(task, logger: logger) { copied in
                     try await progress(["task": .string(reference.name), "task_number": .int(position + 1),
-                                        "tasks": .int(references.count), "rows_copied": .int(copied)])
+                                        "tasks": .int(tasks.count), "rows_copied": .int(copied)])
                 }
             }
             outcomes.append(outcome)
-            try await progress(["task": .string(reference.name), "task_number": .int(position + 1), "tasks": .int(references.count),
+            try await progress(["task": .string(reference.name), "task_number": .int(position + 1), "tasks": .int(tasks.count),
                                 "status": .string(outcome.status.rawValue)])
         }
         return outcomes
     }
 
-    /// Leaf tasks of the input's names; unknown or unsupported tasks fail before anything is loaded.
-    func expand(_ input: RegisterInput) throws(ApplicationError) -> [TaskReference] {
+    /// Leaf tasks of the input's names, resolved; unknown or unsupported tasks fail before anything is loaded.
+    func expand(_ input: RegisterInput) throws(ApplicationError) -> [ResolvedTask] {
         let index: TaskIndex
         do {
             index = try TaskCatalog.index(includePaths: services.config.includePath + services.extraIncludePaths + input.includePaths)
@@ -100,30 +101,29 @@ public struct TaskRegistrar: Sendable {
             throw ApplicationError(message: "\(error)", type: "TaskConfig", nonRetryable: true)
         }
         let resolver = TaskResolver()
+        var tasks: [ResolvedTask] = []
         for reference in references {
-            do { _ = try resolver.resolve(reference) } catch { problems.append("\(error)") }
+            do { tasks.append(try resolver.resolve(reference)) } catch { problems.append("\(error)") }
         }
         guard problems.isEmpty else {
             throw ApplicationError(message: "unsupported tasks: " + problems.joined(separator: "; "), type: "UnsupportedTask", nonRetryable: true)
         }
-        return references
+        return tasks
     }
 
     /// A task whose `process_docs` only keeps rows by a field's value (lm-eval's `mmlu_pro_<category>`)
     /// has its table hold those rows alone, numbered as lm-eval numbers its documents.
-    static func processDocsFilter(_ reference: TaskReference) -> RowFilter? {
-        guard let keeps = (try? TaskResolver().resolve(reference))?.processDocsKeeps else { return nil }
+    static func processDocsFilter(_ task: ResolvedTask) -> RowFilter? {
+        guard let keeps = task.processDocsKeeps else { return nil }
         return .keepRows(where: keeps.key, equals: keeps.value)
     }
 
     private func register(
-        _ reference: TaskReference, logger: Logger, progress: @escaping @Sendable (Int) async throws -> Void
+        _ task: ResolvedTask, logger: Logger, progress: @escaping @Sendable (Int) async throws -> Void
     ) async throws -> RegisteredTask {
+        let reference = task.reference
         let name = reference.name
-        let config: TaskConfig
-        do { config = try TaskConfig(reference.config, file: reference.file) } catch {
-            throw ApplicationError(message: "\(error)", type: "TaskConfig", nonRetryable: true)
-        }
+        let config = task.config
         if let existing = try await withConnection({ connection in try await TaskRegistry.lookup(name, on: connection) }) {
             logger.info("task already registered", metadata: ["task": "\(name)", "table": "\(existing.datasetTableName)"])
             return RegisteredTask(task: name, table: existing.datasetTableName, status: .alreadyRegistered, rowsCopied: 0)
@@ -132,7 +132,7 @@ public struct TaskRegistrar: Sendable {
             throw ApplicationError(message: "task \(name) has no dataset_path", type: "TaskConfig", nonRetryable: true)
         }
         let dataset = DatasetReference(path: path, name: config.datasetName, kwargs: config.datasetKwargs?.json ?? JSONObject())
-        let filter = hooks.rowFilter(for: name) ?? Self.processDocsFilter(reference)
+        let filter = hooks.rowFilter(for: name) ?? Self.processDocsFilter(task)
         let table = DatasetTableName.make(path: path, name: config.datasetName, variant: filter?.name)
         let options = DatasetSourceOptions(
             datasetsDir: services.config.datasetsDir,
