@@ -60,10 +60,18 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
 
+        // The Temporal backend: runs WorkflowQueue's definitions (the registry) for a Temporal server.
+        .target(name: "TemporalWorker", dependencies: [
+            "TemporalClient", "TemporalAPI", "WorkflowQueue", "JSON",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+
         // CLI: the `testbench` executable (module TestbenchCLI, so it never shares a folder name
         // with the Testbench library on a case-insensitive file system).
         .executableTarget(name: "TestbenchCLI", dependencies: [
             "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "ExtendedJSON", "JSON", "Python",
+            "TemporalClient", "TemporalWorker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

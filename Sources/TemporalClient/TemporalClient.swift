@@ -19,7 +19,7 @@ public struct TemporalClient: Sendable {
     public let identity: String
     /// Deadline of each unary call.
     public let callTimeout: Duration
-    private let service: Temporal_Api_Workflowservice_V1_WorkflowService.Client<HTTP2ClientTransport.Posix>
+    let service: Temporal_Api_Workflowservice_V1_WorkflowService.Client<HTTP2ClientTransport.Posix>
 
     public static func defaultIdentity() -> String {
         "\(ProcessInfo.processInfo.processIdentifier)@\(ProcessInfo.processInfo.hostName)"
@@ -146,16 +146,19 @@ public struct TemporalClient: Sendable {
 
     // MARK: Errors
 
-    private var options: CallOptions {
+    var options: CallOptions { options(timeout: callTimeout) }
+
+    /// A long poll waits up to a minute on the server, so its deadline is longer than `callTimeout`.
+    func options(timeout: Duration) -> CallOptions {
         var options = CallOptions.defaults
-        options.timeout = callTimeout
+        options.timeout = timeout
         options.waitForReady = false
         return options
     }
 
     /// Runs one RPC and sorts its failure into TemporalClientError; `notFound` and `alreadyExists`
     /// are what NOT_FOUND and ALREADY_EXISTS mean for this method.
-    private func call<Response: Sendable>(
+    func call<Response: Sendable>(
         _ method: String,
         notFound: TemporalClientError? = nil,
         alreadyExists: TemporalClientError? = nil,

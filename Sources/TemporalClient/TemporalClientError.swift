@@ -15,6 +15,9 @@ public enum TemporalClientError: Error, Sendable, Equatable, CustomStringConvert
     case workflowNotFound(workflowID: String, namespace: String, address: TemporalAddress)
     /// A workflow with that id is running (or, per the id reuse policy, has run) already.
     case workflowAlreadyStarted(workflowID: String, namespace: String, address: TemporalAddress)
+    /// The server no longer has the activity attempt a worker answers for: it timed out and was
+    /// handed on, or its workflow closed. The attempt's work must stop; its result is not wanted.
+    case activityGone(address: TemporalAddress)
     /// Any other refusal, with the server's gRPC status code and message.
     case rejected(address: TemporalAddress, method: String, code: String, message: String)
     /// A payload this module cannot read as JSON (not `json/plain`, or not valid JSON).
@@ -34,6 +37,8 @@ public enum TemporalClientError: Error, Sendable, Equatable, CustomStringConvert
             "workflow \"\(workflowID)\" not found in namespace \"\(namespace)\" on the Temporal server at \(address)"
         case .workflowAlreadyStarted(let workflowID, let namespace, let address):
             "workflow \"\(workflowID)\" already started in namespace \"\(namespace)\" on the Temporal server at \(address)"
+        case .activityGone(let address):
+            "the Temporal server at \(address) no longer has this activity attempt (timed out, or its workflow closed)"
         case .rejected(let address, let method, let code, let message):
             "Temporal server at \(address) refused \(method) (\(code)): \(message)"
         case .invalidPayload(let detail):

@@ -19,6 +19,8 @@ public struct TestbenchConfig: Sendable, Equatable {
     public var worker: WorkerSettings
     /// Per-service prompt timeouts; the key `default` applies to services without their own.
     public var timeouts: [String: ServiceTimeouts]
+    /// The Temporal server to work for instead of the PostgreSQL queue (the `temporal` block with a `host`).
+    public var temporal: TemporalSettings?
 
     public init(
         postgresURI: String? = nil, mongodbURI: String? = nil, logLevel: Logger.Level = .info,
@@ -33,6 +35,25 @@ public struct TestbenchConfig: Sendable, Equatable {
         self.hfToken = hfToken
         self.worker = worker
         self.timeouts = timeouts
+    }
+}
+
+/// The original's `temporal` block when it names a server: the worker polls Temporal.
+public struct TemporalSettings: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var namespace: String
+    /// The one queue the worker polls (`worker.taskQueues` holds it too).
+    public var taskQueue: String
+    /// `manager-result-analyzer`: started by every Evaluator when given.
+    public var resultAnalyzer: TestbenchWorkflows.ResultAnalyzer?
+
+    public init(host: String, port: Int = 7233, namespace: String = "default", taskQueue: String, resultAnalyzer: TestbenchWorkflows.ResultAnalyzer? = nil) {
+        self.host = host
+        self.port = port
+        self.namespace = namespace
+        self.taskQueue = taskQueue
+        self.resultAnalyzer = resultAnalyzer
     }
 }
 
@@ -134,16 +155,14 @@ extension TestbenchConfig {
             config.worker = try parseWorker(&worker)
             try worker.finish()
         }
-        // The original's Temporal block: its queue and concurrency carry over, the rest has no meaning here.
+        // The original's Temporal block: with a host the worker polls that server; without one its
+        // queue and concurrency apply to the PostgreSQL queue.
         if var temporal = try root.nested("temporal") {
             if root.object.contains("worker") {
                 throw root.invalid("temporal", "give either 'worker' or the original's 'temporal' block, not both")
             }
-            if let queue = try temporal.string("task_queue") { config.worker.taskQueues = [queue] }
-            if let max = try temporal.int("max_workers") {
-                guard max > 0 else { throw temporal.invalid("max_workers", "must be at least 1") }
-                config.worker.maxWorkers = max
-            }
+            try parseTemporal(&temporal, into: &config)
+            try temporal.finish()
         }
         if let timeouts = try root.objectValue("timeouts") {
             for (service, value) in timeouts {
@@ -158,6 +177,44 @@ extension TestbenchConfig {
             throw root.invalid("postgres_uri", "not a PostgreSQL URI or key=value connection string (\(problem))")
         }
         return config
+    }
+
+    private static func parseTemporal(_ temporal: inout JSONFieldReader, into config: inout TestbenchConfig) throws(JSONFieldError) {
+        let queue = try temporal.string("task_queue")
+        if let queue {
+            guard !queue.isEmpty else { throw temporal.invalid("task_queue", "must not be empty") }
+            config.worker.taskQueues = [queue]
+        }
+        // The Python worker's max_concurrent_activities bounds its activities; max_workers its process pool.
+        let maxWorkers = try temporal.int("max_workers")
+        let maxActivities = try temporal.int("max_concurrent_activities")
+        for (key, value) in [("max_workers", maxWorkers), ("max_concurrent_activities", maxActivities)] {
+            if let value, value < 1 { throw temporal.invalid(key, "must be at least 1") }
+        }
+        if let max = maxActivities ?? maxWorkers { config.worker.maxWorkers = max }
+        // The Python SDK's poller and workflow-task limits: accepted, with no meaning here.
+        for key in ["max_concurrent_workflow_tasks", "max_concurrent_workflow_task_polls", "max_concurrent_activity_task_polls"] {
+            if let value = try temporal.int(key), value < 1 { throw temporal.invalid(key, "must be at least 1") }
+        }
+        let port = try temporal.int("port")
+        let namespace = try temporal.string("namespace")
+        var analyzer: TestbenchWorkflows.ResultAnalyzer?
+        if var block = try temporal.nested("manager-result-analyzer") {
+            analyzer = TestbenchWorkflows.ResultAnalyzer(
+                workflowName: try block.require(block.string("workflow_name"), "workflow_name"),
+                taskQueue: try block.require(block.string("task_queue"), "task_queue"))
+            try block.finish()
+        }
+        guard let host = try temporal.string("host") else {
+            if port != nil || namespace != nil || analyzer != nil {
+                throw temporal.invalid("host", "is needed with port, namespace or manager-result-analyzer (the Temporal server to poll)")
+            }
+            return
+        }
+        guard !host.isEmpty else { throw temporal.invalid("host", "must not be empty") }
+        if let port, !(1...65535).contains(port) { throw temporal.invalid("port", "must be 1–65535, got \(port)") }
+        guard let queue else { throw temporal.invalid("task_queue", "is needed with host: the queue this worker polls") }
+        config.temporal = TemporalSettings(host: host, port: port ?? 7233, namespace: namespace ?? "default", taskQueue: queue, resultAnalyzer: analyzer)
     }
 
     private static func parseWorker(_ reader: inout JSONFieldReader) throws(JSONFieldError) -> WorkerSettings {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Postgres
+import TemporalClient
 import Testbench
 import WorkflowQueue
 
@@ -15,7 +16,7 @@ enum ExitStatus: Int32, Sendable {
     case badInput = 2
     /// `workflow result` without `--wait`: the workflow has not finished yet.
     case notFinished = 3
-    /// The database could not be reached (for `workflow result --wait`: not within `--reconnect-timeout`).
+    /// The database (or the configured Temporal server) could not be reached (for `workflow result --wait`: not within `--reconnect-timeout`).
     case databaseUnreachable = 4
 }
 
@@ -66,6 +67,12 @@ struct CommandFailure: Error, CustomStringConvertible {
             case .missingPostgresURI: return .badInput(error.description)
             case .documentStore: return CommandFailure(.failed, error.description)
             case .documentStoreUnavailable: return CommandFailure(.databaseUnreachable, error.description)
+            }
+        case let error as TemporalClientError:
+            switch error {
+            case .unreachable, .timedOut: return CommandFailure(.databaseUnreachable, error.description)
+            case .invalidAddress, .namespaceNotFound, .workflowNotFound, .workflowAlreadyStarted: return .badInput(error.description)
+            case .activityGone, .rejected, .invalidPayload: return CommandFailure(.failed, error.description)
             }
         default:
             return CommandFailure(.failed, "\(error)")

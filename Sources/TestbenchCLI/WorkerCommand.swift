@@ -3,13 +3,15 @@ import Dispatch
 import Foundation
 import Logging
 import Synchronization
+import TemporalClient
+import TemporalWorker
 import Testbench
 import WorkflowQueue
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run workflows from the configured task queues until SIGINT/SIGTERM.",
+        abstract: "Run workflows from the configured task queues (PostgreSQL, or Temporal with temporal.host) until SIGINT/SIGTERM.",
         discussion: """
             The first SIGINT/SIGTERM stops claiming and gives running workflows the grace period to \
             finish; what is left then goes back to the queue for another worker. A second signal \
@@ -27,34 +29,51 @@ struct WorkerCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let config = try options.load()
-            let uri = try WorkflowSession.postgresURI(config)
             guard gracePeriod >= 0, gracePeriod.isFinite else { throw CommandFailure.badInput("--grace-period must be a non-negative number of seconds") }
             if let lookupEvery, !(lookupEvery >= 1 && lookupEvery.isFinite) {
                 throw CommandFailure.badInput("--lookup-every must be at least 1 second")
             }
+            let uri = try WorkflowSession.postgresURI(config)
             KeyValueLogHandler.bootstrap(level: config.logLevel)
             let services = try await TestbenchServices.connect(config: config, logger: Logger(label: "testbench"))
             let registry = try usage { () throws(WorkflowQueueError) in
-                try TestbenchWorkflows.registry(TestbenchWorkflows.activities(services: services))
+                try TestbenchWorkflows.registry(TestbenchWorkflows.activities(services: services), resultAnalyzer: config.temporal?.resultAnalyzer)
             }
-            let worker = try usage { () throws(WorkflowQueueError) in
-                try WorkflowWorker(
-                    uri: uri, registry: registry,
-                    configuration: WorkflowWorkerConfiguration(
-                        taskQueues: config.worker.taskQueues, maxConcurrentJobs: config.worker.maxWorkers,
-                        pollInterval: config.worker.pollInterval, gracePeriod: .seconds(gracePeriod)),
-                    logger: Logger(label: "worker"))
+            let backend: any WorkerBackend
+            let schedule: LookupSchedule?
+            let interval = lookupEvery.map { Duration.milliseconds(Int64(($0 * 1000).rounded())) }
+            let scheduleLogger = Logger(label: "lookup-schedule")
+            if let temporal = config.temporal {
+                let address = TemporalAddress(host: temporal.host, port: temporal.port)
+                backend = try usage { () throws(TemporalWorkerError) in
+                    try TemporalWorker(
+                        configuration: TemporalWorkerConfiguration(
+                            address: address, namespace: temporal.namespace, taskQueue: temporal.taskQueue,
+                            maxConcurrentActivities: config.worker.maxWorkers, gracePeriod: .seconds(gracePeriod)),
+                        registry: registry, logger: Logger(label: "worker"))
+                }
+                schedule = interval.map { interval in
+                    LookupSchedule(interval: interval, logger: scheduleLogger) {
+                        try await TemporalSession.startLookup(address: address, namespace: temporal.namespace, taskQueue: temporal.taskQueue)
+                    }
+                }
+            } else {
+                backend = try usage { () throws(WorkflowQueueError) in
+                    try WorkflowWorker(
+                        uri: uri, registry: registry,
+                        configuration: WorkflowWorkerConfiguration(
+                            taskQueues: config.worker.taskQueues, maxConcurrentJobs: config.worker.maxWorkers,
+                            pollInterval: config.worker.pollInterval, gracePeriod: .seconds(gracePeriod)),
+                        logger: Logger(label: "worker"))
+                }
+                schedule = interval.map { LookupSchedule(interval: $0, client: WorkflowClient(pool: services.postgres, registry: registry), logger: scheduleLogger) }
             }
-            let running = Task { try await worker.run() }
-            let schedule = lookupEvery.map { seconds in
-                LookupSchedule(interval: .milliseconds(Int64((seconds * 1000).rounded())),
-                               client: WorkflowClient(pool: services.postgres, registry: registry), logger: Logger(label: "lookup-schedule"))
-            }
+            let running = Task { try await backend.run() }
             let scheduling = Task { await schedule?.run() }
             defer { scheduling.cancel() }
             let signals = ShutdownSignals { count in
                 scheduling.cancel()
-                if count == 1 { worker.beginGracefulShutdown() } else { running.cancel() }
+                if count == 1 { backend.beginGracefulShutdown() } else { running.cancel() }
             }
             defer { signals.cancel() }
             do {
@@ -65,6 +84,15 @@ struct WorkerCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// The two ways a worker gets its work: the PostgreSQL queue and a Temporal server.
+protocol WorkerBackend: Sendable {
+    func run() async throws
+    func beginGracefulShutdown()
+}
+
+extension WorkflowWorker: WorkerBackend {}
+extension TemporalWorker: WorkerBackend {}
 
 /// Delivers SIGINT/SIGTERM to a handler (with the count so far) instead of killing the process.
 private struct ShutdownSignals {

@@ -8,7 +8,7 @@ import WorkflowQueue
 struct WorkflowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "workflow",
-        abstract: "Start, list, inspect, wait for and cancel workflows in the PostgreSQL queue.",
+        abstract: "Start, list, inspect, wait for and cancel workflows in the PostgreSQL queue (or on the configured Temporal server).",
         subcommands: [Start.self, List.self, Describe.self, Result.self, Cancel.self]
     )
 
@@ -22,8 +22,9 @@ struct WorkflowCommand: AsyncParsableCommand {
         var input: String = "{}"
         @Option(name: .customLong("workflow-id"), help: "Workflow id (default: a new UUID). Refused while a run with this id is queued or running.")
         var workflowID: String?
-        @Option(name: .customLong("task-queue"), help: "Task queue (default: the first of the configuration's worker.task_queue).")
+        @Option(name: .customLong("task-queue"), help: "Task queue (default: the type's queue; on Temporal the configured temporal.task_queue).")
         var taskQueue: String?
+        @OptionGroup var temporalOptions: TemporalOptions
 
         func run() async throws {
             try await reportingFailures {
@@ -34,6 +35,14 @@ struct WorkflowCommand: AsyncParsableCommand {
                 // Check type and input before touching the database, then what the task configs and registry say.
                 try usage { () throws(WorkflowQueueError) in _ = try session.client.registry.validated(type: type, input: value) }
                 try await session.checkStart(type: type, input: value, config: config)
+                if let temporal = try temporalOptions.settings(config) {
+                    await session.close()
+                    let id = try await TemporalSession.perform(temporal) { client in
+                        try await client.start(type: type, input: value, workflowID: workflowID, taskQueue: taskQueue ?? temporal.taskQueue)
+                    }
+                    print(id)
+                    return
+                }
                 let run = try await session.perform { client throws(WorkflowQueueError) in
                     try await client.start(type: type, input: value, workflowID: workflowID, taskQueue: taskQueue)
                 }
@@ -54,6 +63,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         var limit: Int = 50
         @Flag(name: .long, help: "Print a JSON array instead of a table.")
         var json = false
+        @OptionGroup var temporalOptions: TemporalOptions
 
         func run() async throws {
             try await reportingFailures {
@@ -66,9 +76,13 @@ struct WorkflowCommand: AsyncParsableCommand {
                     }
                     wanted = parsed
                 }
-                let session = try WorkflowSession(config: config)
-                let runs = try await session.perform { client throws(WorkflowQueueError) in
-                    try await client.list(status: wanted, type: type, limit: limit)
+                let runs: [WorkflowExecution]
+                if let temporal = try temporalOptions.settings(config) {
+                    runs = try await TemporalSession.perform(temporal) { client in try await client.list(status: wanted, type: type, limit: limit) }
+                } else {
+                    runs = try await WorkflowSession(config: config).perform { client throws(WorkflowQueueError) in
+                        try await client.list(status: wanted, type: type, limit: limit)
+                    }
                 }
                 if json {
                     print(JSONValue.array(runs.map(\.json)).serialized(WorkflowSession.readableJSON))
@@ -87,11 +101,17 @@ struct WorkflowCommand: AsyncParsableCommand {
         var workflowID: String
         @Flag(name: .long, help: "Print JSON.")
         var json = false
+        @OptionGroup var temporalOptions: TemporalOptions
 
         func run() async throws {
             try await reportingFailures {
-                let session = try WorkflowSession(config: try options.load())
-                let execution = try await session.perform { client throws(WorkflowQueueError) in try await client.describe(workflowID) }
+                let config = try options.load()
+                let execution: WorkflowExecution
+                if let temporal = try temporalOptions.settings(config) {
+                    execution = try await TemporalSession.perform(temporal) { client in try await client.describe(workflowID) }
+                } else {
+                    execution = try await WorkflowSession(config: config).perform { client throws(WorkflowQueueError) in try await client.describe(workflowID) }
+                }
                 print(json ? execution.json.serialized(WorkflowSession.readableJSON) : WorkflowSession.details(execution))
             }
         }
@@ -117,6 +137,7 @@ struct WorkflowCommand: AsyncParsableCommand {
         @Option(name: .customLong("reconnect-timeout"), parsing: .unconditional,
                 help: "While waiting: seconds to keep reconnecting after the database connection is lost (default 60), then exit 4.")
         var reconnectTimeout: Double = 60
+        @OptionGroup var temporalOptions: TemporalOptions
 
         func run() async throws {
             try await reportingFailures {
@@ -127,7 +148,9 @@ struct WorkflowCommand: AsyncParsableCommand {
                 }
                 let waitFor: Duration? = timeout.map { .seconds($0) } ?? (wait ? .seconds(100 * 365 * 86_400) : nil)
                 let execution: WorkflowExecution
-                if let waitFor {
+                if let temporal = try temporalOptions.settings(config) {
+                    execution = try await TemporalSession.perform(temporal) { client in try await client.result(workflowID, wait: waitFor) }
+                } else if let waitFor {
                     execution = try await waitRidingOutOutages(config: config, waitFor: waitFor)
                 } else {
                     execution = try await WorkflowSession(config: config).perform { client throws(WorkflowQueueError) in try await client.result(workflowID) }
@@ -189,11 +212,17 @@ struct WorkflowCommand: AsyncParsableCommand {
         @OptionGroup var options: ConfigOptions
         @Argument(help: "Workflow id.")
         var workflowID: String
+        @OptionGroup var temporalOptions: TemporalOptions
 
         func run() async throws {
             try await reportingFailures {
-                let session = try WorkflowSession(config: try options.load())
-                let outcome = try await session.perform { client throws(WorkflowQueueError) in try await client.cancel(workflowID) }
+                let config = try options.load()
+                let outcome: WorkflowCancelOutcome
+                if let temporal = try temporalOptions.settings(config) {
+                    outcome = try await TemporalSession.perform(temporal) { client in try await client.cancel(workflowID) }
+                } else {
+                    outcome = try await WorkflowSession(config: config).perform { client throws(WorkflowQueueError) in try await client.cancel(workflowID) }
+                }
                 switch outcome {
                 case .canceled: print("canceled \(workflowID)")
                 case .cancelRequested: print("cancel requested for \(workflowID); it stops at its next heartbeat")
@@ -241,6 +270,9 @@ struct WorkflowSession {
         }
         return uri
     }
+
+    /// Closes the pool without running anything.
+    func close() async { await pool.close() }
 
     /// Applies migrations, runs `body`, closes the pool; errors go to the exit-status policy.
     func perform<T>(_ body: (WorkflowClient) async throws(WorkflowQueueError) -> T) async throws(WorkflowQueueError) -> T {
@@ -295,7 +327,7 @@ struct WorkflowSession {
     static func timestamp(_ date: Date) -> String { WorkflowExecution.iso8601(date) }
 }
 
-/// Runs queue code whose errors are all the user's to fix (exit 2).
-func usage<T>(_ body: () throws(WorkflowQueueError) -> T) throws -> T {
+/// Runs set-up code whose errors are all the user's to fix (exit 2).
+func usage<T, Failure: Error & CustomStringConvertible>(_ body: () throws(Failure) -> T) throws -> T {
     do { return try body() } catch { throw CommandFailure.badInput(error.description) }
 }

@@ -32,21 +32,48 @@ extension WorkflowWorker {
             workflowID: job.workflowID, runID: runID, workflowType: job.type, taskQueue: job.taskQueue, attempt: job.attempt,
             maxAttempts: job.maxAttempts, previousProgress: job.progress, logger: activityLogger,
             report: { [self] progress in await self.recordHeartbeat(runID, progress) })
-        let activity = registration.activity
+        let children = childClient
         tasks[runID] = Task.detached { [self] in
-            await Self.execute(job, activity: activity, context: context, worker: self)
+            await Self.execute(job, registration: registration, context: context, children: children, worker: self)
         }
     }
 
-    /// Runs the attempt; the worker's timer enforces the start-to-close timeout by cancelling this task.
-    nonisolated static func execute(_ job: ClaimedJob, activity: any WorkflowActivity, context: ActivityContext, worker: WorkflowWorker) async {
+    /// Runs the attempt, then the definition's follow-up once the run's outcome is final (a result,
+    /// or a failure no retry follows); the worker's timer enforces the start-to-close timeout by
+    /// cancelling this task.
+    nonisolated static func execute(
+        _ job: ClaimedJob, registration: WorkflowRegistration, context: ActivityContext, children: WorkflowClient, worker: WorkflowWorker
+    ) async {
         let outcome: AttemptOutcome
         do {
-            outcome = .succeeded(try await activity.run(job.input, context: context))
+            let result = try await registration.activity.run(job.input, context: context)
+            await startChildren(registration.followUp.children(job.input, .completed(result)), client: children, logger: context.logger)
+            outcome = .succeeded(registration.followUp.result(result))
         } catch {
-            outcome = .threw(WorkflowFailure(error: error, attempt: job.attempt))
+            let failure = WorkflowFailure(error: error, attempt: job.attempt)
+            if !(error is ActivityCancellation),
+               job.retryPolicy.isFinal(failureType: failure.type, nonRetryable: failure.nonRetryable, afterAttempt: job.attempt) {
+                let application = ApplicationError(message: failure.message, type: failure.type, nonRetryable: failure.nonRetryable)
+                await startChildren(registration.followUp.children(job.input, .failed(application)), client: children, logger: context.logger)
+            }
+            outcome = .threw(failure)
         }
         await worker.jobEnded(job.runID, outcome)
+    }
+
+    /// Queues each child; one that is refused (its id is queued or running, or its type is not
+    /// registered here) is logged and passed over, as the original's workflows do.
+    nonisolated static func startChildren(_ starts: [ChildWorkflowStart], client: WorkflowClient, logger: Logger) async {
+        for child in starts {
+            do {
+                _ = try await client.start(type: child.type, input: child.input, workflowID: child.workflowID, taskQueue: child.taskQueue)
+                logger.info("started child workflow", metadata: ["child_type": .string(child.type), "child_id": .string(child.workflowID)])
+            } catch {
+                logger.warning("could not start child workflow", metadata: [
+                    "child_type": .string(child.type), "child_id": .string(child.workflowID), "error": .string(error.description),
+                ])
+            }
+        }
     }
 
     /// The activity's heartbeat: keeps its progress for the next batch heartbeat and says whether to stop.

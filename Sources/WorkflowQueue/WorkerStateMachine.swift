@@ -298,7 +298,7 @@ struct WorkerStateMachine: Sendable {
                        progress: attempt.pendingProgress)
         }
         func failOrRetry(_ failure: WorkflowFailure, finalStatus: WorkflowStatus) -> Completion {
-            if failure.nonRetryable || !job.retryPolicy.allowsRetry(of: failure.type) || job.retryPolicy.isExhausted(afterAttempt: job.attempt) {
+            if job.retryPolicy.isFinal(failureType: failure.type, nonRetryable: failure.nonRetryable, afterAttempt: job.attempt) {
                 return make(finalStatus, error: failure)
             }
             return make(.queued, error: failure, retryDelay: job.retryPolicy.delay(afterAttempt: job.attempt))

@@ -29,6 +29,34 @@ public struct WorkflowExecution: Sendable, Hashable {
     public var lastError: WorkflowFailure?
     public var cancelRequested: Bool
 
+    /// A run as another backend (Temporal) reports it, for the same `describe`, `list` and `result` output.
+    public init(
+        workflowID: String, runID: String, type: String, taskQueue: String, input: JSONValue, status: WorkflowStatus, attempt: Int,
+        maxAttempts: Int, scheduledAt: Date, createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil, heartbeatAt: Date? = nil,
+        leaseExpiresAt: Date? = nil, workerID: String? = nil, progress: JSONValue? = nil, result: JSONValue? = nil,
+        lastError: WorkflowFailure? = nil, cancelRequested: Bool = false
+    ) {
+        self.workflowID = workflowID
+        self.runID = runID
+        self.type = type
+        self.taskQueue = taskQueue
+        self.input = input
+        self.status = status
+        self.attempt = attempt
+        self.maxAttempts = maxAttempts
+        self.scheduledAt = scheduledAt
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.heartbeatAt = heartbeatAt
+        self.leaseExpiresAt = leaseExpiresAt
+        self.workerID = workerID
+        self.progress = progress
+        self.result = result
+        self.lastError = lastError
+        self.cancelRequested = cancelRequested
+    }
+
     /// Columns `init(row:)` reads, in order, for `SELECT … FROM workflow_runs r`.
     static let selectColumns = """
         r.run_id::text, r.workflow_id, r.workflow_type, r.task_queue, r.input, r.status, r.attempt, r.max_attempts,

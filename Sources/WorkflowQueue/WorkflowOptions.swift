@@ -42,6 +42,12 @@ public struct RetryPolicy: Sendable, Hashable {
         return .seconds(seconds.isFinite ? max(0, seconds) : cap)
     }
 
+    /// True when a failure ends the run instead of being retried: it is non-retryable, its type is
+    /// one the policy does not retry, or attempt `attempt` was the last allowed.
+    public func isFinal(failureType: String, nonRetryable: Bool, afterAttempt attempt: Int) -> Bool {
+        nonRetryable || !allowsRetry(of: failureType) || isExhausted(afterAttempt: attempt)
+    }
+
     /// True when attempt `attempt` was the last one allowed.
     public func isExhausted(afterAttempt attempt: Int) -> Bool {
         maximumAttempts > 0 && attempt >= maximumAttempts

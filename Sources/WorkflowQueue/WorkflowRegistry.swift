@@ -1,10 +1,15 @@
 import JSON
 
-/// One registered workflow type: its options and its activity.
+/// One workflow definition, run alike by the PostgreSQL queue (`WorkflowWorker`) and Temporal
+/// (`TemporalWorker`): one activity with its options, then the follow-up.
 public struct WorkflowRegistration: Sendable {
     public let type: String
     public let options: WorkflowOptions
     public let activity: any WorkflowActivity
+    /// The activity's name in a Temporal history, from the input (the original's Python activity
+    /// names: `register_task`, `lmeh_sample`, `sign_sample`, …).
+    public let activityType: @Sendable (JSONValue) -> String
+    public let followUp: WorkflowFollowUp
 }
 
 /// The workflow types a client may start and a worker may run, by type name. The client
@@ -15,11 +20,16 @@ public struct WorkflowRegistry: Sendable {
     /// An empty registry.
     public init() {}
 
-    /// Registers (or replaces) `type`; throws when the options are invalid.
-    public mutating func register(_ type: String, options: WorkflowOptions = WorkflowOptions(), activity: any WorkflowActivity) throws(WorkflowQueueError) {
+    /// Registers (or replaces) `type`; throws when the options are invalid. `activityType` names the
+    /// activity in Temporal histories (default: the workflow type's name).
+    public mutating func register(
+        _ type: String, options: WorkflowOptions = WorkflowOptions(), activity: any WorkflowActivity,
+        activityType: (@Sendable (JSONValue) -> String)? = nil, followUp: WorkflowFollowUp = .none
+    ) throws(WorkflowQueueError) {
         guard !type.isEmpty, type.utf8.count <= 200 else { throw .invalidArgument("workflow type name must be 1–200 bytes") }
         try options.validate()
-        registrations[type] = WorkflowRegistration(type: type, options: options, activity: activity)
+        registrations[type] = WorkflowRegistration(
+            type: type, options: options, activity: activity, activityType: activityType ?? { _ in type }, followUp: followUp)
     }
 
     /// The registration of `type`, if any.
@@ -31,18 +41,26 @@ public struct WorkflowRegistry: Sendable {
     /// The registration of `type` after checking that `input` is an object the activity accepts.
     public func validated(type: String, input: JSONValue) throws(WorkflowQueueError) -> WorkflowRegistration {
         guard let registration = registrations[type] else { throw .unknownWorkflowType(type, known: typeNames) }
-        guard case .object = input else {
-            throw .invalidInput(type: type, reason: "the input must be a JSON object, got \(input.typeName)")
-        }
-        if let problem = input.jsonbProblem {
-            throw .invalidInput(type: type, reason: problem)
-        }
         do {
-            try registration.activity.validate(input)
+            try registration.validate(input)
         } catch {
             throw .invalidInput(type: type, reason: error.message)
         }
         return registration
+    }
+}
+
+extension WorkflowRegistration {
+    /// Checks an input as a client does before starting a run: an object that PostgreSQL's jsonb
+    /// can store and the activity accepts. Failures are non-retryable: no retry fixes the input.
+    public func validate(_ input: JSONValue) throws(ApplicationError) {
+        guard case .object = input else {
+            throw ApplicationError(message: "the input must be a JSON object, got \(input.typeName)", type: "InvalidInput", nonRetryable: true)
+        }
+        if let problem = input.jsonbProblem {
+            throw ApplicationError(message: problem, type: "InvalidInput", nonRetryable: true)
+        }
+        try activity.validate(input)
     }
 }
 

@@ -58,6 +58,9 @@ public actor WorkflowWorker {
     let logger: Logger
     let store: WorkerStore
     let clock = ContinuousClock()
+    /// Starts the children of definitions with a follow-up, on the same database.
+    let childClient: WorkflowClient
+    private let childPool: PostgresConnectionPool
 
     /// Every decision; this actor only performs the I/O it asks for.
     var state: WorkerStateMachine
@@ -79,6 +82,8 @@ public actor WorkflowWorker {
         logger[metadataKey: "worker_id"] = .string(configuration.workerID)
         self.logger = logger
         self.store = WorkerStore(schema: configuration.schema, workerID: configuration.workerID, taskQueues: configuration.taskQueues)
+        childPool = PostgresConnectionPool(uri: uri, maxConnections: 2)
+        childClient = WorkflowClient(pool: childPool, registry: registry, schema: configuration.schema)
         state = WorkerStateMachine(maxConcurrentJobs: configuration.maxConcurrentJobs, pollInterval: configuration.pollInterval,
                                    now: ContinuousClock().now)
     }
@@ -116,6 +121,7 @@ public actor WorkflowWorker {
         for task in tasks.values { task.cancel() }
         await self.connection?.close()
         self.connection = nil
+        await childPool.close()
         logger.info("worker stopped")
     }
 

@@ -2,7 +2,6 @@ import ExtendedJSON
 import Foundation
 import JSON
 import Logging
-import Synchronization
 import TestSupport
 import Testing
 import WorkflowQueue
@@ -19,7 +18,7 @@ import WorkflowQueue
     }
 
     /// A done task, a skipped one (every prompt done, the task not) and an unanswered one: the first two
-    /// get an Evaluator, the skipped one is marked done first; a start that is refused is passed over.
+    /// get an Evaluator (the follow-up's children), the skipped one is marked done first.
     @Test(arguments: [false, true])
     func startsAnEvaluatorForEachTaskReadyOrStale(onMongoDB: Bool) async throws {
         let mongoURI = ProcessInfo.processInfo.environment["TESTBENCH_MONGODB_URI"].flatMap { $0.isEmpty ? nil : $0 }
@@ -35,14 +34,14 @@ import WorkflowQueue
             try await markPromptsDone(world, taskID: skipped.taskID)
             let unanswered = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([2])))
 
-            let started = Mutex<[String]>([])
-            let activity = LookupTasksActivity(services: world.services) { taskID in
-                started.withLock { $0.append(taskID) }
-                if taskID == done.taskID.hex { throw WorkflowQueueError.workflowAlreadyRunning(workflowID: taskID, runID: "r", status: .running) }
-            }
-            let found = try await activity.run(.object([:]), context: Self.context())
-            #expect(found == .int(2))
-            #expect(started.withLock { $0 } == [done.taskID.hex, skipped.taskID.hex])
+            let found = try await LookupTasksActivity(services: world.services).run(.object([:]), context: Self.context())
+            #expect(found == .array([.string(done.taskID.hex), .string(skipped.taskID.hex)]))
+            let followUp = try #require(TestbenchWorkflows.registry(TestbenchWorkflows.validators)["LookupTasks"]).followUp
+            #expect(followUp.result(found) == .int(2))
+            let children = followUp.children(.object([:]), .completed(found))
+            #expect(children == [done, skipped].map {
+                ChildWorkflowStart(type: "Evaluator", workflowID: $0.taskID.hex, input: ["task_id": .string($0.taskID.hex)], idReuse: .allowDuplicate)
+            })
             #expect(try await store.task(id: skipped.taskID)?["done"] == true, "the skipped task is marked done")
             #expect(try await store.task(id: unanswered.taskID)?["done"] == false)
         }

@@ -2,19 +2,16 @@ import ExtendedJSON
 import JSON
 import WorkflowQueue
 
-/// The `LookupTasks` workflow type, the original's scheduled lookup (every minute in its deployment):
-/// the tasks done and not evaluated, then the skipped and old ones it marks done (`StaleTasks`),
-/// each get an `Evaluator` run whose workflow id is the task id. A start that is refused (a run with
-/// that id is queued or running) is logged and passed over, as the original does. The result is the
-/// number of tasks found, the original's return value.
+/// The activity of the `LookupTasks` workflow type (the original's `lookup_tasks`, scheduled every
+/// minute in its deployment): the tasks done and not evaluated, then the skipped and old ones it
+/// marks done (`StaleTasks`), as task id hex strings. The workflow's follow-up
+/// (`TestbenchWorkflows.lookupTasksFollowUp`) starts an `Evaluator` for each and returns how many
+/// were found, the original's result.
 public struct LookupTasksActivity: WorkflowActivity {
     public let services: TestbenchServices
-    /// Starts the Evaluator of one task (`{"task_id": hex}`, workflow id `hex`); throws when refused.
-    public let startEvaluator: @Sendable (_ taskID: String) async throws -> Void
 
-    public init(services: TestbenchServices, startEvaluator: @escaping @Sendable (_ taskID: String) async throws -> Void) {
+    public init(services: TestbenchServices) {
         self.services = services
-        self.startEvaluator = startEvaluator
     }
 
     public func run(_ input: JSONValue, context: ActivityContext) async throws -> JSONValue {
@@ -28,16 +25,6 @@ public struct LookupTasksActivity: WorkflowActivity {
             throw ApplicationError("looking up tasks to evaluate failed: \(error.message)", type: "LookupError", cause: error)
         }
         context.logger.info("Lookup found tasks to evaluate", metadata: ["count": "\(found.count)"])
-        var started = Set<ObjectID>()
-        for id in found where !started.contains(id) {
-            try await context.heartbeat()
-            do {
-                try await startEvaluator(id.hex)
-                started.insert(id)
-            } catch {
-                context.logger.warning("Unable to start the Evaluator", metadata: ["task_id": "\(id.hex)", "error": "\(error)"])
-            }
-        }
-        return .int(found.count)
+        return .array(found.map { .string($0.hex) })
     }
 }
