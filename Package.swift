@@ -109,11 +109,13 @@ let package = Package(
         .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "Python", "LMEval", "Datasets", "WorkflowQueue", "TestSupport"],
                     exclude: ["Fixtures"]),
         // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
-        .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport", "TemporalClient", "TemporalAPI"]),
         // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.
         .testTarget(name: "StackTests", dependencies: ["YAML", "JSON"]),
         // Against the Temporal server scripts/temporal-server.sh starts (TESTBENCH_TEMPORAL_ADDRESS).
         .testTarget(name: "TemporalTests", dependencies: ["TemporalClient", "TemporalAPI", "JSON"]),
+        // The Temporal backend's decisions, from histories written by hand (no server).
+        .testTarget(name: "TemporalWorkerTests", dependencies: ["TemporalWorker", "TemporalClient", "TemporalAPI", "WorkflowQueue", "Testbench", "JSON"]),
         // Seeded random mutation of fuzz/corpus seeds through the parsers: bounded, runs with the suite.
         .testTarget(name: "FuzzTests", dependencies: ["YAML", "Jinja", "JSON", "PythonRegex"]),
     ],
