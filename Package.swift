@@ -106,7 +106,8 @@ let package = Package(
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "Python", "YAML", "Jinja", "Scoring"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
-        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "Python", "LMEval", "Datasets", "WorkflowQueue", "TestSupport"],
+        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "Python", "LMEval", "Datasets", "WorkflowQueue", "TestSupport",
+                                                    "TemporalClient", "TemporalAPI", "TemporalWorker"],
                     exclude: ["Fixtures"]),
         // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
         .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport", "TemporalClient", "TemporalAPI"]),

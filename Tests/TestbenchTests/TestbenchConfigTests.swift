@@ -33,6 +33,29 @@ import Testing
         #expect(config.worker.taskQueues == ["sampler"])
         #expect(config.worker.maxWorkers == 100)
         #expect(config.logLevel == .warning)
+        #expect(config.temporal == TemporalSettings(host: "t", port: 7233, namespace: "n", taskQueue: "sampler"))
+    }
+
+    /// The original's evaluator config.sample.json, and the sampler's Python SDK limits: a Temporal
+    /// worker with the manager's result analysis; max_concurrent_activities bounds the activities.
+    @Test func originalEvaluatorAndSamplerTemporalBlocksAreAccepted() throws {
+        let evaluator = try TestbenchConfig.load(path: try temporaryConfig(#"""
+            {"postgres_uri": "postgresql://x", "mongodb_uri": "mongodb://m:27017", "log_level": "DEBUG",
+             "temporal": {"host": "NETWORK", "port": 7233, "namespace": "pocket-ml-testbench", "task_queue": "evaluate", "max_workers": 10,
+                          "manager-result-analyzer": {"workflow_name": "Manager-ResultAnalyzer", "task_queue": "manager-local"}}}
+            """#))
+        #expect(evaluator.temporal == TemporalSettings(
+            host: "NETWORK", port: 7233, namespace: "pocket-ml-testbench", taskQueue: "evaluate",
+            resultAnalyzer: TestbenchWorkflows.ResultAnalyzer(workflowName: "Manager-ResultAnalyzer", taskQueue: "manager-local")))
+        #expect(evaluator.worker.maxWorkers == 10)
+        let sampler = try TestbenchConfig.load(path: try temporaryConfig(#"""
+            {"postgres_uri": "postgresql://x", "temporal": {"host": "h", "namespace": "pocket-ml-testbench", "task_queue": "sampler", "max_workers": 8,
+             "max_concurrent_activities": 3, "max_concurrent_workflow_tasks": 8, "max_concurrent_workflow_task_polls": 8, "max_concurrent_activity_task_polls": 8}}
+            """#))
+        #expect(sampler.temporal?.port == 7233)
+        #expect(sampler.worker.maxWorkers == 3)
+        let queueOnly = try TestbenchConfig.load(path: try temporaryConfig(#"{"temporal": {"task_queue": "sampler"}}"#))
+        #expect(queueOnly.temporal == nil, "without a host the block configures the PostgreSQL queue")
     }
 
     @Test(arguments: [
@@ -46,6 +69,11 @@ import Testing
         (#"{"timeouts": {"x": {"ttft": {"prompt_lenght": [0, 1], "sla_time": [0]}, "tpot": 1, "queue": 1}}}"#, "key 'timeouts.x.ttft.sla_time': needs as many points as prompt_lenght (at least one)"),
         (#"{"include_path": [1]}"#, "key 'include_path[0]' must be a string, found integer"),
         (#"[1, 2]"#, "key '(root)' must be an object, found array"),
+        (#"{"temporal": {"host": "h"}}"#, "key 'temporal.task_queue': is needed with host: the queue this worker polls"),
+        (#"{"temporal": {"host": "h", "task_queue": "q", "port": 0}}"#, "key 'temporal.port': must be 1–65535, got 0"),
+        (#"{"temporal": {"namespace": "n", "task_queue": "q"}}"#, "key 'temporal.host': is needed with port, namespace or manager-result-analyzer (the Temporal server to poll)"),
+        (#"{"temporal": {"host": "h", "task_queue": "q", "hots": 1}}"#, "unknown key 'temporal.hots'"),
+        (#"{"temporal": {"host": "h", "task_queue": "q", "manager-result-analyzer": {"workflow_name": "M"}}}"#, "missing required key 'temporal.manager-result-analyzer.task_queue'"),
     ])
     func badFieldNamesTheKey(json: String, message: String) throws {
         let path = try temporaryConfig(json)
