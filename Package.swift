@@ -40,9 +40,12 @@ let package = Package(
         .target(name: "LMEval", dependencies: ["JSON", "Python", "YAML", "Jinja", "PythonRegex", "Scoring"]),
         .target(name: "Scoring", dependencies: ["JSON", "Python", "PythonRegex"]),
         .target(name: "Datasets", dependencies: ["JSON", "Python", "Postgres", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "WorkflowQueue", dependencies: ["JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
+        // One set of workflow definitions (activities, options, registry, follow-ups), two backends:
+        // WorkflowQueue (the PostgreSQL queue, the embedded default) and TemporalWorker (a Temporal server).
+        .target(name: "WorkflowDefinitions", dependencies: ["JSON", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "WorkflowQueue", dependencies: ["WorkflowDefinitions", "JSON", "Postgres", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Testbench", dependencies: [
-            "JSON", "Python", "ExtendedJSON", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowQueue",
+            "JSON", "Python", "ExtendedJSON", "Postgres", "Mongo", "LMEval", "Scoring", "Datasets", "WorkflowDefinitions", "WorkflowQueue",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -60,9 +63,9 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
 
-        // The Temporal backend: runs WorkflowQueue's definitions (the registry) for a Temporal server.
+        // The Temporal backend: runs WorkflowDefinitions' registry for a Temporal server.
         .target(name: "TemporalWorker", dependencies: [
-            "TemporalClient", "TemporalAPI", "WorkflowQueue", "JSON",
+            "TemporalClient", "TemporalAPI", "WorkflowDefinitions", "JSON",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
@@ -70,14 +73,14 @@ let package = Package(
         // CLI: the `testbench` executable (module TestbenchCLI, so it never shares a folder name
         // with the Testbench library on a case-insensitive file system).
         .executableTarget(name: "TestbenchCLI", dependencies: [
-            "Testbench", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "ExtendedJSON", "JSON", "Python",
+            "Testbench", "WorkflowDefinitions", "WorkflowQueue", "Datasets", "LMEval", "Scoring", "Postgres", "ExtendedJSON", "JSON", "Python",
             "TemporalClient", "TemporalWorker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Benchmarks (not tests): `swift run -c release testbench-bench queue`.
         .executableTarget(name: "testbench-bench", dependencies: [
-            "BenchSupport", "WorkflowQueue", "Postgres", "JSON", "Python", "Testbench", "LMEval", "Scoring", "ExtendedJSON",
+            "BenchSupport", "WorkflowDefinitions", "WorkflowQueue", "Postgres", "JSON", "Python", "Testbench", "LMEval", "Scoring", "ExtendedJSON",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -88,7 +91,7 @@ let package = Package(
         .executableTarget(name: "testbench-ingest-bench", dependencies: ["BenchSupport", "Datasets", "Postgres", "JSON", "Python"]),
         // Sampler benchmark: prompts built and stored per second through SamplerActivity.
         .executableTarget(name: "testbench-sampler-bench", dependencies: [
-            "BenchSupport", "Testbench", "WorkflowQueue", "Datasets", "Postgres", "JSON", .product(name: "Logging", package: "swift-log"),
+            "BenchSupport", "Testbench", "WorkflowDefinitions", "WorkflowQueue", "Datasets", "Postgres", "JSON", .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Helpers several test targets share (test server, HTTP stub, cleanup); never in a product.
@@ -105,18 +108,18 @@ let package = Package(
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "JSON", "Python", "PythonRegex", "LMEval"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LMEvalTests", dependencies: ["LMEval", "JSON", "Python", "YAML", "Jinja", "Scoring"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Postgres", "JSON", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
-        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "Python", "LMEval", "Datasets", "WorkflowQueue", "TestSupport",
+        .testTarget(name: "WorkflowQueueTests", dependencies: ["WorkflowDefinitions", "WorkflowQueue", "Postgres", "JSON", "TestSupport"]),
+        .testTarget(name: "TestbenchTests", dependencies: ["Testbench", "Postgres", "Mongo", "ExtendedJSON", "JSON", "Python", "LMEval", "Datasets", "WorkflowDefinitions", "WorkflowQueue", "TestSupport",
                                                     "TemporalClient", "TemporalAPI", "TemporalWorker"],
                     exclude: ["Fixtures"]),
         // Runs the built `testbench` binary (worker kill -9/SIGTERM, CLI exit codes).
-        .testTarget(name: "CLITests", dependencies: ["WorkflowQueue", "Postgres", "JSON", "TestSupport", "TemporalClient", "TemporalAPI"]),
+        .testTarget(name: "CLITests", dependencies: ["WorkflowDefinitions", "WorkflowQueue", "Postgres", "JSON", "TestSupport", "TemporalClient", "TemporalAPI"]),
         // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.
         .testTarget(name: "StackTests", dependencies: ["YAML", "JSON"]),
         // Against the Temporal server scripts/temporal-server.sh starts (TESTBENCH_TEMPORAL_ADDRESS).
         .testTarget(name: "TemporalTests", dependencies: ["TemporalClient", "TemporalAPI", "JSON"]),
         // The Temporal backend's decisions, from histories written by hand (no server).
-        .testTarget(name: "TemporalWorkerTests", dependencies: ["TemporalWorker", "TemporalClient", "TemporalAPI", "WorkflowQueue", "Testbench", "JSON"]),
+        .testTarget(name: "TemporalWorkerTests", dependencies: ["TemporalWorker", "TemporalClient", "TemporalAPI", "WorkflowDefinitions", "Testbench", "JSON"]),
         // Seeded random mutation of fuzz/corpus seeds through the parsers: bounded, runs with the suite.
         .testTarget(name: "FuzzTests", dependencies: ["YAML", "Jinja", "JSON", "PythonRegex"]),
     ],

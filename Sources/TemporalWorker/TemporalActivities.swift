@@ -3,7 +3,7 @@ import JSON
 import Logging
 import TemporalAPI
 import TemporalClient
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// One running activity attempt: the latest progress its heartbeats carry, and why it must stop.
 actor ActivityAttempt {

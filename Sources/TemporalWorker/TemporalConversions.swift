@@ -3,7 +3,7 @@ import JSON
 import SwiftProtobuf
 import TemporalAPI
 import TemporalClient
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Our values in Temporal's messages and back: failures, retry policies, durations, arguments.
 enum TemporalConversions {

@@ -3,7 +3,7 @@ import JSON
 import Logging
 import TemporalAPI
 import TemporalClient
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Where and how a Temporal worker polls.
 public struct TemporalWorkerConfiguration: Sendable {

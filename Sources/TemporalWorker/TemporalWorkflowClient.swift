@@ -2,7 +2,7 @@ import Foundation
 import JSON
 import TemporalAPI
 import TemporalClient
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The PostgreSQL queue's client operations (`WorkflowClient`: start, list, describe, result,
 /// cancel) against a Temporal namespace, answering with the same `WorkflowExecution` values so the

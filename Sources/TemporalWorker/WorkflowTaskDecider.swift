@@ -2,7 +2,7 @@ import Foundation
 import JSON
 import TemporalAPI
 import TemporalClient
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// A workflow task's answer.
 enum WorkflowTaskAnswer: Sendable {

@@ -3,7 +3,7 @@ import LMEval
 import Logging
 import Mongo
 import Postgres
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// What the activities and CLI commands share: the configuration and its connections.
 /// Built once per process; every member is safe to use from many tasks.

@@ -4,6 +4,7 @@ import Foundation
 import Postgres
 import TemporalClient
 import Testbench
+import WorkflowDefinitions
 import WorkflowQueue
 
 /// The exit statuses of every command; the README's CLI section documents the same table.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Testbench
 import TemporalClient
 import TemporalWorker
+import WorkflowDefinitions
 import WorkflowQueue
 
 /// `--namespace` for the workflow commands when the configuration names a Temporal server.
@@ -23,7 +24,7 @@ struct TemporalOptions: ParsableArguments {
 /// A workflow command's connection to the configured Temporal server.
 enum TemporalSession {
     static func perform<T: Sendable>(_ temporal: TemporalSettings, _ body: (TemporalWorkflowClient) async throws -> T) async throws -> T {
-        let registry = try usage { () throws(WorkflowQueueError) in try TestbenchWorkflows.registry(TestbenchWorkflows.validators) }
+        let registry = try usage { () throws(WorkflowDefinitionError) in try TestbenchWorkflows.registry(TestbenchWorkflows.validators) }
         return try await TemporalClient.withConnection(to: TemporalAddress(host: temporal.host, port: temporal.port), namespace: temporal.namespace) { client in
             try await body(TemporalWorkflowClient(client: client, registry: registry))
         }

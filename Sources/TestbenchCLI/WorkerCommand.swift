@@ -6,6 +6,7 @@ import Synchronization
 import TemporalClient
 import TemporalWorker
 import Testbench
+import WorkflowDefinitions
 import WorkflowQueue
 
 struct WorkerCommand: AsyncParsableCommand {
@@ -36,7 +37,7 @@ struct WorkerCommand: AsyncParsableCommand {
             let uri = try WorkflowSession.postgresURI(config)
             KeyValueLogHandler.bootstrap(level: config.logLevel)
             let services = try await TestbenchServices.connect(config: config, logger: Logger(label: "testbench"))
-            let registry = try usage { () throws(WorkflowQueueError) in
+            let registry = try usage { () throws(WorkflowDefinitionError) in
                 try TestbenchWorkflows.registry(TestbenchWorkflows.activities(services: services), resultAnalyzer: config.temporal?.resultAnalyzer)
             }
             let backend: any WorkerBackend

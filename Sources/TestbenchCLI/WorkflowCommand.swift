@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import Postgres
 import Testbench
+import WorkflowDefinitions
 import WorkflowQueue
 
 struct WorkflowCommand: AsyncParsableCommand {
@@ -33,7 +34,7 @@ struct WorkflowCommand: AsyncParsableCommand {
                 do { value = try JSONValue.parse(input) } catch { throw CommandFailure.badInput("--input is not valid JSON: \(error)") }
                 let session = try WorkflowSession(config: config)
                 // Check type and input before touching the database, then what the task configs and registry say.
-                try usage { () throws(WorkflowQueueError) in _ = try session.client.registry.validated(type: type, input: value) }
+                try usage { () throws(WorkflowDefinitionError) in _ = try session.client.registry.validated(type: type, input: value) }
                 try await session.checkStart(type: type, input: value, config: config)
                 if let temporal = try temporalOptions.settings(config) {
                     await session.close()
@@ -243,7 +244,7 @@ struct WorkflowSession {
     init(config: TestbenchConfig) throws {
         let uri = try WorkflowSession.postgresURI(config)
         pool = PostgresConnectionPool(uri: uri, maxConnections: 2)
-        let registry = try usage { () throws(WorkflowQueueError) in try TestbenchWorkflows.registry(TestbenchWorkflows.validators) }
+        let registry = try usage { () throws(WorkflowDefinitionError) in try TestbenchWorkflows.registry(TestbenchWorkflows.validators) }
         client = WorkflowClient(pool: pool, registry: registry)
     }
 

@@ -1,3 +1,4 @@
+import WorkflowDefinitions
 import JSON
 import Postgres
 

@@ -1,3 +1,4 @@
+import WorkflowDefinitions
 import Foundation
 import JSON
 import Postgres
@@ -8,15 +9,6 @@ public struct WorkflowRun: Sendable, Hashable {
     public let runID: String
 }
 
-/// What `cancel` did.
-public enum WorkflowCancelOutcome: Sendable, Hashable {
-    /// The run was queued and is now canceled.
-    case canceled
-    /// The run is running; its activity stops at its next heartbeat and the run ends canceled.
-    case cancelRequested
-    /// The latest run had already finished with this status; nothing changed.
-    case alreadyFinished(WorkflowStatus)
-}
 
 /// Starts, inspects, waits for and cancels workflows. Type names, options and inputs are
 /// checked against `registry` before anything is queued.
@@ -43,11 +35,11 @@ public struct WorkflowClient: Sendable {
     /// reused by a new run. Without `workflowID` a UUID is generated; without `taskQueue` the
     /// type's default queue is used.
     public func start(type: String, input: JSONValue, workflowID: String? = nil, taskQueue: String? = nil) async throws(WorkflowQueueError) -> WorkflowRun {
-        let registration = try registry.validated(type: type, input: input)
+        let registration = try queueError { () throws(WorkflowDefinitionError) in try registry.validated(type: type, input: input) }
         let id = workflowID ?? UUID().uuidString.lowercased()
-        try WorkflowQueueNames.validateWorkflowID(id)
+        try queueError { () throws(WorkflowDefinitionError) in try WorkflowNames.validateWorkflowID(id) }
         let queue = taskQueue ?? registration.options.taskQueue
-        try WorkflowQueueNames.validateTaskQueue(queue)
+        try queueError { () throws(WorkflowDefinitionError) in try WorkflowNames.validateTaskQueue(queue) }
         let options = registration.options
         let sql = """
             WITH inserted AS (
@@ -69,10 +61,10 @@ public struct WorkflowClient: Sendable {
     public func startMany(type: String, inputs: [JSONValue], taskQueue: String? = nil) async throws(WorkflowQueueError) -> [WorkflowRun] {
         guard !inputs.isEmpty else { return [] }
         var registration: WorkflowRegistration?
-        for input in inputs { registration = try registry.validated(type: type, input: input) }
+        for input in inputs { registration = try queueError { () throws(WorkflowDefinitionError) in try registry.validated(type: type, input: input) } }
         guard let options = registration?.options else { return [] }
         let queue = taskQueue ?? options.taskQueue
-        try WorkflowQueueNames.validateTaskQueue(queue)
+        try queueError { () throws(WorkflowDefinitionError) in try WorkflowNames.validateTaskQueue(queue) }
         let ids = inputs.map { _ in UUID().uuidString.lowercased() }
         let sql = """
             WITH inserted AS (

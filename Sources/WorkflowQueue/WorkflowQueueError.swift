@@ -1,3 +1,4 @@
+import WorkflowDefinitions
 import Postgres
 
 /// Why a queue operation failed, with a message a user can act on.
@@ -17,6 +18,15 @@ public enum WorkflowQueueError: Error, Sendable, CustomStringConvertible {
     /// A stored row could not be read back (e.g. an unknown status written by hand).
     case corruptRow(String)
 
+    /// The queue's form of a definition's refusal (same cases, same messages).
+    public init(_ error: WorkflowDefinitionError) {
+        switch error {
+        case let .unknownWorkflowType(type, known): self = .unknownWorkflowType(type, known: known)
+        case let .invalidInput(type, reason): self = .invalidInput(type: type, reason: reason)
+        case let .invalidArgument(reason): self = .invalidArgument(reason)
+        }
+    }
+
     public var description: String {
         switch self {
         case let .unknownWorkflowType(type, known):
@@ -35,4 +45,9 @@ public enum WorkflowQueueError: Error, Sendable, CustomStringConvertible {
             "unreadable workflow row: \(reason)"
         }
     }
+}
+
+/// Runs a definitions check, giving its refusal in the queue's error type.
+func queueError<T>(_ body: () throws(WorkflowDefinitionError) -> T) throws(WorkflowQueueError) -> T {
+    do { return try body() } catch { throw WorkflowQueueError(error) }
 }

@@ -1,3 +1,4 @@
+import WorkflowDefinitions
 import Postgres
 
 /// The PostgreSQL schema holding one queue's tables and functions, and the NOTIFY channels

@@ -1,3 +1,4 @@
+import WorkflowDefinitions
 import Foundation
 import JSON
 import Logging
@@ -37,7 +38,7 @@ public struct WorkflowWorkerConfiguration: Sendable {
 
     func validate() throws(WorkflowQueueError) {
         guard !taskQueues.isEmpty else { throw .invalidArgument("a worker needs at least one task queue") }
-        for queue in taskQueues { try WorkflowQueueNames.validateTaskQueue(queue) }
+        for queue in taskQueues { try queueError { () throws(WorkflowDefinitionError) in try WorkflowNames.validateTaskQueue(queue) } }
         guard maxConcurrentJobs >= 1 else { throw .invalidArgument("max concurrent jobs must be at least 1, got \(maxConcurrentJobs)") }
         guard pollInterval > .zero else { throw .invalidArgument("poll interval must be positive") }
         guard gracePeriod >= .zero else { throw .invalidArgument("grace period must not be negative") }

@@ -1,6 +1,6 @@
 import JSON
 import Synchronization
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Counts executions and signals when a target count is reached.
 final class CompletionCounter: Sendable {

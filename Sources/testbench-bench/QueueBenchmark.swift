@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import Logging
 import Postgres
+import WorkflowDefinitions
 import WorkflowQueue
 
 /// Throughput with 1 and 4 worker slots, and enqueue → start latency with an idle worker.

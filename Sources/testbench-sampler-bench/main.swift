@@ -12,7 +12,7 @@ import JSON
 import Logging
 import Postgres
 import Testbench
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Deterministic word-sorting rows in BIG-bench's `{input, target}` shape.
 func writeRows(count: Int, seed: UInt64, to path: String) throws {

@@ -3,6 +3,7 @@ import JSON
 import Postgres
 import TestSupport
 import Testing
+import WorkflowDefinitions
 import WorkflowQueue
 
 /// Hostile task configs in `include_path`, run by a real worker: each fails its own run once, naming

@@ -4,6 +4,7 @@ import Logging
 import Postgres
 import TestSupport
 import Testing
+import WorkflowDefinitions
 import WorkflowQueue
 
 /// The worker binary as a process: crashes, signals, and the CLI round trip.

@@ -4,7 +4,7 @@ import TemporalAPI
 import TemporalClient
 import Testbench
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 @testable import TemporalWorker
 
 /// The workflow side on Temporal without a server: histories written event by event, and the

@@ -3,7 +3,7 @@ import LMEval
 import Mongo
 import Postgres
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 @testable import Testbench
 
 /// Activities decide retryability from each engine's one transient-error policy.

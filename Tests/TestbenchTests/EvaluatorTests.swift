@@ -7,7 +7,7 @@ import Mongo
 import Synchronization
 import TestSupport
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 @testable import Testbench
 
 /// What a fake requester answers for one prompt.

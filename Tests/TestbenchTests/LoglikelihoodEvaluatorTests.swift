@@ -4,7 +4,7 @@ import JSON
 import Logging
 import Testing
 import TestSupport
-import WorkflowQueue
+import WorkflowDefinitions
 @testable import Testbench
 
 /// A multiple-choice task through the Sampler, a fake requester answering with echoed prompt

@@ -7,6 +7,7 @@ import Testing
 import TemporalAPI
 import TemporalClient
 import TemporalWorker
+import WorkflowDefinitions
 import WorkflowQueue
 @testable import Testbench
 

@@ -6,7 +6,7 @@ import Postgres
 import TestSupport
 import Testbench
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 
 @Suite struct RegisterTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

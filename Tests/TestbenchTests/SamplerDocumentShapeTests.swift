@@ -6,7 +6,7 @@ import Mongo
 import TestSupport
 import Testing
 @testable import Testbench
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The BSON the Sampler's documents become, checked against the original's contract
 /// (ORIGINAL_CONTRACTS §3.1–3.3): field names, ObjectIds, dates, int32s.

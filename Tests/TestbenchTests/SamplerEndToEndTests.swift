@@ -6,7 +6,7 @@ import Mongo
 import Postgres
 import TestSupport
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 @testable import Testbench
 
 /// Register, then Sampler, against PostgreSQL (dataset tables and the JSONB document store).

@@ -3,7 +3,7 @@ import LMEval
 import Python
 import Testing
 @testable import Testbench
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The Sampler's input rules, document selection, timeouts and ids (no database).
 @Suite struct SamplerInputTests {

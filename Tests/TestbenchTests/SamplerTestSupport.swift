@@ -8,7 +8,7 @@ import Postgres
 import TestSupport
 import Testbench
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Paths inside the package.
 enum PackagePaths {

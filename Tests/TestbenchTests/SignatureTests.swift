@@ -5,7 +5,7 @@ import Logging
 import Python
 import TestSupport
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 @testable import Testbench
 
 /// The fixtures of `scripts/signature-fixtures/generate.py`: a small BPE tokenizer and a Llama

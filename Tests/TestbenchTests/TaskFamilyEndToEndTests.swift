@@ -4,7 +4,7 @@ import LMEval
 @testable import Testbench
 import TestSupport
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Register → Sampler → Evaluator on the embedded store (PostgreSQL JSONB) for one generate_until
 /// task of each family of the original's task set, on the task set's fixture rows: with the task

@@ -5,7 +5,7 @@ import LMEval
 @testable import Testbench
 import TestSupport
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Register → Sampler → Evaluator on the embedded store (PostgreSQL JSONB) for one multiple-choice
 /// task of each family of the original's task set, on the task set's fixture rows: a fake server

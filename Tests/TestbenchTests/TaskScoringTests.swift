@@ -3,7 +3,7 @@ import JSON
 import LMEval
 import Testbench
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Which filter/metric a task's stored score uses, and configuration errors at task load.
 @Suite struct TaskScoringTests {

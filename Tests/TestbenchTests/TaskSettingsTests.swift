@@ -2,7 +2,7 @@ import Foundation
 import JSON
 import Testbench
 import Testing
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The original's per-task table as data: the shipped file, its name rules, the Sampler's use of it.
 @Suite struct TaskSettingsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+@testable import WorkflowDefinitions
 @testable import WorkflowQueue
 
 @Suite struct ConcurrencyTests {

@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+@testable import WorkflowDefinitions
 @testable import WorkflowQueue
 
 /// A definition's follow-up on the PostgreSQL queue: children queued after the activity (one the

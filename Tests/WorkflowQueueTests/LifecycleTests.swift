@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import Postgres
 import Testing
+@testable import WorkflowDefinitions
 @testable import WorkflowQueue
 
 @Suite struct LifecycleTests {

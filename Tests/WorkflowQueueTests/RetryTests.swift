@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import Testing
+@testable import WorkflowDefinitions
 @testable import WorkflowQueue
 
 @Suite struct RetryTests {
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func anEmptyNonRetryableTypeIsRefused() {
-        #expect(throws: WorkflowQueueError.self) {
+        #expect(throws: WorkflowDefinitionError.self) {
             try WorkflowOptions(retryPolicy: RetryPolicy(nonRetryableErrorTypes: [""])).validate()
         }
     }
@@ -103,10 +104,10 @@ import Testing
 
     @Test func invalidRetryPoliciesAreRefusedAtRegistration() {
         var registry = WorkflowRegistry()
-        #expect(throws: WorkflowQueueError.self) {
+        #expect(throws: WorkflowDefinitionError.self) {
             try registry.register("X", options: WorkflowOptions(retryPolicy: RetryPolicy(backoffCoefficient: 0.5)), activity: NoopActivity())
         }
-        #expect(throws: WorkflowQueueError.self) {
+        #expect(throws: WorkflowDefinitionError.self) {
             try registry.register("X", options: WorkflowOptions(startToCloseTimeout: .zero), activity: NoopActivity())
         }
         #expect(registry.typeNames.isEmpty)

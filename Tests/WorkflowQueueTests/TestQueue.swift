@@ -5,6 +5,7 @@ import Postgres
 import Synchronization
 import TestSupport
 import Testing
+@testable import WorkflowDefinitions
 @testable import WorkflowQueue
 
 /// One isolated queue (its own schema) on the test server, with a client and worker factory.

@@ -1,6 +1,7 @@
 import JSON
 import Postgres
 import Testing
+@testable import WorkflowDefinitions
 @testable import WorkflowQueue
 
 /// The worker's decisions without a database: events in, actions out, time passed in.

@@ -4,7 +4,7 @@ import JSON
 import LMEval
 import Logging
 import Scoring
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// What an evaluation wrote, as the workflow result.
 public struct EvaluatorOutcome: Sendable, Equatable {

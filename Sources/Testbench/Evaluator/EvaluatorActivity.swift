@@ -1,5 +1,5 @@
 import JSON
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The `Evaluator` workflow type: `{"framework": "lmeh", "task_id": "<hex>"}` in, the
 /// evaluation's counts out. Bad input fails at once (non-retryable); an unreachable store is

@@ -1,6 +1,6 @@
 import ExtendedJSON
 import JSON
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The Evaluator workflow input, `{"framework": "lmeh", "task_id": "<24 hex>"}`, as the original's
 /// `PocketNetworkEvaluationTaskRequest` reads it: only `task_id` is required (the requester and

@@ -1,7 +1,7 @@
 import JSON
 import LMEval
 import Scoring
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The Evaluator's scoring of multiple_choice, loglikelihood and loglikelihood_rolling tasks: each
 /// instance's response is a `/v1/completions` echo whose prompt logprobs give the continuation's

@@ -1,6 +1,6 @@
 import ExtendedJSON
 import JSON
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The activity of the `LookupTasks` workflow type (the original's `lookup_tasks`, scheduled every
 /// minute in its deployment): the tasks done and not evaluated, then the skipped and old ones it

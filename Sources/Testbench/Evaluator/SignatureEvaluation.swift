@@ -2,7 +2,7 @@ import ExtendedJSON
 import Foundation
 import JSON
 import Python
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Scores `signatures` tasks as the original's `tokenizer_evaluate`, `model_config_evaluate` and
 /// `identity_evaluate` do: a `results` document with `signatures[{signature, id, status_code,

@@ -3,7 +3,7 @@ import Foundation
 import JSON
 import LMEval
 import Scoring
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// What an evaluation computed: the `results` document and counts for logs and the workflow result.
 public struct EvaluationResult: Sendable {

@@ -3,7 +3,7 @@ import JSON
 import LMEval
 import Python
 import Scoring
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Which filter pipelines' which metrics are a sample's stored scores.
 ///

@@ -2,7 +2,7 @@ import Foundation
 import JSON
 import LMEval
 import Scoring
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Why a reference run could not run: bad options, tasks, data or responses file.
 public struct ReferenceRunError: Error, Sendable, Equatable, CustomStringConvertible {

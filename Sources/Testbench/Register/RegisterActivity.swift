@@ -1,5 +1,5 @@
 import JSON
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The Register workflow: datasets into PostgreSQL, tasks into `task_registry`.
 public struct RegisterActivity: WorkflowActivity {

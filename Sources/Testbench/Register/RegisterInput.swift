@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 import Logging
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The Register workflow's input, the same JSON the original Temporal workflow took:
 /// `{"framework": "lmeh", "tasks": "a,b,group_or_tag"}`.

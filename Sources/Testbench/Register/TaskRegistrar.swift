@@ -5,7 +5,7 @@ import LMEval
 import Logging
 import Postgres
 import Synchronization
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// What Register did for one task.
 public struct RegisteredTask: Sendable, Equatable {

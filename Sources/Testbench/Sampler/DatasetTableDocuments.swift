@@ -2,7 +2,7 @@ import Datasets
 import JSON
 import LMEval
 import Postgres
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// A registered task's dataset table as the renderer's document source, on one connection.
 /// The one place doc ids meet stored ids: a split's `__id`s are contiguous, so

@@ -1,6 +1,6 @@
 import LMEval
 import Python
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// Which rows of the evaluation split a sample takes. Ids are the table's `__id`s, as in the
 /// original's `doc_ids`, `blacklist` and instance `doc_id`; a split's ids are `firstID ..< firstID + splitSize`.

@@ -5,7 +5,7 @@ import JSON
 import LMEval
 import Logging
 import Postgres
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// What a sample wrote.
 public struct SamplerOutcome: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import JSON
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The `Sampler` workflow type: the original's input JSON in, `{"task_id": "<hex>", …}` out.
 /// Bad input fails at once (non-retryable); an unreachable database is retried. The task id comes

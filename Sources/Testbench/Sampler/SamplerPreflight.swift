@@ -1,7 +1,7 @@
 import Datasets
 import LMEval
 import Postgres
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The decisions a Sampler run makes before it reads documents, shared by `sample` and the
 /// start check, so `workflow start` refuses exactly what the worker would.

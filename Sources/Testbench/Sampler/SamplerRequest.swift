@@ -1,6 +1,6 @@
 import Foundation
 import JSON
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The Sampler workflow's input: the original's `PocketNetworkTaskRequest`, same keys and defaults.
 /// Unknown keys are ignored (as pydantic does) and listed in `ignoredKeys` for a warning.

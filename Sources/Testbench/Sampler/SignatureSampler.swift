@@ -2,7 +2,7 @@ import ExtendedJSON
 import Foundation
 import JSON
 import Python
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The `signatures` framework's tasks: what the manager asks of a supplier before it sends it
 /// `lmeh` work. Each builds the original's task tree; `SignatureEvaluation` scores it.

@@ -1,6 +1,6 @@
 import Foundation
 import JSON
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// One entry of the original's per-task table (`task_config.py`'s `task_cnfg`): the metrics and
 /// filters whose values become the stored scores, and the Sampler arguments a task family fixes.

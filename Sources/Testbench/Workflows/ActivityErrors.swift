@@ -1,7 +1,7 @@
 import Datasets
 import Mongo
 import Postgres
-import WorkflowQueue
+import WorkflowDefinitions
 
 // Register, Sampler and Evaluator all fail with WorkflowQueue's `ApplicationError`, typed as the
 // original's Temporal activities name their failures (`BadParams`, `TaskNotFound`, `SQLError`, …).

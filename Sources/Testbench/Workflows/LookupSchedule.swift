@@ -1,5 +1,6 @@
 import JSON
 import Logging
+import WorkflowDefinitions
 import WorkflowQueue
 
 /// The embedded mode's stand-in for the original's Temporal schedule: starts `LookupTasks` every

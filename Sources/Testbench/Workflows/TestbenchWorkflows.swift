@@ -1,5 +1,5 @@
 import JSON
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// The workflow types this product runs, with the original Temporal workflows' options and queues.
 public enum TestbenchWorkflows {
@@ -54,7 +54,7 @@ public enum TestbenchWorkflows {
 
     /// A registry with the four product types plus the built-in Noop and Sleep. With `resultAnalyzer`
     /// (the original's `temporal.manager-result-analyzer`), every Evaluator ends by starting it.
-    public static func registry(_ activities: Activities, resultAnalyzer: ResultAnalyzer? = nil) throws(WorkflowQueueError) -> WorkflowRegistry {
+    public static func registry(_ activities: Activities, resultAnalyzer: ResultAnalyzer? = nil) throws(WorkflowDefinitionError) -> WorkflowRegistry {
         var registry = WorkflowRegistry()
         try registry.register("Register", options: registerOptions, activity: activities.register, activityType: { _ in "register_task" })
         try registry.register("Sampler", options: samplerOptions, activity: activities.sampler, activityType: { input in

@@ -1,5 +1,5 @@
 import JSON
-import WorkflowQueue
+import WorkflowDefinitions
 
 /// What `workflow start` checks before queueing a product workflow, beyond the input's shape:
 /// the task configs and, for a Sampler, the task registry — the worker's own rules, run early.

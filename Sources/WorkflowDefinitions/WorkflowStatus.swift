@@ -29,3 +29,13 @@ public enum WorkflowStatus: String, Sendable, Hashable, CaseIterable {
         }
     }
 }
+
+/// What `cancel` did.
+public enum WorkflowCancelOutcome: Sendable, Hashable {
+    /// The run was queued and is now canceled.
+    case canceled
+    /// The run is running; its activity stops at its next heartbeat and the run ends canceled.
+    case cancelRequested
+    /// The latest run had already finished with this status; nothing changed.
+    case alreadyFinished(WorkflowStatus)
+}

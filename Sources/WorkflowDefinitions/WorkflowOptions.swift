@@ -53,7 +53,7 @@ public struct RetryPolicy: Sendable, Hashable {
         maximumAttempts > 0 && attempt >= maximumAttempts
     }
 
-    func validate() throws(WorkflowQueueError) {
+    func validate() throws(WorkflowDefinitionError) {
         guard maximumAttempts >= 0 else { throw .invalidArgument("retry policy: maximum attempts must be 0 (unlimited) or more, not \(maximumAttempts)") }
         guard initialInterval >= .zero else { throw .invalidArgument("retry policy: initial interval must not be negative") }
         guard backoffCoefficient >= 1, backoffCoefficient.isFinite else {
@@ -93,23 +93,25 @@ public struct WorkflowOptions: Sendable, Hashable {
     }
 
     /// Checks the values a run would be stored with.
-    public func validate() throws(WorkflowQueueError) {
+    public func validate() throws(WorkflowDefinitionError) {
         try retryPolicy.validate()
         guard startToCloseTimeout > .zero else { throw .invalidArgument("start-to-close timeout must be positive") }
         guard heartbeatTimeout > .zero else { throw .invalidArgument("heartbeat timeout must be positive") }
-        try WorkflowQueueNames.validateTaskQueue(taskQueue)
+        try WorkflowNames.validateTaskQueue(taskQueue)
     }
 }
 
-/// Checks of user-given names.
-enum WorkflowQueueNames {
-    static func validateTaskQueue(_ name: String) throws(WorkflowQueueError) {
+/// Checks of user-given names, the same for every backend.
+public enum WorkflowNames {
+    /// 1–200 bytes without commas.
+    public static func validateTaskQueue(_ name: String) throws(WorkflowDefinitionError) {
         guard !name.isEmpty, name.utf8.count <= 200, !name.contains(",") else {
             throw .invalidArgument("task queue name must be 1–200 bytes without commas, got '\(name)'")
         }
     }
 
-    static func validateWorkflowID(_ id: String) throws(WorkflowQueueError) {
+    /// 1–1000 bytes without NUL.
+    public static func validateWorkflowID(_ id: String) throws(WorkflowDefinitionError) {
         guard !id.isEmpty, id.utf8.count <= 1000 else {
             throw .invalidArgument("workflow id must be 1–1000 bytes")
         }

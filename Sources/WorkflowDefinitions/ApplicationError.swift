@@ -37,7 +37,7 @@ public struct WorkflowFailure: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Describes any error thrown by an activity in an attempt.
-    init(error: any Error, attempt: Int) {
+    public init(error: any Error, attempt: Int) {
         if let application = error as? ApplicationError {
             self.init(message: application.message, type: application.type, nonRetryable: application.nonRetryable, attempt: attempt)
         } else {
@@ -51,7 +51,7 @@ public struct WorkflowFailure: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Reads the stored JSON form; nil when it is not an object.
-    init?(json: JSONValue) {
+    public init?(json: JSONValue) {
         guard case .object = json else { return nil }
         self.init(
             message: json["message"]?.stringValue ?? "",

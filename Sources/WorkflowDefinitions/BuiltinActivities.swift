@@ -69,7 +69,7 @@ public enum BuiltinWorkflows {
     public static func register(
         into registry: inout WorkflowRegistry,
         options: WorkflowOptions = WorkflowOptions(retryPolicy: RetryPolicy(maximumAttempts: 3))
-    ) throws(WorkflowQueueError) {
+    ) throws(WorkflowDefinitionError) {
         try registry.register("Noop", options: options, activity: NoopActivity())
         try registry.register("Sleep", options: options, activity: SleepActivity())
     }

@@ -25,7 +25,7 @@ public struct WorkflowRegistry: Sendable {
     public mutating func register(
         _ type: String, options: WorkflowOptions = WorkflowOptions(), activity: any WorkflowActivity,
         activityType: (@Sendable (JSONValue) -> String)? = nil, followUp: WorkflowFollowUp = .none
-    ) throws(WorkflowQueueError) {
+    ) throws(WorkflowDefinitionError) {
         guard !type.isEmpty, type.utf8.count <= 200 else { throw .invalidArgument("workflow type name must be 1–200 bytes") }
         try options.validate()
         registrations[type] = WorkflowRegistration(
@@ -39,7 +39,7 @@ public struct WorkflowRegistry: Sendable {
     public var typeNames: [String] { registrations.keys.sorted() }
 
     /// The registration of `type` after checking that `input` is an object the activity accepts.
-    public func validated(type: String, input: JSONValue) throws(WorkflowQueueError) -> WorkflowRegistration {
+    public func validated(type: String, input: JSONValue) throws(WorkflowDefinitionError) -> WorkflowRegistration {
         guard let registration = registrations[type] else { throw .unknownWorkflowType(type, known: typeNames) }
         do {
             try registration.validate(input)
@@ -65,8 +65,9 @@ extension WorkflowRegistration {
 }
 
 extension JSONValue {
-    /// Why PostgreSQL's jsonb would refuse this value (NaN/Infinity, NUL characters), or nil.
-    var jsonbProblem: String? {
+    /// Why PostgreSQL's jsonb would refuse this value (NaN/Infinity, NUL characters), or nil: inputs,
+    /// results and progress must be storable by the PostgreSQL queue and the document store alike.
+    public var jsonbProblem: String? {
         switch self {
         case .null, .bool, .int: return nil
         case let .double(value): return value.isFinite ? nil : "\(value) is not a JSON number"

@@ -1,8 +1,8 @@
 import Foundation
 import JSON
-import Postgres
 
-/// One run of a workflow as stored: what `describe`, `list` and `result` return.
+/// One run of a workflow as a backend reports it: what `describe`, `list` and `result` return,
+/// the same for the PostgreSQL queue and Temporal.
 public struct WorkflowExecution: Sendable, Hashable {
     public var workflowID: String
     public var runID: String
@@ -57,45 +57,6 @@ public struct WorkflowExecution: Sendable, Hashable {
         self.cancelRequested = cancelRequested
     }
 
-    /// Columns `init(row:)` reads, in order, for `SELECT … FROM workflow_runs r`.
-    static let selectColumns = """
-        r.run_id::text, r.workflow_id, r.workflow_type, r.task_queue, r.input, r.status, r.attempt, r.max_attempts,
-        r.scheduled_at, r.created_at, r.started_at, r.finished_at, r.heartbeat_at, r.lease_expires_at, r.worker_id,
-        r.progress, r.result, r.last_error, r.cancel_requested
-        """
-
-    init(row: PostgresRow) throws(WorkflowQueueError) {
-        do {
-            let statusText = try row.decode(String.self, at: 5)
-            guard let status = WorkflowStatus(rawValue: statusText) else {
-                throw WorkflowQueueError.corruptRow("unknown status '\(statusText)'")
-            }
-            runID = try row.decode(String.self, at: 0)
-            workflowID = try row.decode(String.self, at: 1)
-            type = try row.decode(String.self, at: 2)
-            taskQueue = try row.decode(String.self, at: 3)
-            input = try row.decode(JSONValue.self, at: 4)
-            self.status = status
-            attempt = try row.decode(Int.self, at: 6)
-            maxAttempts = try row.decode(Int.self, at: 7)
-            scheduledAt = try row.decode(Date.self, at: 8)
-            createdAt = try row.decode(Date.self, at: 9)
-            startedAt = try row.decode(Date?.self, at: 10)
-            finishedAt = try row.decode(Date?.self, at: 11)
-            heartbeatAt = try row.decode(Date?.self, at: 12)
-            leaseExpiresAt = try row.decode(Date?.self, at: 13)
-            workerID = try row.decode(String?.self, at: 14)
-            progress = try row.optionalJSON(at: 15)
-            result = try row.optionalJSON(at: 16)
-            lastError = try row.optionalJSON(at: 17).flatMap(WorkflowFailure.init(json:))
-            cancelRequested = try row.decode(Bool.self, at: 18)
-        } catch let error as WorkflowQueueError {
-            throw error
-        } catch {
-            throw .corruptRow(String(describing: error))
-        }
-    }
-
     /// Everything as a JSON object (timestamps in ISO 8601 UTC), for `describe --json`.
     public var json: JSONValue {
         var object = JSONObject()
@@ -122,7 +83,7 @@ public struct WorkflowExecution: Sendable, Hashable {
     }
 
     /// `2026-01-02T03:04:05.678Z`, or null.
-    static func timestamp(_ date: Date?) -> JSONValue {
+    public static func timestamp(_ date: Date?) -> JSONValue {
         guard let date else { return .null }
         return .string(iso8601(date))
     }
@@ -133,11 +94,3 @@ public struct WorkflowExecution: Sendable, Hashable {
     }
 }
 
-extension PostgresRow {
-    /// A nullable json/jsonb column: SQL NULL is nil, JSON null is `.null`.
-    func optionalJSON(at column: Int) throws(PostgresError) -> JSONValue? {
-        // Not `isNull ? nil : …`: JSONValue is nil-literal expressible, so that nil would become `.null`.
-        if try isNull(at: column) { return JSONValue?.none }
-        return try decode(JSONValue.self, at: column)
-    }
-}
