@@ -355,6 +355,60 @@ struct TemporalWorkerProcessTests {
         }
     }
 
+    /// The server goes away under a running worker (every connection cut, new ones refused, as in a
+    /// restart) and comes back: the worker logs the outage with the address, retries with backoff,
+    /// and serves the queue again without a restart of its own.
+    @Test func aServerOutageIsRiddenOut() async throws {
+        let database = try await CLIHarness.createDatabase()
+        try await withCleanup({ await CLIHarness.dropDatabase(database.name) }) {
+            let text = try #require(LiveTemporal.address)
+            let upstream = try #require(text.split(separator: ":").last.flatMap { UInt16($0) })
+            let proxy = try TCPProxy(upstreamPort: upstream)
+            defer { proxy.stop() }
+            let queue = LiveTemporal.unique("sampler")
+            let config: JSONValue = [
+                "postgres_uri": .string(database.uri),
+                "temporal": ["host": "127.0.0.1", "port": .int(Int(proxy.port)), "namespace": .string(LiveTemporal.namespace), "task_queue": .string(queue)],
+            ]
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("temporal-\(UUID().uuidString).json").path
+            try Data(config.serialized().utf8).write(to: URL(fileURLWithPath: path))
+            let worker = try Spawned(["worker"], config: path)
+            func sleep(_ id: String) async throws -> WorkflowDescription {
+                _ = try await LiveTemporal.withClient { try await $0.startWorkflow(type: "Sleep", id: id, taskQueue: queue, input: ["seconds": 0]) }
+                return try await LiveTemporal.closed(id, timeout: .seconds(90))
+            }
+            #expect(try await sleep(LiveTemporal.unique("before")).status == .completed, "\(worker.stderr)")
+            proxy.cut()
+            _ = try await poll(timeout: .seconds(30), every: .milliseconds(100), { worker.stderr }, until: { $0.contains("retrying in") },
+                               failure: { "the outage was not logged: \($0)" })
+            try await Task.sleep(for: .seconds(2))
+            proxy.restore()
+            #expect(try await sleep(LiveTemporal.unique("after")).status == .completed, "\(worker.stderr)")
+            #expect(worker.stderr.contains("address=127.0.0.1:\(proxy.port)"))
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait(timeout: .seconds(20)) == 0, "\(worker.stderr)")
+        }
+    }
+
+    /// SIGTERM stops the polls and lets the running activity finish within the grace period.
+    @Test func sigtermLetsTheRunningActivityFinish() async throws {
+        let database = try await CLIHarness.createDatabase()
+        try await withCleanup({ await CLIHarness.dropDatabase(database.name) }) {
+            let queue = LiveTemporal.unique("sampler")
+            let worker = try Spawned(["worker", "--grace-period", "20"], config: try LiveTemporal.writeConfig(postgresURI: database.uri, taskQueue: queue))
+            let id = LiveTemporal.unique("graceful")
+            _ = try await LiveTemporal.withClient { try await $0.startWorkflow(type: "Sleep", id: id, taskQueue: queue, input: ["seconds": 3]) }
+            _ = try await poll(timeout: .seconds(30), every: .milliseconds(50), { worker.stderr }, until: { $0.contains("claimed") && $0.contains(id) },
+                               failure: { "never claimed: \($0)" })
+            worker.signal(SIGTERM)
+            #expect(try await worker.wait(timeout: .seconds(25)) == 0, "\(worker.stderr)")
+            #expect(worker.stderr.contains("graceful shutdown"))
+            let events = try await LiveTemporal.history(id)
+            #expect(events.contains { $0.eventType == .activityTaskCompleted }, "the activity finished before the worker exited")
+            #expect(try LiveTemporal.activityStarted(events).attempt == 1)
+        }
+    }
+
     // MARK: The document store (PostgreSQL JSONB: these configurations name no MongoDB)
 
     static func documentCounts(_ uri: String) async throws -> [String: Int] {
