@@ -355,6 +355,23 @@ struct TemporalWorkerProcessTests {
         }
     }
 
+    /// A namespace the server does not have is not worth retrying: the worker exits 1 naming it.
+    @Test func aMissingNamespaceStopsTheWorker() async throws {
+        let database = try await CLIHarness.createDatabase()
+        try await withCleanup({ await CLIHarness.dropDatabase(database.name) }) {
+            let path = try LiveTemporal.writeConfig(postgresURI: database.uri, taskQueue: "sampler")
+            var config = try JSONValue.parse(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self))
+            guard case var .object(root) = config, case var .object(temporal)? = root["temporal"] else { Issue.record("no temporal block"); return }
+            temporal["namespace"] = "no-such-namespace"
+            root["temporal"] = .object(temporal)
+            config = .object(root)
+            try Data(config.serialized().utf8).write(to: URL(fileURLWithPath: path))
+            let worker = try Spawned(["worker"], config: path)
+            #expect(try await worker.wait(timeout: .seconds(30)) == 1)
+            #expect(worker.stderr.contains("namespace \"no-such-namespace\" not found on the Temporal server at \(try #require(LiveTemporal.address))"), "\(worker.stderr)")
+        }
+    }
+
     /// The server goes away under a running worker (every connection cut, new ones refused, as in a
     /// restart) and comes back: the worker logs the outage with the address, retries with backoff,
     /// and serves the queue again without a restart of its own.
