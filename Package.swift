@@ -95,7 +95,7 @@ let package = Package(
         ]),
 
         // Helpers several test targets share (test server, HTTP stub, cleanup); never in a product.
-        .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Postgres", "TemporalClient"], path: "Tests/TestSupport"),
 
         .testTarget(name: "PythonTests", dependencies: ["Python", "JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
@@ -117,7 +117,7 @@ let package = Package(
         // Deployment files (docker-compose/, apps/, scripts): file checks, no product code.
         .testTarget(name: "StackTests", dependencies: ["YAML", "JSON"]),
         // Against the Temporal server scripts/temporal-server.sh starts (TESTBENCH_TEMPORAL_ADDRESS).
-        .testTarget(name: "TemporalTests", dependencies: ["TemporalClient", "TemporalAPI", "JSON"]),
+        .testTarget(name: "TemporalTests", dependencies: ["TemporalClient", "TemporalAPI", "JSON", "TestSupport"]),
         // The Temporal backend's decisions, from histories written by hand (no server).
         .testTarget(name: "TemporalWorkerTests", dependencies: ["TemporalWorker", "TemporalClient", "TemporalAPI", "WorkflowDefinitions", "Testbench", "JSON"]),
         // Seeded random mutation of fuzz/corpus seeds through the parsers: bounded, runs with the suite.

@@ -30,9 +30,9 @@ public enum WorkflowQueueError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unknownWorkflowType(type, known):
-            "unknown workflow type '\(type)'; known types: \(known.joined(separator: ", "))"
+            WorkflowDefinitionError.unknownWorkflowType(type, known: known).description
         case let .invalidInput(type, reason):
-            "invalid input for workflow type \(type): \(reason)"
+            WorkflowDefinitionError.invalidInput(type: type, reason: reason).description
         case let .invalidArgument(reason):
             reason
         case let .workflowAlreadyRunning(workflowID, runID, status):

@@ -6,20 +6,17 @@ import TemporalClient
 import TestSupport
 import Testing
 
-/// The Temporal server scripts/test.sh starts (TESTBENCH_TEMPORAL_ADDRESS) and Temporal's own CLI
-/// from the same virtualenv, as an operator runs it.
+/// The test Temporal server (`TestTemporal`) and Temporal's own CLI from the same virtualenv, as an operator runs it.
 enum LiveTemporal {
-    static let address = ProcessInfo.processInfo.environment["TESTBENCH_TEMPORAL_ADDRESS"].flatMap { $0.isEmpty ? nil : $0 }
-    static var isConfigured: Bool { address != nil }
-    static let namespace = "pocket-ml-testbench"
+    static var address: String? { TestTemporal.address }
+    static var isConfigured: Bool { TestTemporal.isConfigured }
+    static var namespace: String { TestTemporal.namespace }
 
     static func withClient<Result: Sendable>(_ body: (TemporalClient) async throws -> Result) async throws -> Result {
-        let text = try #require(address, "TESTBENCH_TEMPORAL_ADDRESS not set")
-        return try await TemporalClient.withConnection(to: try TemporalAddress(parsing: text), namespace: namespace, body)
+        try await TestTemporal.withClient(body)
     }
 
-    /// A name no other test (or earlier run against the same server) uses: each test's worker polls its own queue.
-    static func unique(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())" }
+    static func unique(_ prefix: String) -> String { TestTemporal.unique(prefix) }
 
     /// A configuration in the original's form: the `temporal` block names the server.
     static func writeConfig(postgresURI: String, taskQueue: String, resultAnalyzerQueue: String? = nil) throws -> String {
@@ -62,10 +59,8 @@ enum LiveTemporal {
         return try #require(line.split(separator: " ", omittingEmptySubsequences: true).last.map(String.init))
     }
 
-    /// Waits until the workflow's latest run has closed.
     static func closed(_ id: String, timeout: Duration = .seconds(60)) async throws -> WorkflowDescription {
-        try await poll(timeout: timeout, every: .milliseconds(100), { try await withClient { try await $0.describeWorkflow(id: id) } },
-                       until: { $0.status != .running }, failure: { "\(id) still \($0.status)" })
+        try await TestTemporal.closed(id, timeout: timeout)
     }
 
     static func history(_ id: String) async throws -> [Temporal_Api_History_V1_HistoryEvent] {

@@ -2,23 +2,10 @@ import Foundation
 import JSON
 import TemporalAPI
 import TemporalClient
+import TestSupport
 import Testing
 
-/// The Temporal server scripts/test.sh starts (scripts/temporal-server.sh), or another one named by
-/// TESTBENCH_TEMPORAL_ADDRESS; it must have the namespace pocket-ml-testbench.
-enum LiveTemporal {
-    static let address = ProcessInfo.processInfo.environment["TESTBENCH_TEMPORAL_ADDRESS"].flatMap { $0.isEmpty ? nil : $0 }
-    static var isConfigured: Bool { address != nil }
-    static let namespace = "pocket-ml-testbench"
-
-    static func withClient<Result: Sendable>(_ body: (TemporalClient) async throws -> Result) async throws -> Result {
-        let text = try #require(address, "TESTBENCH_TEMPORAL_ADDRESS not set")
-        return try await TemporalClient.withConnection(to: try TemporalAddress(parsing: text), namespace: namespace, body)
-    }
-
-    /// A workflow id no other test (or earlier run against the same server) uses.
-    static func uniqueID(_ prefix: String) -> String { "\(prefix)-\(UUID().uuidString.lowercased())" }
-}
+typealias LiveTemporal = TestTemporal
 
 @Suite(.enabled(if: LiveTemporal.isConfigured, "skipped: TESTBENCH_TEMPORAL_ADDRESS not set"))
 struct TemporalServerTests {
@@ -41,7 +28,7 @@ struct TemporalServerTests {
     }
 
     @Test func aStartedWorkflowRunsWithItsInputAsTheFirstEventsPayload() async throws {
-        let id = LiveTemporal.uniqueID("register")
+        let id = LiveTemporal.unique("register")
         let (runID, description, events) = try await LiveTemporal.withClient { client in
             // No worker polls sampler-local in this test, so the workflow stays RUNNING.
             let runID = try await client.startWorkflow(type: "Register", id: id, taskQueue: "sampler-local", input: Self.registerInput)
@@ -73,7 +60,7 @@ struct TemporalServerTests {
     }
 
     @Test func startingTheSameIDWhileItRunsIsRefusedAsAlreadyStarted() async throws {
-        let id = LiveTemporal.uniqueID("register")
+        let id = LiveTemporal.unique("register")
         let address = try TemporalAddress(parsing: try #require(LiveTemporal.address))
         try await LiveTemporal.withClient { client in
             _ = try await client.startWorkflow(type: "Register", id: id, taskQueue: "sampler-local", input: Self.registerInput)
@@ -88,7 +75,7 @@ struct TemporalServerTests {
     }
 
     @Test func anUnknownWorkflowIsNotFound() async throws {
-        let id = LiveTemporal.uniqueID("never-started")
+        let id = LiveTemporal.unique("never-started")
         let error = await #expect(throws: TemporalClientError.self) {
             try await LiveTemporal.withClient { try await $0.describeWorkflow(id: id) }
         }

@@ -57,11 +57,8 @@ import WorkflowQueue
     @Test func theScheduledLookupEvaluatesAnAnsweredTask() async throws {
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
-            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let sampled = try await Self.answeredTask(world)
             let store = world.services.documents
-            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1])))
-            try await writeResponses(world, taskID: sampled.taskID) { position, target, _ in .text(position == 0 ? target : "wrong") }
-            try await store.markTaskDone(sampled.taskID)
 
             let registry = try TestbenchWorkflows.registry(TestbenchWorkflows.activities(services: world.services))
             let client = WorkflowClient(pool: world.pool, registry: registry)
@@ -95,32 +92,29 @@ import WorkflowQueue
     /// The same on Temporal, with an in-process worker on its own queue: LookupTasks (started as the
     /// original's schedule starts it, no argument) starts the answered task's Evaluator as a child
     /// workflow under the task's id, which evaluates it; the lookup returns how many it found.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["TESTBENCH_TEMPORAL_ADDRESS"].map { !$0.isEmpty } ?? false))
+    @Test(.enabled(if: TestTemporal.isConfigured))
     func lookupTasksOnTemporalEvaluatesAnAnsweredTask() async throws {
-        let address = try TemporalAddress(parsing: try #require(ProcessInfo.processInfo.environment["TESTBENCH_TEMPORAL_ADDRESS"]))
+        let address = try TemporalAddress(parsing: try #require(TestTemporal.address))
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {
-            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let sampled = try await Self.answeredTask(world)
             let store = world.services.documents
-            let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1])))
-            try await writeResponses(world, taskID: sampled.taskID) { position, target, _ in .text(position == 0 ? target : "wrong") }
-            try await store.markTaskDone(sampled.taskID)
 
-            let queue = "evaluate-\(UUID().uuidString.prefix(8).lowercased())"
+            let queue = TestTemporal.unique("evaluate")
             let registry = try TestbenchWorkflows.registry(TestbenchWorkflows.activities(services: world.services))
             let worker = try TemporalWorker(
                 configuration: TemporalWorkerConfiguration(address: address, namespace: "pocket-ml-testbench", taskQueue: queue, gracePeriod: .seconds(5)),
                 registry: registry, logger: Self.logger)
             let running = Task { try await worker.run() }
             try await withCleanup({ worker.beginGracefulShutdown(); _ = try? await running.value }) {
-                try await TemporalClient.withConnection(to: address, namespace: "pocket-ml-testbench") { client in
+                try await TestTemporal.withClient { client in
                     let lookupID = "lookup-\(queue)"
                     _ = try await client.startWorkflow(type: "LookupTasks", id: lookupID, taskQueue: queue, input: .object([:]))
-                    let lookup = try await Self.closed(client, lookupID)
+                    let lookup = try await TestTemporal.closed(lookupID)
                     #expect(lookup.status == .completed)
                     let result = try #require(try await client.workflowHistory(id: lookupID).last?.workflowExecutionCompletedEventAttributes.result.payloads.first)
                     #expect(try JSONPayload.value(of: result) == .int(1))
-                    let evaluation = try await Self.closed(client, sampled.taskID.hex)
+                    let evaluation = try await TestTemporal.closed(sampled.taskID.hex)
                     #expect(evaluation.type == "Evaluator")
                     #expect(evaluation.status == .completed)
                     #expect(try await store.task(id: sampled.taskID)?["evaluated"] == true)
@@ -130,8 +124,12 @@ import WorkflowQueue
         }
     }
 
-    static func closed(_ client: TemporalClient, _ id: String) async throws -> WorkflowDescription {
-        try await poll(timeout: .seconds(60), every: .milliseconds(100), { try await client.describeWorkflow(id: id) },
-                       until: { $0.status != .running }, failure: { "\(id) still \($0.status)" })
+    /// A registered word_sorting task sampled on two rows, both answered (one right), marked done.
+    static func answeredTask(_ world: SamplerWorld) async throws -> SamplerOutcome {
+        try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+        let sampled = try await world.sample(samplerInput(task: "bigbench_word_sorting", docIDs: testRows([0, 1])))
+        try await writeResponses(world, taskID: sampled.taskID) { position, target, _ in .text(position == 0 ? target : "wrong") }
+        try await world.services.documents.markTaskDone(sampled.taskID)
+        return sampled
     }
 }

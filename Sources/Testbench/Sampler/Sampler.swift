@@ -115,7 +115,7 @@ public struct Sampler: Sendable {
         }
         logger.info("Sampler wrote task", metadata: [
             "task_id": "\(taskID.hex)", "task": "\(task.name)", "instances": "\(written.instances)", "prompts": "\(written.prompts)",
-            "load_seconds": "\((rendering - started).secondsValue)", "build_and_write_seconds": "\((clock.now - rendering).secondsValue)",
+            "load_seconds": "\((rendering - started).inSeconds)", "build_and_write_seconds": "\((clock.now - rendering).inSeconds)",
         ])
         return SamplerOutcome(taskID: taskID, taskName: task.name, docIDs: loaded.docIDs, prompts: written.prompts,
                               seed: drew ? seed : nil)
@@ -205,9 +205,4 @@ public struct Sampler: Sendable {
             throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
         }
     }
-}
-
-extension Duration {
-    /// The duration in seconds, for logs.
-    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
