@@ -180,9 +180,10 @@ public actor TemporalWorker {
         polls[id] = { task.cancel() }
         let result = await task.result
         polls[id] = nil
-        if stopping { return nil }
         switch result {
+        // A task the server handed out counts as started there: run it even when shutdown has begun.
         case let .success(response): return response
+        case .failure where stopping: return nil
         // The poll's deadline passed with no task: poll again.
         case .failure(TemporalClientError.timedOut): return nil
         case let .failure(error as TemporalClientError): throw error

@@ -317,6 +317,9 @@ struct TemporalWorkerProcessTests {
             let result = try await CLIHarness.run(["workflow", "result", id, "--wait", "--timeout", "30"], config: config)
             #expect(result.status == 1)
             #expect(result.stderr.contains("canceled"), "\(result.stderr)")
+            // The running Sleep learns at its next heartbeat (a third of its 60 s timeout) that its attempt is gone, and stops.
+            _ = try await poll(timeout: .seconds(45), every: .milliseconds(200), { worker.stderr }, until: { $0.contains("abandoning it") },
+                               failure: { "the activity did not stop: \($0)" })
             let again = try await CLIHarness.run(["workflow", "cancel", id], config: config)
             #expect(again.stdout.contains("already canceled"), "\(again.stdout)")
             let missing = try await CLIHarness.run(["workflow", "describe", "no-such-\(id)"], config: config)
