@@ -119,37 +119,4 @@ extension TemporalClient {
             try await service.respondActivityTaskFailed(request, options: options)
         }
     }
-
-    /// Executions matching a visibility `query` (Temporal's list filter; empty lists all), newest first.
-    public func listWorkflows(query: String, limit: Int) async throws(TemporalClientError) -> [WorkflowDescription] {
-        var request = Temporal_Api_Workflowservice_V1_ListWorkflowExecutionsRequest()
-        request.namespace = namespace
-        request.query = query
-        request.pageSize = Int32(clamping: min(max(limit, 1), 1000))
-        var found: [WorkflowDescription] = []
-        repeat {
-            let page = request
-            let response = try await call("ListWorkflowExecutions") {
-                try await service.listWorkflowExecutions(page, options: options)
-            }
-            found += response.executions.map(WorkflowDescription.init)
-            request.nextPageToken = response.nextPageToken
-        } while !request.nextPageToken.isEmpty && found.count < limit
-        return Array(found.prefix(limit))
-    }
-
-    /// Asks the latest run of `workflowID` to cancel; its workflow code decides what that means.
-    public func requestCancel(workflowID: String, reason: String) async throws(TemporalClientError) {
-        var request = Temporal_Api_Workflowservice_V1_RequestCancelWorkflowExecutionRequest()
-        request.namespace = namespace
-        request.workflowExecution.workflowID = workflowID
-        request.identity = identity
-        request.requestID = UUID().uuidString.lowercased()
-        request.reason = reason
-        _ = try await call(
-            "RequestCancelWorkflowExecution", notFound: .workflowNotFound(workflowID: workflowID, namespace: namespace, address: address)
-        ) {
-            try await service.requestCancelWorkflowExecution(request, options: options)
-        }
-    }
 }
