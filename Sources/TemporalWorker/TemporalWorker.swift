@@ -165,12 +165,34 @@ public actor TemporalWorker {
         return false
     }
 
+    /// Waits before the next try after `failures` consecutive failures. The first is retried at once:
+    /// swift-nio-http2 closes a connection whose peer sends over 200 PINGs in 30 s, and a Go gRPC
+    /// server (Temporal) pings after most data it receives, so a busy connection drops now and then
+    /// and the client's reconnect is all that is needed. Later ones back off (1 s doubling to 30 s).
     func backOff(after failures: Int, error: TemporalClientError, doing what: String) async {
-        let delay = Self.reconnect.delay(afterAttempt: failures)
-        logger.error("Temporal server error while \(what); retrying in \(delay.inSeconds) s", metadata: [
-            "address": .string(configuration.address.description), "error": .string(error.description),
-        ])
+        let delay = failures <= 1 ? .zero : Self.reconnect.delay(afterAttempt: failures - 1)
+        let metadata: Logger.Metadata = ["address": .string(configuration.address.description), "error": .string(error.description)]
+        if failures <= 1 {
+            logger.warning("Temporal server error while \(what); retrying now", metadata: metadata)
+        } else {
+            logger.error("Temporal server error while \(what); retrying in \(delay.inSeconds) s", metadata: metadata)
+        }
         try? await Task.sleep(for: delay)
+    }
+
+    /// Runs one answer to the server, trying again (as `backOff` says) when the connection failed
+    /// under it, up to `attempts` times; other refusals are thrown at once.
+    func answering(_ what: String, attempts: Int = 3, _ body: () async throws(TemporalClientError) -> Void) async throws(TemporalClientError) {
+        var failures = 0
+        while true {
+            do {
+                return try await body()
+            } catch {
+                guard case .unreachable = error, failures + 1 < attempts, !stopping || failures == 0 else { throw error }
+                failures += 1
+                await backOff(after: failures, error: error, doing: what)
+            }
+        }
     }
 
     /// Runs `body` (one long poll) as a task that shutdown can cancel; nil when it ended empty or was cancelled.
@@ -225,12 +247,15 @@ public actor TemporalWorker {
         switch decider.decide(workflowType: task.workflowType.name, events: events) {
         case let .commands(commands):
             logger.debug("workflow task", metadata: metadata.merging(["commands": .string(commands.map { "\($0.commandType)" }.joined(separator: ","))]) { $1 })
-            try await client.completeWorkflowTask(token: task.taskToken, commands: commands)
+            try await answering("completing a workflow task") { () throws(TemporalClientError) in
+                try await client.completeWorkflowTask(token: task.taskToken, commands: commands)
+            }
         case let .fail(cause, message):
             logger.error("workflow task failed: \(message)", metadata: metadata)
-            try await client.failWorkflowTask(
-                token: task.taskToken, cause: cause,
-                failure: TemporalConversions.failure(ApplicationError(message: message, type: "WorkflowTaskFailed")))
+            let failure = TemporalConversions.failure(ApplicationError(message: message, type: "WorkflowTaskFailed"))
+            try await answering("failing a workflow task") { () throws(TemporalClientError) in
+                try await client.failWorkflowTask(token: task.taskToken, cause: cause, failure: failure)
+            }
         }
     }
 }
