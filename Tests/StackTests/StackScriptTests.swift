@@ -12,6 +12,7 @@ struct StackScriptTests {
         for file in RepositoryFiles.composeFiles {
             #expect(result.stdout.contains("ok      \(RepositoryFiles.path(file))"))
         }
+        #expect(result.stdout.contains("ok      \(RepositoryFiles.path(RepositoryFiles.appCompose)) + \(RepositoryFiles.path(RepositoryFiles.appTemporalCompose))"))
         #expect(result.stdout.contains("ok      pgAdmin server pokt-ml-datasets (postgres_container:5432, postgres, admin)"))
     }
 
