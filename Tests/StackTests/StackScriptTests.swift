@@ -31,7 +31,7 @@ struct StackScriptTests {
         #expect(result.stderr.contains("INVALID \(file.path)"))
     }
 
-    @Test("shell scripts parse", arguments: ["scripts/check-stack.sh", "scripts/llama-server.sh", "scripts/mongo-server.sh", "scripts/temporal-server.sh", "scripts/test.sh"])
+    @Test("shell scripts parse", arguments: ["scripts/bench-temporal.sh", "scripts/check-stack.sh", "scripts/llama-server.sh", "scripts/mongo-server.sh", "scripts/temporal-server.sh", "scripts/test.sh"])
     func shellSyntax(script: String) async throws {
         let path = RepositoryFiles.path(script)
         #expect(FileManager.default.isExecutableFile(atPath: path), "\(script) is not executable")
