@@ -78,9 +78,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Benchmarks (not tests): `swift run -c release testbench-bench queue`.
+        // Benchmarks (not tests): `swift run -c release testbench-bench queue`; `temporal` also needs a Temporal server.
         .executableTarget(name: "testbench-bench", dependencies: [
             "BenchSupport", "WorkflowDefinitions", "WorkflowQueue", "Postgres", "JSON", "Python", "Testbench", "LMEval", "Scoring", "ExtendedJSON",
+            "TemporalClient", "TemporalWorker",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Validates the Compose files offline: `docker-compose config -q` parses, interpolates and
 # schema-checks each file without a Docker engine; without arguments it also checks that pgAdmin's
-# server and the workers' credentials are the original's documented ones. Exit 0 when all are valid, 1 when one is not,
+# server and the workers' credentials are the original's documented ones, and validates the app
+# file merged with its Temporal override (docker-compose.temporal.yaml is not valid alone: it only
+# changes the workers' configuration). Exit 0 when all are valid, 1 when one is not,
 # 2 when docker-compose is missing. Usage: scripts/check-stack.sh [COMPOSE_FILE...]
-# (default: both files under docker-compose/).
+# (default: both files under docker-compose/, and the app file with its Temporal override).
 # docker-compose itself is installed by `make deps` (scripts/install-deps.sh).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,6 +41,7 @@ for line in ("container_name: postgres_container", "POSTGRES_USER: admin", "POST
     if line not in compose:
         problems.append(f"dependencies/docker-compose.yaml lacks '{line}'")
 for config in ("docker-compose/app/config/sampler.json", "docker-compose/app/config/evaluator.json",
+               "docker-compose/app/config/sampler-temporal.json", "docker-compose/app/config/evaluator-temporal.json",
                "apps/sampler/config.sample.json", "apps/evaluator/config.sample.json"):
     uri = urllib.parse.urlsplit(json.load(open(f"{root}/{config}"))["postgres_uri"])
     if (uri.username, uri.password, uri.path) != ("admin", "admin", "/pocket-ml-testbench"):
@@ -64,4 +67,15 @@ for file in "${files[@]}"; do
     status=1
   fi
 done
+if [ "$#" -eq 0 ]; then
+  app="$root/docker-compose/app/docker-compose.yaml"
+  override="$root/docker-compose/app/docker-compose.temporal.yaml"
+  if output="$("${compose[@]}" -f "$app" -f "$override" config -q 2>&1)"; then
+    echo "ok      $app + $override"
+  else
+    echo "INVALID $app + $override" >&2
+    printf '%s\n' "$output" | sed 's/^/        /' >&2
+    status=1
+  fi
+fi
 exit "$status"

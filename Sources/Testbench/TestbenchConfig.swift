@@ -289,6 +289,18 @@ extension TestbenchConfig {
             ]
         }
         object["timeouts"] = .object(timeoutObject)
+        // Shown only when set, so a PostgreSQL-queue configuration prints as before; with it the
+        // worker polls this server, which is what a reader of the output needs to see.
+        if let temporal {
+            var block: JSONObject = [
+                "host": .string(temporal.host), "port": .int(temporal.port),
+                "namespace": .string(temporal.namespace), "task_queue": .string(temporal.taskQueue),
+            ]
+            if let analyzer = temporal.resultAnalyzer {
+                block["manager-result-analyzer"] = ["workflow_name": .string(analyzer.workflowName), "task_queue": .string(analyzer.taskQueue)]
+            }
+            object["temporal"] = .object(block)
+        }
         return .object(object)
     }
 

@@ -8,6 +8,8 @@ struct AppConfigTests {
     /// Configs for containers on the stack's network, and samples for a worker on the host.
     static let containerConfigs = ["docker-compose/app/config/sampler.json", "docker-compose/app/config/evaluator.json"]
     static let hostConfigs = ["apps/sampler/config.sample.json", "apps/evaluator/config.sample.json"]
+    /// The same workers on Temporal (docker-compose.temporal.yaml mounts them): a `temporal` block instead of `worker`.
+    static let temporalConfigs = ["docker-compose/app/config/sampler-temporal.json", "docker-compose/app/config/evaluator-temporal.json"]
 
     @Test("app services set only environment variables the product reads, and CONFIG_PATH is the mounted file",
           arguments: ["sampler", "evaluator"])
@@ -26,10 +28,16 @@ struct AppConfigTests {
         #expect(FileManager.default.fileExists(atPath: RepositoryFiles.path("docker-compose/app/config/\(name).json")))
     }
 
-    @Test("config files use only keys of config.json.example, with the same value types",
-          arguments: containerConfigs + hostConfigs)
+    @Test("config files use only keys of config.json.example (or the temporal block), with the same value types",
+          arguments: containerConfigs + hostConfigs + temporalConfigs)
     func keysMatchExample(file: String) throws {
-        let example = try RepositoryFiles.json("config.json.example")
+        var example = try RepositoryFiles.json("config.json.example")
+        if Self.temporalConfigs.contains(file), case var .object(object) = example {
+            // The parser takes `temporal` or `worker`, never both (TestbenchConfig.parseTemporal).
+            object["worker"] = nil
+            object["temporal"] = Self.temporalTemplate
+            example = .object(object)
+        }
         let config = try RepositoryFiles.json(file)
         let problems = Self.shapeProblems(config, against: example, path: "")
         #expect(problems.isEmpty, "\(file): \(problems.joined(separator: "; "))")
@@ -41,7 +49,7 @@ struct AppConfigTests {
         #expect(config["worker"]?["task_queue"] == .array([.string(queue)]))
     }
 
-    @Test("container configs reach the dependencies by service name and container port", arguments: containerConfigs)
+    @Test("container configs reach the dependencies by service name and container port", arguments: containerConfigs + temporalConfigs)
     func containerHostnames(file: String) throws {
         let config = try RepositoryFiles.json(file)
         let dependencies = try RepositoryFiles.compose(RepositoryFiles.dependenciesCompose)
@@ -74,18 +82,25 @@ struct AppConfigTests {
         #expect(mongo.queryItems?.contains(URLQueryItem(name: "directConnection", value: "true")) == true)
     }
 
-    @Test("postgres credentials in the configs are the dependencies' user and database", arguments: containerConfigs + hostConfigs)
+    @Test("postgres credentials in the configs are the dependencies' user and database", arguments: containerConfigs + hostConfigs + temporalConfigs)
     func postgresCredentials(file: String) throws {
         let uri = try #require(try RepositoryFiles.json(file)["postgres_uri"]?.stringValue.flatMap(URLComponents.init(string:)))
         #expect(uri.user == "admin" && uri.password == "admin", "the original's credentials")
     }
 
-    @Test("testbench config check accepts every config file", arguments: containerConfigs + hostConfigs)
+    @Test("testbench config check accepts every config file", arguments: containerConfigs + hostConfigs + temporalConfigs)
     func configCheckAccepts(file: String) throws {
         let binary = try BuiltBinary.path()
         let result = try ProcessResult.runBlocking(binary, ["config", "check", "--config", RepositoryFiles.path(file)])
         #expect(result.status == 0, "testbench config check \(file): \(result.stderr)")
     }
+
+    /// The keys of the original's `temporal` block that the worker reads, with their value types
+    /// (the Python SDK's other `max_concurrent_*` limits are accepted too but unused here).
+    static let temporalTemplate: JSONValue = [
+        "host": "", "port": 0, "namespace": "", "task_queue": "", "max_workers": 0, "max_concurrent_activities": 0,
+        "manager-result-analyzer": ["workflow_name": "", "task_queue": ""],
+    ]
 
     /// Differences in keys and value types between a config and the example; `timeouts` entries are
     /// keyed by service name, so each is compared with the example's `default` entry.

@@ -11,6 +11,8 @@ enum RepositoryFiles {
     static let dependenciesCompose = "docker-compose/dependencies/docker-compose.yaml"
     static let appCompose = "docker-compose/app/docker-compose.yaml"
     static let composeFiles = [dependenciesCompose, appCompose]
+    /// Merged over `appCompose` to run the workers on Temporal; not a complete file on its own.
+    static let appTemporalCompose = "docker-compose/app/docker-compose.temporal.yaml"
     static let dockerfiles = ["apps/sampler/Dockerfile", "apps/evaluator/Dockerfile"]
 
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
@@ -26,6 +28,18 @@ enum RepositoryFiles {
     static func compose(_ relative: String) throws -> ComposeFile {
         let value = try YAMLLoader.load(contentsOfFile: path(relative))
         return try #require(ComposeFile(value, file: relative), "\(relative) has no services mapping")
+    }
+
+    /// The files merged by `docker-compose config`, as Compose itself merges them (volumes by
+    /// container path, depends_on by key), so tests see what `up` would run; paths come out absolute.
+    static func mergedCompose(_ files: [String]) async throws -> ComposeFile {
+        let compose = try #require(ProcessResult.which("docker-compose"),
+                                   "docker-compose is not installed: run `make deps` (Debian package docker-compose)")
+        let arguments = files.flatMap { ["-f", path($0)] } + ["config"]
+        let result = try await ProcessResult.run(compose, arguments)
+        try #require(result.status == 0, "docker-compose \(arguments.joined(separator: " ")): \(result.stderr)")
+        let name = files.joined(separator: " + ")
+        return try #require(ComposeFile(try YAMLLoader.load(result.stdout, file: name), file: name), "\(name): no services")
     }
 
     /// Every Swift source of the product, concatenated: to check that an environment variable is really read.

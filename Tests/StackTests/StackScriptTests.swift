@@ -12,6 +12,7 @@ struct StackScriptTests {
         for file in RepositoryFiles.composeFiles {
             #expect(result.stdout.contains("ok      \(RepositoryFiles.path(file))"))
         }
+        #expect(result.stdout.contains("ok      \(RepositoryFiles.path(RepositoryFiles.appCompose)) + \(RepositoryFiles.path(RepositoryFiles.appTemporalCompose))"))
         #expect(result.stdout.contains("ok      pgAdmin server pokt-ml-datasets (postgres_container:5432, postgres, admin)"))
     }
 
@@ -30,7 +31,7 @@ struct StackScriptTests {
         #expect(result.stderr.contains("INVALID \(file.path)"))
     }
 
-    @Test("shell scripts parse", arguments: ["scripts/check-stack.sh", "scripts/llama-server.sh", "scripts/mongo-server.sh", "scripts/temporal-server.sh", "scripts/test.sh"])
+    @Test("shell scripts parse", arguments: ["scripts/bench-temporal.sh", "scripts/check-stack.sh", "scripts/llama-server.sh", "scripts/mongo-server.sh", "scripts/temporal-server.sh", "scripts/test.sh"])
     func shellSyntax(script: String) async throws {
         let path = RepositoryFiles.path(script)
         #expect(FileManager.default.isExecutableFile(atPath: path), "\(script) is not executable")

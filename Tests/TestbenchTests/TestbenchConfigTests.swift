@@ -58,6 +58,15 @@ import Testing
         #expect(queueOnly.temporal == nil, "without a host the block configures the PostgreSQL queue")
     }
 
+    @Test func summaryShowsTheTemporalServerOnlyWhenOneIsConfigured() throws {
+        let path = try temporaryConfig(#"{"postgres_uri": "postgresql://x", "temporal": {"host": "t", "namespace": "n", "task_queue": "evaluate", "manager-result-analyzer": {"workflow_name": "M", "task_queue": "q"}}}"#)
+        let summary = try TestbenchConfig.load(path: path).summary
+        #expect(summary["temporal"] == ["host": "t", "port": 7233, "namespace": "n", "task_queue": "evaluate",
+                                        "manager-result-analyzer": ["workflow_name": "M", "task_queue": "q"]])
+        let example = try TestbenchConfig.load(path: Self.packageRoot.appendingPathComponent("config.json.example").path)
+        #expect(example.summary["temporal"] == nil)
+    }
+
     @Test(arguments: [
         (#"{"postgres_uri": 5}"#, "key 'postgres_uri' must be a string, found integer"),
         (#"{"postgres_uri": "x", "postgress_uri": "y"}"#, "unknown key 'postgress_uri'"),
