@@ -10,8 +10,11 @@ import TemporalAPI
 ///
 /// It lives only inside `withConnection`, which runs the gRPC connection for the closure's
 /// duration and shuts it down gracefully afterwards — gRPC Swift 2's structured form, so no
-/// connection outlives its task. Every call has a deadline and fails fast when the server is not
-/// there (no wait-for-ready), so an unreachable server is an error naming its address, not a hang.
+/// connection outlives its task. Every call has a deadline. By default calls fail fast when the
+/// server is not there (no wait-for-ready), so an unreachable server is an error naming its
+/// address, not a hang; a worker instead waits (within each call's deadline) for a dropped
+/// connection to come back (`waitsForConnection`). DescribeNamespace never waits: it is how a
+/// caller learns whether the server is there now.
 public struct TemporalClient: Sendable {
     public let address: TemporalAddress
     public let namespace: String
@@ -19,6 +22,8 @@ public struct TemporalClient: Sendable {
     public let identity: String
     /// Deadline of each unary call.
     public let callTimeout: Duration
+    /// Whether calls wait for a connection that is down (gRPC's wait-for-ready) instead of failing.
+    public let waitsForConnection: Bool
     let service: Temporal_Api_Workflowservice_V1_WorkflowService.Client<HTTP2ClientTransport.Posix>
 
     public static func defaultIdentity() -> String {
@@ -32,6 +37,7 @@ public struct TemporalClient: Sendable {
         namespace: String,
         identity: String = TemporalClient.defaultIdentity(),
         callTimeout: Duration = .seconds(10),
+        waitsForConnection: Bool = false,
         _ body: (TemporalClient) async throws -> Result
     ) async throws -> Result {
         let transport: HTTP2ClientTransport.Posix
@@ -46,19 +52,20 @@ public struct TemporalClient: Sendable {
         return try await withGRPCClient(transport: transport) { grpc in
             try await body(TemporalClient(
                 address: address, namespace: namespace, identity: identity, callTimeout: callTimeout,
-                service: Temporal_Api_Workflowservice_V1_WorkflowService.Client(wrapping: grpc)
+                waitsForConnection: waitsForConnection, service: Temporal_Api_Workflowservice_V1_WorkflowService.Client(wrapping: grpc)
             ))
         }
     }
 
     private init(
-        address: TemporalAddress, namespace: String, identity: String, callTimeout: Duration,
+        address: TemporalAddress, namespace: String, identity: String, callTimeout: Duration, waitsForConnection: Bool,
         service: Temporal_Api_Workflowservice_V1_WorkflowService.Client<HTTP2ClientTransport.Posix>
     ) {
         self.address = address
         self.namespace = namespace
         self.identity = identity
         self.callTimeout = callTimeout
+        self.waitsForConnection = waitsForConnection
         self.service = service
     }
 
@@ -70,7 +77,7 @@ public struct TemporalClient: Sendable {
         var request = Temporal_Api_Workflowservice_V1_DescribeNamespaceRequest()
         request.namespace = name
         let response = try await call("DescribeNamespace", notFound: .namespaceNotFound(namespace: name, address: address)) {
-            try await service.describeNamespace(request, options: options)
+            try await service.describeNamespace(request, options: options(timeout: callTimeout, waitForReady: false))
         }
         return NamespaceDescription(
             name: response.namespaceInfo.name, id: response.namespaceInfo.id,
@@ -182,10 +189,10 @@ public struct TemporalClient: Sendable {
     var options: CallOptions { options(timeout: callTimeout) }
 
     /// A long poll waits up to a minute on the server, so its deadline is longer than `callTimeout`.
-    func options(timeout: Duration) -> CallOptions {
+    func options(timeout: Duration, waitForReady: Bool? = nil) -> CallOptions {
         var options = CallOptions.defaults
         options.timeout = timeout
-        options.waitForReady = false
+        options.waitForReady = waitForReady ?? waitsForConnection
         return options
     }
 

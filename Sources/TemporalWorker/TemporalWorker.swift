@@ -96,7 +96,9 @@ public actor TemporalWorker {
         hasRun = true
         do {
             try await TemporalClient.withConnection(
-                to: configuration.address, namespace: configuration.namespace, identity: configuration.identity
+                // Calls wait (within their deadlines) for a dropped connection to come back rather than
+                // failing at once: a connection drop then costs the calls in flight, not a backoff.
+                to: configuration.address, namespace: configuration.namespace, identity: configuration.identity, waitsForConnection: true
             ) { @Sendable client in
                 try await withTaskCancellationHandler {
                     try await self.serve(client)
@@ -206,8 +208,12 @@ public actor TemporalWorker {
         // A task the server handed out counts as started there: run it even when shutdown has begun.
         case let .success(response): return response
         case .failure where stopping: return nil
-        // The poll's deadline passed with no task: poll again.
-        case .failure(TemporalClientError.timedOut): return nil
+        // The server answers an idle poll empty within a minute; past the deadline it is down or
+        // unreachable (calls wait for the connection): say so, and poll again.
+        case .failure(TemporalClientError.timedOut):
+            logger.warning("no answer from the Temporal server within \(TemporalClient.pollTimeout.inSeconds) s; polling again",
+                           metadata: ["address": .string(configuration.address.description)])
+            return nil
         case let .failure(error as TemporalClientError): throw error
         case let .failure(error): throw .rejected(address: configuration.address, method: "poll", code: "unknown", message: "\(error)")
         }
