@@ -95,11 +95,7 @@ public actor TemporalWorker {
         guard !hasRun else { throw .invalidConfiguration("a TemporalWorker runs once; create a new one") }
         hasRun = true
         do {
-            try await TemporalClient.withConnection(
-                // Calls wait (within their deadlines) for a dropped connection to come back rather than
-                // failing at once: a connection drop then costs the calls in flight, not a backoff.
-                to: configuration.address, namespace: configuration.namespace, identity: configuration.identity, waitsForConnection: true
-            ) { @Sendable client in
+            try await withConnection { @Sendable client in
                 try await withTaskCancellationHandler {
                     try await self.serve(client)
                 } onCancel: {
@@ -140,11 +136,34 @@ public actor TemporalWorker {
             "backend": "temporal", "address": .string(configuration.address.description), "namespace": .string(configuration.namespace),
             "task_queue": .string(configuration.taskQueue), "max_workers": .stringConvertible(configuration.maxConcurrentActivities),
         ])
+        // Each poll loop has a connection of its own: swift-nio-http2 closes a connection whose peer
+        // sends over 200 PINGs in 30 s, and a Go gRPC server (Temporal) pings after most requests it
+        // receives, so one shared connection would drop (and lose the tasks in flight on it) as soon
+        // as the worker is busy. The first loop uses the connection the server check opened.
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<configuration.workflowTaskPollers { group.addTask { await self.workflowTaskLoop(client) } }
-            for _ in 0..<configuration.maxConcurrentActivities { group.addTask { await self.activityTaskLoop(client) } }
+            for index in 0..<(configuration.workflowTaskPollers + configuration.maxConcurrentActivities) {
+                let isWorkflowPoller = index < configuration.workflowTaskPollers
+                group.addTask {
+                    let loop: @Sendable (TemporalClient) async -> Void = { client in
+                        if isWorkflowPoller { await self.workflowTaskLoop(client) } else { await self.activityTaskLoop(client) }
+                    }
+                    if index == 0 { return await loop(client) }
+                    do {
+                        try await self.withConnection { @Sendable client in await loop(client) }
+                    } catch {
+                        self.logger.error("poll loop ended: \(error)", metadata: ["address": .string(self.configuration.address.description)])
+                    }
+                }
+            }
         }
         logger.info("worker stopped")
+    }
+
+    /// A connection to the server for `body`, whose calls wait (within their deadlines) for a
+    /// dropped connection to come back rather than failing at once.
+    nonisolated func withConnection(_ body: @escaping @Sendable (TemporalClient) async throws -> Void) async throws {
+        try await TemporalClient.withConnection(
+            to: configuration.address, namespace: configuration.namespace, identity: configuration.identity, waitsForConnection: true, body)
     }
 
     /// Waits until the namespace answers: an unreachable server is logged and retried; a missing
