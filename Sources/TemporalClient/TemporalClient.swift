@@ -99,8 +99,7 @@ public struct TemporalClient: Sendable {
         request.namespace = namespace
         request.workflowID = workflowID
         request.workflowType.name = type
-        request.taskQueue.name = taskQueue
-        request.taskQueue.kind = .normal
+        request.taskQueue = .normal(taskQueue)
         request.input = JSONPayload.payloads([input])
         request.identity = identity
         // The server deduplicates on request_id, so a retried start cannot start two executions.

@@ -15,8 +15,7 @@ extension TemporalClient {
     public func pollWorkflowTask(taskQueue: String) async throws(TemporalClientError) -> Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueResponse? {
         var request = Temporal_Api_Workflowservice_V1_PollWorkflowTaskQueueRequest()
         request.namespace = namespace
-        request.taskQueue.name = taskQueue
-        request.taskQueue.kind = .normal
+        request.taskQueue = .normal(taskQueue)
         request.identity = identity
         let response = try await call("PollWorkflowTaskQueue", notFound: .namespaceNotFound(namespace: namespace, address: address)) {
             try await service.pollWorkflowTaskQueue(request, options: options(timeout: Self.pollTimeout))
@@ -72,8 +71,7 @@ extension TemporalClient {
     public func pollActivityTask(taskQueue: String) async throws(TemporalClientError) -> Temporal_Api_Workflowservice_V1_PollActivityTaskQueueResponse? {
         var request = Temporal_Api_Workflowservice_V1_PollActivityTaskQueueRequest()
         request.namespace = namespace
-        request.taskQueue.name = taskQueue
-        request.taskQueue.kind = .normal
+        request.taskQueue = .normal(taskQueue)
         request.identity = identity
         let response = try await call("PollActivityTaskQueue", notFound: .namespaceNotFound(namespace: namespace, address: address)) {
             try await service.pollActivityTaskQueue(request, options: options(timeout: Self.pollTimeout))

@@ -103,8 +103,7 @@ public struct TemporalWorkflowClient: Sendable {
     }
 
     static func failure(_ failure: Temporal_Api_Failure_V1_Failure, attempt: Int) -> WorkflowFailure {
-        let error = TemporalConversions.applicationError(failure)
-        return WorkflowFailure(message: error.message, type: error.type, nonRetryable: error.nonRetryable, attempt: attempt)
+        WorkflowFailure(error: TemporalConversions.applicationError(failure), attempt: attempt)
     }
 
     static func status(_ status: WorkflowDescription.Status) -> WorkflowStatus {

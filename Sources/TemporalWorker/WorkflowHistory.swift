@@ -21,8 +21,6 @@ struct WorkflowHistory: Sendable {
     var childrenInitiated: [String: Int64] = [:]
     /// Initiated event ids whose start was answered (the child started, or its start failed).
     var childrenAnswered: Set<Int64> = []
-    /// Initiated event ids whose start failed, with the cause.
-    var childStartFailures: [Int64: Temporal_Api_Enums_V1_StartChildWorkflowExecutionFailedCause] = [:]
     var closed = false
 
     init(_ events: [Temporal_Api_History_V1_HistoryEvent]) {
@@ -53,7 +51,6 @@ struct WorkflowHistory: Sendable {
             childrenAnswered.insert(attributes.initiatedEventID)
         case let .startChildWorkflowExecutionFailedEventAttributes(attributes)?:
             childrenAnswered.insert(attributes.initiatedEventID)
-            childStartFailures[attributes.initiatedEventID] = attributes.cause
         case .workflowExecutionCompletedEventAttributes?, .workflowExecutionFailedEventAttributes?, .workflowExecutionTimedOutEventAttributes?,
              .workflowExecutionTerminatedEventAttributes?, .workflowExecutionCanceledEventAttributes?:
             closed = true

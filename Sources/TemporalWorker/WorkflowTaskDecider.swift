@@ -96,8 +96,7 @@ struct WorkflowTaskDecider: Sendable {
         // The SDKs number a workflow's activities from 1; this workflow has one.
         attributes.activityID = "1"
         attributes.activityType.name = registration.activityType(activityInput)
-        attributes.taskQueue.name = taskQueue
-        attributes.taskQueue.kind = .normal
+        attributes.taskQueue = .normal(taskQueue)
         attributes.input = input
         attributes.startToCloseTimeout = TemporalConversions.duration(registration.options.startToCloseTimeout)
         attributes.heartbeatTimeout = TemporalConversions.duration(registration.options.heartbeatTimeout)
@@ -112,8 +111,7 @@ struct WorkflowTaskDecider: Sendable {
         var attributes = Temporal_Api_Command_V1_StartChildWorkflowExecutionCommandAttributes()
         attributes.workflowID = child.workflowID
         attributes.workflowType.name = child.type
-        attributes.taskQueue.name = child.taskQueue ?? parentQueue
-        attributes.taskQueue.kind = .normal
+        attributes.taskQueue = .normal(child.taskQueue ?? parentQueue)
         attributes.input = JSONPayload.payloads([child.input])
         attributes.workflowExecutionTimeout = TemporalConversions.duration(child.executionTimeout)
         attributes.workflowTaskTimeout = TemporalConversions.duration(child.taskTimeout)

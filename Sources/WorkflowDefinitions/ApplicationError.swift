@@ -45,6 +45,11 @@ public struct WorkflowFailure: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// The failure as the application error an activity would throw.
+    public var applicationError: ApplicationError {
+        ApplicationError(message: message, type: type, nonRetryable: nonRetryable)
+    }
+
     /// The stored JSON form: `{"message", "type", "non_retryable", "attempt"}`.
     public var json: JSONValue {
         ["message": .string(message), "type": .string(type), "non_retryable": .bool(nonRetryable), "attempt": .int(attempt)]

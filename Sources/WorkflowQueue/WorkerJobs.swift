@@ -54,8 +54,7 @@ extension WorkflowWorker {
             let failure = WorkflowFailure(error: error, attempt: job.attempt)
             if !(error is ActivityCancellation),
                job.retryPolicy.isFinal(failureType: failure.type, nonRetryable: failure.nonRetryable, afterAttempt: job.attempt) {
-                let application = ApplicationError(message: failure.message, type: failure.type, nonRetryable: failure.nonRetryable)
-                await startChildren(registration.followUp.children(job.input, .failed(application)), client: children, logger: context.logger)
+                await startChildren(registration.followUp.children(job.input, .failed(failure.applicationError)), client: children, logger: context.logger)
             }
             outcome = .threw(failure)
         }

@@ -6,18 +6,11 @@ import TemporalClient
 import TestSupport
 import Testing
 
-/// The test Temporal server (`TestTemporal`) and Temporal's own CLI from the same virtualenv, as an operator runs it.
-enum LiveTemporal {
-    static var address: String? { TestTemporal.address }
-    static var isConfigured: Bool { TestTemporal.isConfigured }
-    static var namespace: String { TestTemporal.namespace }
+typealias LiveTemporal = TestTemporal
 
-    static func withClient<Result: Sendable>(_ body: (TemporalClient) async throws -> Result) async throws -> Result {
-        try await TestTemporal.withClient(body)
-    }
-
-    static func unique(_ prefix: String) -> String { TestTemporal.unique(prefix) }
-
+/// Temporal's own CLI from the test server's virtualenv, as an operator runs it, and what these
+/// tests read from histories.
+extension TestTemporal {
     /// A configuration in the original's form: the `temporal` block names the server.
     static func writeConfig(postgresURI: String, taskQueue: String, resultAnalyzerQueue: String? = nil) throws -> String {
         let text = try #require(address)
@@ -57,10 +50,6 @@ enum LiveTemporal {
     static func startedID(_ output: String) throws -> String {
         let line = try #require(output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("WorkflowId") }, "\(output)")
         return try #require(line.split(separator: " ", omittingEmptySubsequences: true).last.map(String.init))
-    }
-
-    static func closed(_ id: String, timeout: Duration = .seconds(60)) async throws -> WorkflowDescription {
-        try await TestTemporal.closed(id, timeout: timeout)
     }
 
     static func history(_ id: String) async throws -> [Temporal_Api_History_V1_HistoryEvent] {
