@@ -177,3 +177,46 @@ extension TaskIndex {
         return TaskReference(name: name, groups: groups, file: file, config: config, kind: kind)
     }
 }
+
+extension TaskIndex {
+    /// The groups that hold `name` (a task, or a group inside another), innermost first: the groups
+    /// that list it directly (by name, through a tag, or as an inline config's `task:`), sorted,
+    /// then the groups that hold those, and so on. A group that cannot be loaded is passed over.
+    public func groupsContaining(_ name: String) -> [String] {
+        var parents: [String: Set<String>] = [:]
+        for group in groupNames {
+            guard let config = try? mergedConfig(of: group) else { continue }
+            for member in Self.directMembers(config["task"], entries: entries) {
+                parents[member, default: []].insert(group)
+            }
+        }
+        var out: [String] = []
+        var seen: Set<String> = [name]
+        var level = [name]
+        while !level.isEmpty {
+            var next: Set<String> = []
+            for member in level { next.formUnion(parents[member] ?? []) }
+            level = next.subtracting(seen).sorted()
+            seen.formUnion(level)
+            out += level
+        }
+        return out
+    }
+
+    /// The names a group's `task:` value lists directly, tags replaced by their tasks.
+    private static func directMembers(_ value: ConfigValue?, entries: [String: Entry]) -> [String] {
+        let items: [ConfigValue]
+        switch value {
+        case let .list(list)?: items = list
+        case let .string(s)?: items = [.string(s)]
+        default: return []
+        }
+        return items.flatMap { item -> [String] in
+            switch item {
+            case let .string(s): if let entry = entries[s], entry.kind == .tag { return entry.members } else { return [s] }
+            case let .mapping(m): return m["task"]?.stringValue.map { [$0] } ?? []
+            default: return []
+            }
+        }
+    }
+}

@@ -59,6 +59,12 @@ public struct TestbenchServices: Sendable {
         if let taskSettingsTable { return taskSettingsTable }
         return try TaskSettingsTable.load()
     }
+
+    /// The table's settings for `taskName`, falling back to the groups the task index puts it in
+    /// (indexed only then: most tasks have an entry of their own).
+    public func taskSettings(for taskName: String) throws(ApplicationError) -> TaskSettings {
+        try taskSettings().settings(for: taskName, groups: (try? taskIndex())?.groupsContaining(taskName) ?? [])
+    }
 }
 
 /// Why the services could not be set up.

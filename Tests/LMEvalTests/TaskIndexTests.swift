@@ -43,6 +43,14 @@ struct TaskIndexTests {
         #expect(inner.map { $0.config["num_fewshot"] } == [nil, .int(7), .int(8)])
     }
 
+    /// Direct members by name, tag or inline `task:` first, then the groups holding those.
+    @Test(arguments: [("t3", ["inner", "outer"]), ("t1", ["inner", "outer"]), ("t2", ["outer"]), ("inline_only", ["outer"]),
+                      ("inner", ["outer"]), ("outer", []), ("py_task", []), ("missing", [])])
+    func groupsContainingANameAreInnermostFirst(name: String, groups: [String]) throws {
+        let idx = try TaskIndex(folders: [Self.tree])
+        #expect(idx.groupsContaining(name) == groups)
+    }
+
     @Test func unknownNameIsAnError() throws {
         let idx = try TaskIndex(folders: [Self.tree])
         #expect {

@@ -7,16 +7,16 @@ import Testing
 /// The original's whole task set (the 248 names its task_config table covers, listed by
 /// scripts/taskset/original_task_names.py from lm-eval 0.4.9's tree and the original's folders):
 /// each resolves and builds its prompts on fixture rows of its dataset's schema, with the
-/// table's few-shot count and chat settings, as the Sampler would. A subtask of a group the table
-/// names (leaderboard_bbh's) takes the group's settings, as the original looks them up by the
-/// registered name.
+/// table's few-shot count and chat settings, as the Sampler would. A subtask the table has no entry
+/// for (leaderboard_bbh's) takes its group's, as the Sampler and Evaluator look it up
+/// (`TaskSettingsTable.settings(for:groups:)`); the original refuses such a subtask.
 @Suite("the original's task set", .serialized)
 struct OriginalTaskSetTests {
     static let fixture = PackagePaths.root.appendingPathComponent("Tests/TestbenchTests/Fixtures/taskset")
 
     struct TaskRow: Sendable, CustomTestStringConvertible {
         let name: String
-        /// The name a user registers it by: its group when the table's key is the group.
+        /// The table entry's task or group: the group when the table's key is the group.
         let registeredAs: String
         let outputType: String
         let datasetPath: String
@@ -54,8 +54,10 @@ struct OriginalTaskSetTests {
         #expect(Self.names.filter { $0.outputType == "generate_until" }.count == 156)
         #expect(Self.names.filter { $0.outputType == "multiple_choice" }.count == 92)
         let table = try TaskSettingsTable.read(file: PackagePaths.root.appendingPathComponent("tasks/task_config.json").path)
+        let index = try Self.index.get()
         for task in Self.names {
-            #expect(throws: Never.self, "\(task.name) has no entry by the name rules") { _ = try table.settings(for: task.registeredAs) }
+            let settings = try table.settings(for: task.name, groups: index.groupsContaining(task.name))
+            #expect(settings == (try table.settings(for: task.registeredAs)), "\(task.name) does not get \(task.registeredAs)'s entry")
         }
     }
 
@@ -63,7 +65,7 @@ struct OriginalTaskSetTests {
     func promptsBuild(_ task: TaskRow) throws {
         let index = try Self.index.get()
         let table = try TaskSettingsTable.read(file: PackagePaths.root.appendingPathComponent("tasks/task_config.json").path)
-        let settings = try table.settings(for: task.registeredAs)
+        let settings = try table.settings(for: task.name, groups: index.groupsContaining(task.name))
         let reference = try #require(try index.expand(task.name).first, "\(task.name) is not indexed")
         #expect(reference.name == task.name)
         let resolved = try index.resolve(reference)

@@ -42,7 +42,7 @@ struct TaskFamilyMultipleChoiceEndToEndTests {
         try FileManager.default.copyItem(atPath: try OriginalTaskSetTests.folder(for: row), toPath: folder.path)
 
         let folders = [PackagePaths.tasks, IFEvalRunTests.lmevalTasks]
-        let world = try await SamplerWorld.make(includePath: folders, datasetsDir: datasets.path, taskSettings: try Self.settings(for: row))
+        let world = try await SamplerWorld.make(includePath: folders, datasetsDir: datasets.path)
         try await withCleanup({
             await world.close()
             try? FileManager.default.removeItem(at: datasets)
@@ -143,22 +143,6 @@ struct TaskFamilyMultipleChoiceEndToEndTests {
         let prefix = String(head), rest = String(context.unicodeScalars[head.endIndex...]) + continuation
         guard !prefix.isEmpty else { return LoglikelihoodEvaluatorTests.echoBody(context: context, continuation: continuation, logprob: logprob) }
         return LoglikelihoodEvaluatorTests.echoBody(context: prefix, continuation: rest, logprob: logprob)
-    }
-
-    /// The shipped task configuration, plus for a subtask of a group the table names (leaderboard_bbh's)
-    /// an entry under its own name with the group's settings. The original looks settings up by the
-    /// name a task was registered under, the group's, and samples the group; this port's Sampler
-    /// takes one task and looks its own name up, which for leaderboard_bbh_* the table does not have.
-    static func settings(for row: OriginalTaskSetTests.TaskRow) throws -> TaskSettingsTable? {
-        guard row.registeredAs != row.name, TaskSettingsTable.entryName(for: row.name) == row.name else { return nil }
-        let shipped = PackagePaths.root.appendingPathComponent("tasks/task_config.json")
-        var entries = try #require(try JSONValue.parse(try String(contentsOf: shipped, encoding: .utf8)).objectValue)
-        let group: JSONValue = try #require(entries[row.registeredAs], "no entry \(row.registeredAs)")
-        entries[row.name] = group
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("task-config-\(UUID().uuidString).json")
-        try JSONValue.object(entries).serialized().write(to: file, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(at: file) }
-        return try TaskSettingsTable.read(file: file.path)
     }
 
     /// truthfulqa's `mc2_targets.labels`: 1 for each true choice, listed before the false ones (0).

@@ -17,7 +17,7 @@ import WorkflowDefinitions
     /// The entry each family's names get, as the original's `get_task_config` picks it.
     @Test(arguments: [
         ("arc_challenge", "arc_challenge"), ("hellaswag", "hellaswag"), ("gsm8k", "gsm8k"), ("mmlu_anatomy", "mmlu"),
-        ("mmlu_anatomy_generative", "mmlu_generative"), ("mmlu_pro_biology", "mmlu_pro"), ("mmlu_pro-category_law", "mmlu_pro"),
+        ("mmlu_anatomy_generative", "mmlu_generative"), ("mmlu_pro_biology", "mmlu_pro"), ("mmlu_professional_law", "mmlu"), ("mmlu_pro-category_law", "mmlu_pro"),
         ("leaderboard_gpqa_diamond", "leaderboard_gpqa"), ("leaderboard_musr_team_allocation", "leaderboard_musr"),
         ("leaderboard_math_algebra_hard", "leaderboard_math"), ("leaderboard_mmlu_pro", "leaderboard_mmlu_pro"),
         ("leaderboard_bbh_navigate", "leaderboard_bbh_navigate"), ("babisteps-task_04-listing", "babisteps"),
@@ -38,11 +38,25 @@ import WorkflowDefinitions
         #expect(try table.settings(for: "ifeval").metrics == ["prompt_level_loose_acc"])
     }
 
-    @Test func aTaskWithoutAnEntryIsRefused() throws {
+    /// leaderboard_bbh_navigate has no entry by the name rules; its group leaderboard_bbh has one.
+    @Test func aTaskWithoutAnEntryTakesItsNearestGroupsEntry() throws {
+        let path = try Self.write(#"{"outer": {"metrics": ["acc"]}, "inner": {"metrics": ["acc_norm"], "num_fewshot": 3}}"#)
+        let table = try TaskSettingsTable.read(file: path)
+        #expect(try table.settings(for: "sub", groups: ["inner", "outer"]) == TaskSettings(metrics: ["acc_norm"], numFewshot: 3))
+        #expect(try table.settings(for: "sub", groups: ["elsewhere", "outer"]) == TaskSettings(metrics: ["acc"]))
+        #expect(try table.settings(for: "inner", groups: ["outer"]).metrics == ["acc_norm"], "a task's own entry comes first")
+        let shipped = try TaskSettingsTable.read(file: Self.shipped)
+        #expect(try shipped.settings(for: "leaderboard_bbh_navigate", groups: ["leaderboard_bbh"])
+            == (try shipped.settings(for: "leaderboard_bbh")))
+    }
+
+    @Test(arguments: [[String](), ["some_group", "other_group"]])
+    func aTaskWithoutAnEntryNorAGroupWithOneIsRefused(_ groups: [String]) throws {
         let table = try TaskSettingsTable.read(file: Self.shipped)
-        let error = try #require(throws: ApplicationError.self) { try table.settings(for: "leaderboard_bbh_navigate") }
+        let error = try #require(throws: ApplicationError.self) { try table.settings(for: "leaderboard_bbh_navigate", groups: groups) }
         #expect(error.nonRetryable)
         #expect(error.message.contains("leaderboard_bbh_navigate is not in the task configuration"), "\(error.message)")
+        #expect(error.message.contains("some_group, other_group") == !groups.isEmpty, "\(error.message)")
     }
 
     @Test func theEnvironmentNamesAReplacement() throws {

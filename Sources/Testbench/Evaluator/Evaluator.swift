@@ -135,7 +135,7 @@ public struct Evaluator: Sendable {
         }
         try await progress(["phase": "scoring", "instances": .int(instances.count), "responses": .int(responses.count)])
         let (resolved, root) = try resolve(taskName)
-        let settings = try services.taskSettings().settings(for: resolved.name)
+        let settings = try services.taskSettings(for: resolved.name)
         let result = try TaskEvaluation.run(taskID: taskID, api: api, task: resolved, root: root, settings: settings, instances: instances,
                                             prompts: prompts, responses: responses, resultTime: now())
         try await progress(["phase": "writing", "scored": .int(result.scored)])

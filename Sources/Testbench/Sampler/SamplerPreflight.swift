@@ -31,10 +31,10 @@ extension Sampler {
         }
     }
 
-    /// `request` with the task configuration's arguments for `task`; a task the configuration
-    /// has no entry for is refused, as the original refuses it.
+    /// `request` with the task configuration's arguments for `task` (or for the nearest group holding
+    /// it); a task neither has an entry for is refused, as the original refuses it.
     func configured(_ request: SamplerRequest, task: ResolvedTask) throws(ApplicationError) -> SamplerRequest {
-        request.applying(try services.taskSettings().settings(for: task.name))
+        request.applying(try services.taskSettings(for: task.name))
     }
 
     /// A multiple_choice or loglikelihood task is scored from the prompt's logprobs, which only an

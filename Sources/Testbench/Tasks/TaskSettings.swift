@@ -115,7 +115,7 @@ public struct TaskSettingsTable: Sendable, Equatable {
 
     /// The entry name the original's `get_task_config` picks for `taskName` (before looking it up).
     ///
-    /// Its substring rules, in its order; then `bigbench_` (this port's bundled tasks) → `bigbench`;
+    /// Its substring rules, in its order (but `professional` is not `pro`, see below); then `bigbench_` (this port's bundled tasks) → `bigbench`;
     /// else the task name itself.
     public static func entryName(for taskName: String) -> String {
         func has(_ part: String) -> Bool { taskName.contains(part) }
@@ -127,7 +127,9 @@ public struct TaskSettingsTable: Sendable, Equatable {
         }
         if has("mmlu") {
             if has("generative") { return "mmlu_generative" }
-            if has("pro") { return "mmlu_pro" }
+            // The original tests "pro", which sends mmlu_professional_* (multiple choice) to
+            // mmlu_pro's generative entry, whose custom-extract filter those tasks do not have.
+            if has("pro"), !has("professional") { return "mmlu_pro" }
             return "mmlu"
         }
         if has("babisteps-chat-cot-task") { return "babisteps-chat" }
@@ -138,16 +140,21 @@ public struct TaskSettingsTable: Sendable, Equatable {
         return taskName
     }
 
-    /// The settings for `taskName`, or the original's refusal of a task it has no entry for.
-    public func settings(for taskName: String) throws(ApplicationError) -> TaskSettings {
+    /// The settings for `taskName`: its own entry by the name rules, else (where the original refuses
+    /// the task) the entry of the nearest group in `groups` (innermost first) that has one, so a
+    /// subtask such as `leaderboard_bbh_navigate` is scored as its group `leaderboard_bbh` is.
+    public func settings(for taskName: String, groups: @autoclosure () -> [String] = []) throws(ApplicationError) -> TaskSettings {
         let name = Self.entryName(for: taskName)
-        guard let settings = entries[name] else {
-            let via = name == taskName ? "" : " (its entry by the name rules: '\(name)')"
-            throw ApplicationError(
-                "task \(taskName) is not in the task configuration \(source)\(via): add an entry with its metrics (and filters) to evaluate it",
-                type: "LmehGenerator")
+        if let settings = entries[name] { return settings }
+        let tried = groups()
+        for group in tried {
+            if let settings = entries[Self.entryName(for: group)] { return settings }
         }
-        return settings
+        let via = name == taskName ? "" : " (its entry by the name rules: '\(name)')"
+        let groupsText = tried.isEmpty ? "" : ", nor are the groups holding it (\(tried.joined(separator: ", ")))"
+        throw ApplicationError(
+            "task \(taskName) is not in the task configuration \(source)\(via)\(groupsText): add an entry with its metrics (and filters) to evaluate it",
+            type: "LmehGenerator")
     }
 }
 
