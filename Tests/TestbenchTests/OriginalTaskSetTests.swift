@@ -3,6 +3,7 @@ import JSON
 import LMEval
 @testable import Testbench
 import Testing
+import WorkflowDefinitions
 
 /// The original's whole task set (the 248 names its task_config table covers, listed by
 /// scripts/taskset/original_task_names.py from lm-eval 0.4.9's tree and the original's folders):
@@ -84,6 +85,17 @@ struct OriginalTaskSetTests {
         }
         if task.outputType == "multiple_choice" {
             #expect(document.instances.count >= 2, "\(task.name): a choice per instance")
+        }
+        // The Evaluator's selection from the table's entry: its filters and metrics are the task's.
+        let root = reference.file.flatMap { file in index.folders.first { file.hasPrefix($0 + "/") } }
+        let fail = { (message: String) in ApplicationError("task \(task.name): \(message)", type: "LMEH") }
+        #expect(throws: Never.self, "\(task.name): the table's \(settings.filters)/\(settings.metrics) cannot be scored") {
+            if resolved.config.outputType == .generateUntil {
+                _ = try TaskScoring(task: resolved, root: root, firstDocument: document.doc, features: Set(document.doc.keys), settings: settings)
+            } else {
+                let scoring = try LoglikelihoodTaskScoring(task: resolved, firstDocument: document.doc, root: root)
+                _ = try LoglikelihoodEvaluation.selection(settings: settings, scorer: scoring.scorer, fail: fail)
+            }
         }
     }
 }

@@ -30,6 +30,8 @@ struct TaskFamilyEndToEndTests {
         Family(task: "mmlu_pro-category_biology") { "Let's think step by step. The answer is (\($0))." },
         Family(task: "leaderboard_math_algebra_hard") { "The sum is 7.\nFinal Answer: The final answer is $\($0)$. I hope it is correct." },
         Family(task: "babi-task_01-single_supporting_fact") { $0 },
+        // lm-eval's own babi: the table's babi entry, through its "none" (the task has no get_response).
+        Family(task: "babi") { $0 },
         Family(task: "babisteps-task_01-simpletracking") { $0 },
         Family(task: "babisteps-chat-cot-task_01-simpletracking") { "The ball moved twice.\nThe answer is \($0)" },
     ]
@@ -77,31 +79,6 @@ struct TaskFamilyEndToEndTests {
             #expect(outcome.status == 0, "\(outcome.json)")
             #expect(outcome.scored == 2 && outcome.failed == 0, "\(outcome.json)")
             #expect(outcome.meanScore == 0.5, "\(family.task): one right, one wrong answer: \(outcome.json) replies \(replies) targets \(targets)")
-        }
-    }
-
-    /// lm-eval's own `babi` falls under the table's `babi` entry by the original's name rules, whose
-    /// get_response filter it does not have: the Evaluator refuses it naming the filter, as the
-    /// original's evaluator cannot select it either.
-    @Test func lmevalsBabiIsRefusedForTheTablesFilter() async throws {
-        let row = try #require(OriginalTaskSetTests.names.first { $0.name == "babi" })
-        let datasets = FileManager.default.temporaryDirectory.appendingPathComponent("families-\(UUID().uuidString)")
-        let folder = datasets.appendingPathComponent(row.datasetPath)
-        try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: try OriginalTaskSetTests.folder(for: row), toPath: folder.path)
-        let world = try await SamplerWorld.make(includePath: [PackagePaths.tasks, IFEvalRunTests.lmevalTasks], datasetsDir: datasets.path)
-        try await withCleanup({
-            await world.close()
-            try? FileManager.default.removeItem(at: datasets)
-        }) {
-            _ = try await TaskRegistrar(services: world.services, huggingFace: nil)
-                .register(RegisterInput(["framework": "lmeh", "tasks": "babi"]), logger: world.services.logger)
-            let sampled = try await world.sample(samplerInput(task: "babi", qty: 2))
-            try await writeResponses(world, taskID: sampled.taskID, firstRowID: 0) { _, _, _ in .text("bathroom") }
-            let error = await #expect(throws: ApplicationError.self) {
-                _ = try await Evaluator(services: world.services).evaluate(EvaluatorInput(taskID: sampled.taskID), logger: world.services.logger)
-            }
-            #expect(error?.message.contains("get_response") == true, "\(String(describing: error))")
         }
     }
 }
