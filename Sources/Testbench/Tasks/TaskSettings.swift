@@ -115,8 +115,8 @@ public struct TaskSettingsTable: Sendable, Equatable {
 
     /// The entry name the original's `get_task_config` picks for `taskName` (before looking it up).
     ///
-    /// Its substring rules, in its order (but `professional` is not `pro`, see below); then `bigbench_` (this port's bundled tasks) → `bigbench`;
-    /// else the task name itself.
+    /// Its substring rules, in its order (but `professional` is not `pro`, see below); then
+    /// `bigbench_` (this port's bundled tasks) → `bigbench`; else the task name itself.
     public static func entryName(for taskName: String) -> String {
         func has(_ part: String) -> Bool { taskName.contains(part) }
         if has("leaderboard") {
