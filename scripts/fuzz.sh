@@ -25,11 +25,20 @@ for target in "${targets[@]}"; do
     echo "== $target: ${seconds}s" >&2
     # -rss_limit_mb and -timeout turn runaway memory or time into findings, as a crash would be.
     # Leaks are findings, except the toolchain's own listed in fuzz/lsan-suppressions.txt.
-    if ! ASAN_OPTIONS="detect_leaks=1" LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan-suppressions.txt" "$bin/$product" "$work" "fuzz/corpus/$target" -max_total_time="$seconds" -max_len=4096 \
+    # Swift's own crash handler is off: under ASan its memory reads fault before it reports, hiding a
+    # runtime trap (an overflow, a bad index) behind "unknown-crash"; libFuzzer then names the signal.
+    if ! SWIFT_BACKTRACE="enable=no" ASAN_OPTIONS="detect_leaks=1" LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan-suppressions.txt" "$bin/$product" "$work" "fuzz/corpus/$target" -max_total_time="$seconds" -max_len=4096 \
         -rss_limit_mb=2048 -timeout=10 -artifact_prefix="$crashes/" -print_final_stats=1 -detect_leaks=1 2>"$crashes/log.txt"; then
         status=1
     fi
     grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)|ERROR|SUMMARY" "$crashes/log.txt" >&2 || true
-    echo "corpus: $(ls "$work" | wc -l) new + $(ls "fuzz/corpus/$target" | wc -l) seeds; crashes: $(ls "$crashes" | grep -cv '^log.txt$' || true)" >&2
+    echo "corpus: $(ls "$work" | wc -l) new + $(ls "fuzz/corpus/$target" | wc -l) seeds; findings: $(ls "$crashes" | grep -cv '^log.txt$' || true)" >&2
+    # A fresh clone's .build is gone after the run: print each finding so the log alone reproduces it.
+    for finding in "$crashes"/crash-* "$crashes"/oom-* "$crashes"/timeout-* "$crashes"/leak-*; do
+        [ -f "$finding" ] || continue
+        echo "$(basename "$finding") (base64, decode into a file and run $bin/$product on it):" >&2
+        head -c 4096 "$finding" | base64 -w 0 >&2
+        echo >&2
+    done
 done
 exit $status

@@ -109,7 +109,10 @@ enum Access {
         var k = from
         while step > 0 ? k < to : k > to {
             result.append(items[k])
-            k += step
+            // A step near Int's bounds passes `to` in one move; Python's unbounded ints cannot overflow.
+            let (next, overflow) = k.addingReportingOverflow(step)
+            if overflow { break }
+            k = next
         }
         return result
     }

@@ -368,7 +368,9 @@ public enum PyText {
         default: left = 0
         }
         let right = total - left
-        return string(repeatElement(fill, count: left)) + s + string(repeatElement(fill, count: right))
+        // String(repeating:) copies in bulk; appending scalars one by one took seconds for a width of millions.
+        let padding = String(fill)
+        return String(repeating: padding, count: left) + s + String(repeating: padding, count: right)
     }
 
     /// `str.zfill(width)`: zeros after a leading sign.

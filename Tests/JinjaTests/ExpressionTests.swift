@@ -26,6 +26,8 @@ import Testing
         ("{{ -2 ** 2 }} {{ 1 + 2 * 3 }} {{ (1 + 2) * 3 }} {{ 2 * 3 ~ 4 }} {{ -i|abs }}", "4 7 9 64 7"),
         ("{{ none }} {{ true }} {{ [none, true, 1.0, 'q'] }} {{ {'k': none} }}", "None True [None, True, 1.0, 'q'] {'k': None}"),
         ("{{ range(3)|list }} {{ range(1, 7, 2)|list }} {{ dict(a=1) }}", "[0, 1, 2] [1, 3, 5] {'a': 1}"),
+        // Steps near Int's bounds end the walk where Python's would, rather than overflowing the index.
+        ("{{ 'abcdef'[1::9223372036854775807] }}|{{ doc.list[-1::-9223372036854775807] }}|{{ 'abc'[::-9223372036854775807] }}", "b|['c']|c"),
     ])
     func evaluatesWithPythonSemantics(source: String, expected: String) throws {
         #expect(try render(source, Self.doc) == expected)
