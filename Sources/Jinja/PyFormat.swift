@@ -69,7 +69,7 @@ enum PyFormat {
                 guard autoIndex < args.count else { throw .python("IndexError", "Replacement index \(autoIndex) out of range for positional args tuple") }
                 value = args[autoIndex]
                 autoIndex += 1
-            } else if let index = Int(head) {
+            } else if let index = try positionalIndex(head) {
                 if usedAuto { throw .valueError("cannot switch from automatic field numbering to manual field specification") }
                 usedManual = true
                 guard index < args.count else { throw .python("IndexError", "Replacement index \(index) out of range for positional args tuple") }
@@ -89,6 +89,14 @@ enum PyFormat {
             out += try formatValue(value, spec: spec)
         }
         return out
+    }
+
+    /// A field name or item key of decimal digits only is an index, as str.format reads it; '-8' or
+    /// '+8' is a keyword (Swift's `Int` would take them, and a negative index would trap).
+    private static func positionalIndex(_ text: String) throws(RenderFailure) -> Int? {
+        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        guard let index = Int(text) else { throw .valueError("Too many decimal digits in format string") }
+        return index
     }
 
     private enum Accessor {
@@ -135,7 +143,8 @@ enum PyFormat {
             }
             return attribute
         case let .item(key):
-            let keyValue: Value = Int(key).map(Value.int) ?? .string(key)
+            // Python: an all-digit key is an int; anything else, '-1' included, is a str key.
+            let keyValue: Value = try positionalIndex(key).map(Value.int) ?? .string(key)
             let result = try Access.item(value, keyValue)
             if result.isUndefined { throw .python("KeyError", PythonRepr.repr(keyValue)) }
             return result

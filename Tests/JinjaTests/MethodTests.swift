@@ -27,9 +27,18 @@ import Testing
         "{{ 'a'.split('') }}",
         "{{ ''.join([1]) }}",
         "{{ '{}'.format() }}",
+        // Only digit strings are indexes: '-1' is a missing keyword, and a list takes no str key.
+        "{{ '{-1}'.format('a') }}",
+        "{{ '{-8.@].}'.format('a') }}",
+        "{{ '{0[-1]}'.format(['x']) }}",
+        "{{ '{99999999999999999999}'.format('a') }}",
     ])
     func pythonExceptionsAreRuntimeErrors(source: String) {
         #expect(errorKind(source) == .runtime)
+    }
+
+    @Test func formatKeysAreIndexesOnlyWhenAllDigits() throws {
+        #expect(try render("{{ '{0[1]}|{1[-1]}'.format(['x', 'y'], {'-1': 'm'}) }}") == "y|m")
     }
 
     @Test func mutatingListMethodsAreUnsupported() {
