@@ -32,10 +32,14 @@ for target in "${targets[@]}"; do
         status=1
     fi
     grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)|ERROR|SUMMARY" "$crashes/log.txt" >&2 || true
-    echo "corpus: $(ls "$work" | wc -l) new + $(ls "fuzz/corpus/$target" | wc -l) seeds; findings: $(ls "$crashes" | grep -cv '^log.txt$' || true)" >&2
-    # A fresh clone's .build is gone after the run: print each finding so the log alone reproduces it.
+    # Slow units are kept beside the findings but are not failures, so they are not counted.
+    findings=()
     for finding in "$crashes"/crash-* "$crashes"/oom-* "$crashes"/timeout-* "$crashes"/leak-*; do
-        [ -f "$finding" ] || continue
+        if [ -f "$finding" ]; then findings+=("$finding"); fi
+    done
+    echo "corpus: $(ls "$work" | wc -l) new + $(ls "fuzz/corpus/$target" | wc -l) seeds; findings: ${#findings[@]}" >&2
+    # A fresh clone's .build is gone after the run: print each finding so the log alone reproduces it.
+    for finding in "${findings[@]}"; do
         echo "$(basename "$finding") (base64, decode into a file and run $bin/$product on it):" >&2
         head -c 4096 "$finding" | base64 -w 0 >&2
         echo >&2

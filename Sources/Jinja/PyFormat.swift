@@ -91,11 +91,17 @@ enum PyFormat {
         return out
     }
 
-    /// A field name or item key of decimal digits only is an index, as str.format reads it; '-8' or
-    /// '+8' is a keyword (Swift's `Int` would take them, and a negative index would trap).
+    /// A field name or item key of decimal digits only (any script, as CPython's `get_integer`) is an
+    /// index; '-8' or '+8' is a keyword (Swift's `Int` would take them, and a negative index traps).
     private static func positionalIndex(_ text: String) throws(RenderFailure) -> Int? {
-        guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
-        guard let index = Int(text) else { throw .valueError("Too many decimal digits in format string") }
+        guard !text.isEmpty, text.unicodeScalars.allSatisfy(PyText.isDecimal) else { return nil }
+        var index = 0
+        for digit in text.unicodeScalars {
+            let (shifted, over) = index.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = shifted.addingReportingOverflow(Int(digit.properties.numericValue ?? 0))
+            guard !over, !carry else { throw .valueError("Too many decimal digits in format string") }
+            index = sum
+        }
         return index
     }
 
