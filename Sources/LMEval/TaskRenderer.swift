@@ -197,19 +197,27 @@ public struct TaskRenderer: Sendable {
     /// Loads what `plan` asks from `source` and prepares rendering: the evaluation split's size,
     /// the rows of the doc ids `select` picks for that size (the whole split when few-shot
     /// examples are drawn from it or every row is picked), and the other few-shot split whole.
+    /// With `streamChunk`, only the first `streamChunk` selected rows are read where the plan allows
+    /// it (the evaluation split is not a few-shot source, and `process_docs`, if any, sees only some
+    /// rows anyway); `renderAscending(docIDs:reading:chunkSize:_:)` then reads the rest as it renders.
     /// Errors of `source` and `select` pass through; the task's own are `LMEvalError`s.
     public static func load(
         task: ResolvedTask, plan: RenderPlan, source: some AsyncDocumentSource, select: (_ splitSize: Int) throws -> [Int],
-        options: PromptOptions, model: APIModelOptions, genKwargsOverride: JSONObject? = nil
+        options: PromptOptions, model: APIModelOptions, genKwargsOverride: JSONObject? = nil, streamChunk: Int? = nil
     ) async throws -> (renderer: TaskRenderer, docIDs: [Int]) {
         let split = plan.evaluationSplit
         let missing = { (name: String) in LMEvalError(.documents, task: task.name, file: task.reference.file, "split \(name) is not in the dataset") }
         guard let count = try await source.rowCount(split: split) else { throw missing(split) }
         let docIDs = try select(count)
+        let distinct = Array(Set(docIDs)).sorted()
+        let everyRow = distinct.count == count
         var rows: [Int: JSONObject] = [:]
-        if plan.fewshotFromEvaluationSplit || Set(docIDs).count == count {
+        if plan.fewshotFromEvaluationSplit || (everyRow && (streamChunk == nil || task.processDocs != nil)) {
+            // lm-eval runs process_docs over the whole split; a split few-shot examples come from is held whole.
             guard let all = try await source.rows(split: split) else { throw missing(split) }
             for (id, row) in all.enumerated() { rows[id] = row }
+        } else if let streamChunk, distinct.count > streamChunk {
+            rows = try await source.rows(split: split, docIDs: Array(distinct.prefix(max(1, streamChunk))))
         } else {
             rows = try await source.rows(split: split, docIDs: docIDs)
         }
@@ -240,11 +248,7 @@ public struct TaskRenderer: Sendable {
         if let bad = ids.first(where: { $0 < 0 || $0 >= evaluationCount }) {
             throw fail("doc id \(bad) is outside the \(evaluationCount) documents of split \(split)")
         }
-        let given = ids.compactMap { evaluationRows[$0] }
-        let processed = try Self.processed(given, task: task)
-        guard processed.count == given.count else {
-            throw fail("process_docs turned \(given.count) rows of split \(split) into \(processed.count); loading only some rows needs a process_docs that maps row for row (filter the dataset table when registering)")
-        }
+        let processed = try Self.processedRowForRow(ids.compactMap { evaluationRows[$0] }, task: task, split: split)
         var rows = [JSONObject?](repeating: nil, count: evaluationCount)
         for (id, row) in zip(ids, processed) { rows[id] = row }
         try self.init(task: task, plan: plan, rows: rows, fewshotRows: { name throws(LMEvalError) in try documents.documents(split: name) },
@@ -328,6 +332,16 @@ public struct TaskRenderer: Sendable {
         }
     }
 
+    /// `process_docs` over some rows of `split`, which must keep them row for row.
+    static func processedRowForRow(_ rows: [JSONObject], task: ResolvedTask, split: String) throws(LMEvalError) -> [JSONObject] {
+        let processed = try processed(rows, task: task)
+        guard processed.count == rows.count else {
+            throw LMEvalError(.documents, task: task.name, file: task.reference.file,
+                              "process_docs turned \(rows.count) rows of split \(split) into \(processed.count); loading only some rows needs a process_docs that maps row for row (filter the dataset table when registering)")
+        }
+        return processed
+    }
+
     /// Renders `docIDs` (any order, duplicates allowed), replaying the few-shot draws of every
     /// document from 0 to the largest id so each gets the examples lm-eval gives it in a full run.
     public func render(docIDs: [Int]) throws(LMEvalError) -> [RenderedDocument] {
@@ -344,26 +358,80 @@ public struct TaskRenderer: Sendable {
 
     /// `renderAscending(docIDs:_:)` until `body` returns false (a consumer that failed stops the rendering).
     public func renderAscending(docIDs: [Int], while body: (RenderedDocument) -> Bool) throws(LMEvalError) {
-        guard !docIDs.isEmpty else { return }
-        for id in docIDs {
-            guard evaluationRows.indices.contains(id) else {
-                throw LMEvalError(.documents, task: task.name, "doc id \(id) is outside the \(evaluationCount) documents of split \(evaluationSplit)")
-            }
-            guard evaluationRows[id] != nil else {
+        let ids = try distinctAscending(docIDs)
+        // Every row is checked before the first document is handed over.
+        var docs: [JSONObject] = []
+        docs.reserveCapacity(ids.count)
+        for id in ids {
+            guard let doc = evaluationRows[id] else {
                 throw LMEvalError(.documents, task: task.name, "doc id \(id) of split \(evaluationSplit) was not loaded")
             }
+            docs.append(doc)
         }
-        var wanted = [Bool](repeating: false, count: evaluationCount)
-        for id in docIDs { wanted[id] = true }
-        let last = docIDs.max() ?? 0
-        var rng = PythonRandom(seed: options.fewshotSeed)
-        for id in 0...last {
-            if wanted[id] {
-                guard body(try renderOne(id, rng: &rng)) else { return }
-            } else {
-                try builder.sampler?.skip(
-                    numFewshot: numFewshot, chat: options.applyChatTemplate, fewshotAsMultiturn: options.fewshotAsMultiturn, rng: &rng)
+        var walk = DocumentWalk(seed: options.fewshotSeed)
+        for (id, doc) in zip(ids, docs) {
+            guard body(try walk.render(id, doc: doc, with: self)) else { return }
+        }
+    }
+
+    /// Renders the distinct `docIDs` in ascending order as `renderAscending(docIDs:_:)` does, reading
+    /// the rows not loaded from `source`, `chunkSize` at a time (through `process_docs`, which must map
+    /// them row for row), so only one chunk of rows is held. It runs on the caller's executor (a
+    /// document store's write, say). What `source` and `body` throw passes through.
+    public nonisolated(nonsending) func renderAscending(
+        docIDs: [Int], reading source: some AsyncDocumentSource, chunkSize: Int,
+        _ body: (RenderedDocument) throws -> Void
+    ) async throws {
+        let ids = try distinctAscending(docIDs)
+        let size = max(1, chunkSize)
+        var walk = DocumentWalk(seed: options.fewshotSeed)
+        var start = 0
+        while start < ids.count {
+            let chunk = ids[start..<min(start + size, ids.count)]
+            start = chunk.endIndex
+            let unread = chunk.filter { evaluationRows[$0] == nil }
+            var read: [Int: JSONObject] = [:]
+            if !unread.isEmpty {
+                let raw = try await source.rows(split: evaluationSplit, docIDs: unread)
+                let found = unread.filter { raw[$0] != nil }
+                let processed = try Self.processedRowForRow(found.compactMap { raw[$0] }, task: task, split: evaluationSplit)
+                for (id, row) in zip(found, processed) { read[id] = row }
             }
+            for id in chunk {
+                guard let doc = evaluationRows[id] ?? read[id] else {
+                    throw LMEvalError(.documents, task: task.name, "doc id \(id) of split \(evaluationSplit) is not in the dataset")
+                }
+                try body(try walk.render(id, doc: doc, with: self))
+            }
+        }
+    }
+
+    /// The distinct ids ascending, each checked against the split's size.
+    private func distinctAscending(_ docIDs: [Int]) throws(LMEvalError) -> [Int] {
+        for id in docIDs where !evaluationRows.indices.contains(id) {
+            throw LMEvalError(.documents, task: task.name, "doc id \(id) is outside the \(evaluationCount) documents of split \(evaluationSplit)")
+        }
+        return Array(Set(docIDs)).sorted()
+    }
+
+    /// lm-eval's one `Random(1234)` per task, walked upward through the doc ids: the few-shot draws
+    /// of the documents passed over are replayed, so each document gets the examples a full run gives it.
+    struct DocumentWalk {
+        var rng: PythonRandom
+        var next = 0
+
+        init(seed: Int) { rng = PythonRandom(seed: seed) }
+
+        /// Renders `doc` as doc id `id`, which must be above the ids rendered before.
+        mutating func render(_ id: Int, doc: JSONObject, with renderer: TaskRenderer) throws(LMEvalError) -> RenderedDocument {
+            while next < id {
+                try renderer.builder.sampler?.skip(
+                    numFewshot: renderer.numFewshot, chat: renderer.options.applyChatTemplate,
+                    fewshotAsMultiturn: renderer.options.fewshotAsMultiturn, rng: &rng)
+                next += 1
+            }
+            next = id + 1
+            return try renderer.renderOne(id, doc: doc, rng: &rng)
         }
     }
 
@@ -372,10 +440,7 @@ public struct TaskRenderer: Sendable {
         try render(docIDs: evaluationRows.indices.filter { evaluationRows[$0] != nil })
     }
 
-    private func renderOne(_ id: Int, rng: inout PythonRandom) throws(LMEvalError) -> RenderedDocument {
-        guard let doc = evaluationRows[id] else {
-            throw LMEvalError(.documents, task: task.name, "doc id \(id) of split \(evaluationSplit) was not loaded")
-        }
+    private func renderOne(_ id: Int, doc: JSONObject, rng: inout PythonRandom) throws(LMEvalError) -> RenderedDocument {
         let prompt = try builder.context(for: doc, numFewshot: numFewshot, rng: &rng)
         let target = try fields.target(doc)
         let taskName = task.config.task ?? task.name

@@ -130,6 +130,18 @@ extension PostgresConnection {
     public func copyIn<Rows: AsyncSequence & Sendable>(
         _ sql: String, rows: Rows
     ) async throws -> Int where Rows.Element == [PostgresValue] {
+        try await copyIn(sql, producing: { writer in
+            for try await row in rows { try writer.appendRow(row) }
+        })
+    }
+
+    /// `copyIn(_:_:)` for a writer that awaits between rows (a producer reading elsewhere); it runs
+    /// on this connection's executor, and while it runs other tasks get `.connectionBusy` from this
+    /// connection. If `write` throws, the COPY is aborted (nothing lands) and its error rethrown.
+    @discardableResult
+    public func copyIn(
+        _ sql: String, producing write: nonisolated(nonsending) (inout PostgresCopyWriter) async throws -> Void
+    ) async throws -> Int {
         let connection = try usableConnection()
         try connection.beginCopyIn(sql)
         let previous = currentExclusiveUse
@@ -137,7 +149,7 @@ extension PostgresConnection {
         defer { endExclusiveUse(token, restoring: previous) }
         var writer = PostgresCopyWriter(connection: connection, statement: sql)
         do {
-            for try await row in rows { try writer.appendRow(row) }
+            try await write(&writer)
             try writer.flush()
         } catch {
             connection.finishCopy(errorMessage: "the client aborted the COPY: \(error)")

@@ -22,7 +22,7 @@ import Testing
         func rows(split: String, docIDs: [Int]) async throws -> [Int: JSONObject] {
             reads.withLock { $0.append("\(split):\(docIDs)") }
             var out: [Int: JSONObject] = [:]
-            for id in docIDs { out[id] = splits[split]?[id] }
+            for id in docIDs where splits[split]?.indices.contains(id) == true { out[id] = splits[split]?[id] }
             return out
         }
     }
@@ -64,6 +64,48 @@ import Testing
         #expect(ids == [0, 1, 2, 3])
         #expect(renderer.evaluationDocuments.count == 4)
         #expect(source.reads.withLock { $0 } == ["test:all"])
+    }
+
+    @Test(arguments: [
+        // (fewshot_split, num_fewshot, selected, reads at load, reads while rendering)
+        ("train", 3, [17, 3, 5, 19, 6], ["test:[3, 5]", "train:all"], ["test:[6, 17]", "test:[19]"]),
+        ("test", 3, [17, 3, 5, 19, 6], ["test:all"], []),
+        ("train", 0, Array(0..<20), ["test:[0, 1]"], (1..<10).map { "test:[\(2 * $0), \(2 * $0 + 1)]" }),
+    ] as [(String, Int, [Int], [String], [String])])
+    func aStreamedLoadReadsTheSelectedRowsChunkByChunkAndRendersAsAFullRun(
+        fewshotSplit: String, shots: Int, selected: [Int], atLoad: [String], whileRendering: [String]
+    ) async throws {
+        let test = PromptBuildingTests.docs(20)
+        let task = try PromptBuildingTests.task([("num_fewshot", .int(shots)), ("fewshot_split", .string(fewshotSplit))])
+        let source = RecordingSource(["test": test, "train": Self.train])
+        let (renderer, ids) = try await TaskRenderer.load(
+            task: task, plan: try RenderPlan(task: task, options: PromptOptions()), source: source, select: { _ in selected },
+            options: PromptOptions(), model: SparseRenderingTests.model, streamChunk: 2)
+        #expect(source.reads.withLock { $0 } == atLoad)
+        var streamed: [RenderedDocument] = []
+        try await renderer.renderAscending(docIDs: ids, reading: source, chunkSize: 2) { streamed.append($0) }
+        #expect(source.reads.withLock { $0 } == atLoad + whileRendering)
+        let full = try TaskRenderer(task: task, documents: InMemoryDocuments(["test": test, "train": Self.train]),
+                                    options: PromptOptions(), model: SparseRenderingTests.model)
+        #expect(streamed.map(\.docID) == selected.sorted())
+        #expect(streamed.map(\.prompt) == (try full.render(docIDs: selected.sorted())).map(\.prompt))
+        #expect(streamed.map(\.requests) == (try full.render(docIDs: selected.sorted())).map(\.requests))
+    }
+
+    @Test func aRowTheSourceNoLongerHasIsADocumentsErrorAfterTheDocumentsBeforeIt() async throws {
+        let task = try PromptBuildingTests.task()
+        let (renderer, ids) = try await TaskRenderer.load(
+            task: task, plan: try RenderPlan(task: task, options: PromptOptions()),
+            source: RecordingSource(["test": PromptBuildingTests.docs(6)]), select: { _ in [0, 1, 4, 5] },
+            options: PromptOptions(), model: SparseRenderingTests.model, streamChunk: 2)
+        // The split shrank after it was counted (a table replaced under a running sample).
+        let shrunk = RecordingSource(["test": PromptBuildingTests.docs(4)])
+        var handed: [Int] = []
+        let error = await #expect(throws: LMEvalError.self) {
+            try await renderer.renderAscending(docIDs: ids, reading: shrunk, chunkSize: 2) { handed.append($0.docID) }
+        }
+        #expect(error?.kind == .documents)
+        #expect(handed == [0, 1])
     }
 
     @Test func aMissingSplitIsADocumentsError() async throws {

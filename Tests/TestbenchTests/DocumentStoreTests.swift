@@ -146,6 +146,44 @@ import Testing
         #expect(try await store.prompts(taskID: taskID) == original.prompts)
     }
 
+    /// The Sampler's producer awaits between documents, reading the next dataset rows on a
+    /// connection of its own while the store's write is open: the tree lands whole, or, when the
+    /// producer fails half-way, not at all.
+    @Test(arguments: backends, [nil, 5] as [Int?])
+    func aProducerReadingOnItsOwnConnectionBetweenDocumentsStreamsAtomically(backend: Backend, failAfter: Int?) async throws {
+        let store = try await makeStore(backend)
+        let tree = Self.tree(count: 6)
+        let taskID = try #require(tree.taskID)
+        let reads = try TestDatabase.pool(maxConnections: 1)
+        let write = {
+            try await reads.withConnection { connection in
+                let stream = TaskTreeStream(taskID: taskID) { body in
+                    for (handed, document) in (tree.instances.map(TaskTreeDocument.instance) + tree.prompts.map(TaskTreeDocument.prompt)).enumerated() {
+                        if handed == failAfter { throw ProducerStopped() }
+                        let echoed = try await connection.query("SELECT $1::int", [.int(handed)])
+                        guard try echoed.first?.decode(Int.self, at: 0) == handed else { throw ProducerStopped() }
+                        try body(document)
+                    }
+                    return tree.task
+                }
+                return try await store.replaceTaskTree(streaming: stream)
+            }
+        }
+        if failAfter == nil {
+            #expect(try await write() == TaskTreeCounts(instances: 6, prompts: 6))
+        } else {
+            await #expect(throws: ProducerStopped.self) { _ = try await write() }
+        }
+        if failAfter == nil {
+            #expect(try await store.instances(taskID: taskID) == tree.instances)
+            #expect(try await store.prompts(taskID: taskID) == tree.prompts)
+        } else {
+            #expect(try await store.task(id: taskID) == nil)
+            #expect(try await store.instances(taskID: taskID).isEmpty)
+            #expect(try await store.prompts(taskID: taskID).isEmpty)
+        }
+    }
+
     @Test(arguments: backends)
     func aStreamedTaskDocumentOfAnotherIDIsRejectedAndWritesNothing(backend: Backend) async throws {
         let store = try await makeStore(backend)

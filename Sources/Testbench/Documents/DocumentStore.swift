@@ -30,9 +30,14 @@ public struct TaskTreeStream: Sendable {
     public var taskID: ObjectID
     /// Hands every instance and prompt to `body` in write order and returns the task document over
     /// them. What it throws aborts the write (nothing lands) and passes through the store unchanged.
-    public var produce: @Sendable (_ body: (TaskTreeDocument) throws -> Void) throws -> JSONObject
+    /// It runs on the store's executor (a PostgreSQL store's connection thread) and may await between
+    /// documents, e.g. to read the next rows on a connection of its own.
+    public var produce: Producer
 
-    public init(taskID: ObjectID, produce: @escaping @Sendable (_ body: (TaskTreeDocument) throws -> Void) throws -> JSONObject) {
+    /// The type of `produce`.
+    public typealias Producer = nonisolated(nonsending) @Sendable (_ body: (TaskTreeDocument) throws -> Void) async throws -> JSONObject
+
+    public init(taskID: ObjectID, produce: @escaping Producer) {
         self.taskID = taskID
         self.produce = produce
     }
@@ -195,7 +200,7 @@ extension DocumentStore {
     /// Collects the stream into a tree and writes it whole (stores that cannot stream a write).
     public func replaceTaskTree(streaming stream: TaskTreeStream) async throws -> TaskTreeCounts {
         var instances: [JSONObject] = [], prompts: [JSONObject] = []
-        let task = try stream.produce { document in
+        let task = try await stream.produce { document in
             switch document {
             case let .instance(instance): instances.append(instance)
             case let .prompt(prompt): prompts.append(prompt)

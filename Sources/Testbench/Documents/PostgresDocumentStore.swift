@@ -87,8 +87,8 @@ public struct PostgresDocumentStore: DocumentStore {
                     try connection.execute("DELETE FROM \(tasks) WHERE id = $1", [.string(taskID)])
                     let spool = try PostgresCopySpool()
                     var task = JSONObject()
-                    let instanceCount = try connection.copyIn("COPY \(instances) (id, task_id, seq, doc) FROM STDIN") { writer in
-                        task = try Self.produce(stream) { document throws in
+                    let instanceCount = try await connection.copyIn("COPY \(instances) (id, task_id, seq, doc) FROM STDIN", producing: { writer in
+                        task = try await Self.produce(stream) { document throws in
                             switch document {
                             case let .instance(instance):
                                 let row = try Self.row(instance, collection: .instances, taskID: taskID, seq: writer.rowsWritten)
@@ -97,7 +97,7 @@ public struct PostgresDocumentStore: DocumentStore {
                                 try spool.appendRow(try Self.row(prompt, collection: .prompts, taskID: taskID, seq: spool.rows))
                             }
                         }
-                    }
+                    })
                     let promptCount = try connection.copyIn("COPY \(prompts) (id, task_id, seq, data, doc) FROM STDIN") { writer in
                         try spool.replay(into: &writer)
                     }
@@ -121,10 +121,12 @@ public struct PostgresDocumentStore: DocumentStore {
     }
 
     /// Runs the producer, wrapping what it throws unless `sink` threw it.
-    private static func produce(_ stream: TaskTreeStream, into sink: (TaskTreeDocument) throws -> Void) throws -> JSONObject {
+    private nonisolated(nonsending) static func produce(
+        _ stream: TaskTreeStream, into sink: (TaskTreeDocument) throws -> Void
+    ) async throws -> JSONObject {
         var sinkError: (any Error)?
         do {
-            return try stream.produce { document in
+            return try await stream.produce { document in
                 do {
                     try sink(document)
                 } catch {

@@ -62,64 +62,75 @@ public struct Sampler: Sendable {
 
         let clock = ContinuousClock()
         let started = clock.now
-        let loaded = try await load(task: task, plan: plan, request: request, seed: seed, options: options, model: model, genKwargs: genKwargs)
-        let drew = request.qty.map { $0 > 0 } ?? false
-        logger.info("Sampler selected documents", metadata: [
-            "task": "\(task.name)", "table": "\(loaded.table)", "split": "\(plan.evaluationSplit)", "documents": "\(loaded.docIDs.count)",
-            "random_seed": "\(drew ? String(seed) : "none")",
-        ])
-        try await progress(["phase": "rendering", "documents": .int(loaded.docIDs.count)])
-        let rendering = clock.now
-
         let taskID = SamplerIDs.taskID(runID: runID)
-        let builder = TaskTreeBuilder(
-            request: request, form: form, numFewshot: plan.numFewshot, model: model, taskID: taskID, taskName: task.name,
-            firstRowID: loaded.firstRowID, seed: drew ? seed : nil,
-            timeout: PromptTimeout(service: request.requesterArgs.service, timeouts: services.config.timeouts), creationDate: Date())
-        let requestType = task.config.outputType.rawValue
-        let renderer = loaded.renderer, positions = loaded.docIDs.map { $0 - loaded.firstRowID }
-        // Documents are rendered inside the store's write and handed over one by one (ids ascending):
-        // neither side holds the tree, and the store parses while prompts are still being built.
-        let stream = TaskTreeStream(taskID: taskID) { sink in
-            var builder = builder
-            var sinkError: (any Error)?
-            do {
-                try renderer.renderAscending(docIDs: positions, while: { rendered in
-                    let (instances, prompts) = builder.documents(for: rendered)
-                    do {
-                        for instance in instances { try sink(.instance(instance)) }
-                        for prompt in prompts { try sink(.prompt(prompt)) }
-                        return true
-                    } catch {
-                        sinkError = error
-                        return false
+        let drew = request.qty.map { $0 > 0 } ?? false
+        // The dataset connection stays leased through the write: rows are read from it a chunk at a
+        // time while documents are rendered into the store, so neither side holds the sampled rows.
+        let (docIDs, written) = try await withDocuments(task: task, plan: plan, request: request, seed: seed, options: options,
+                                                        model: model, genKwargs: genKwargs) { loaded in
+            logger.info("Sampler selected documents", metadata: [
+                "task": "\(task.name)", "table": "\(loaded.table)", "split": "\(plan.evaluationSplit)",
+                "documents": "\(loaded.docIDs.count)", "random_seed": "\(drew ? String(seed) : "none")",
+            ])
+            try await progress(["phase": "rendering", "documents": .int(loaded.docIDs.count)])
+            let rendering = clock.now
+            let builder = TaskTreeBuilder(
+                request: request, form: form, numFewshot: plan.numFewshot, model: model, taskID: taskID, taskName: task.name,
+                firstRowID: loaded.firstRowID, seed: drew ? seed : nil,
+                timeout: PromptTimeout(service: request.requesterArgs.service, timeouts: services.config.timeouts), creationDate: Date())
+            let requestType = task.config.outputType.rawValue
+            let renderer = loaded.renderer, rows = loaded.rows, positions = loaded.docIDs.map { $0 - loaded.firstRowID }
+            // Documents are rendered inside the store's write and handed over one by one (ids ascending):
+            // neither side holds the tree, and the store parses while prompts are still being built.
+            let stream = TaskTreeStream(taskID: taskID) { sink in
+                var builder = builder
+                var sinkError: (any Error)?
+                do {
+                    try await renderer.renderAscending(docIDs: positions, reading: rows, chunkSize: Self.rowChunk) { rendered in
+                        let (instances, prompts) = builder.documents(for: rendered)
+                        do {
+                            for instance in instances { try sink(.instance(instance)) }
+                            for prompt in prompts { try sink(.prompt(prompt)) }
+                        } catch {
+                            sinkError = error
+                            throw error
+                        }
                     }
-                })
-            } catch {
-                throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
+                } catch {
+                    if let sinkError { throw sinkError }
+                    if let error = error as? LMEvalError {
+                        throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
+                    }
+                    throw Self.readFailure(error)
+                }
+                return builder.taskDocument(requestType: requestType)
             }
-            if let sinkError { throw sinkError }
-            return builder.taskDocument(requestType: requestType)
+            try await progress(["phase": "writing", "documents": .int(positions.count)])
+            let written: TaskTreeCounts
+            do {
+                written = try await services.documents.replaceTaskTree(streaming: stream)
+            } catch let error as ApplicationError {
+                throw error
+            } catch let error as DocumentStoreError {
+                throw ApplicationError("Failed to save documents to \(services.documents.kind): \(error.message)", type: "DocumentStore",
+                                       cause: error)
+            } catch {
+                throw ApplicationError("Failed to save documents to \(services.documents.kind): \(error)", type: "DocumentStore",
+                                       cause: error)
+            }
+            logger.info("Sampler wrote task", metadata: [
+                "task_id": "\(taskID.hex)", "task": "\(task.name)", "instances": "\(written.instances)", "prompts": "\(written.prompts)",
+                "load_seconds": "\((rendering - started).inSeconds)", "build_and_write_seconds": "\((clock.now - rendering).inSeconds)",
+            ])
+            return (loaded.docIDs, written)
         }
-        try await progress(["phase": "writing", "documents": .int(positions.count)])
-        let written: TaskTreeCounts
-        do {
-            written = try await services.documents.replaceTaskTree(streaming: stream)
-        } catch let error as ApplicationError {
-            throw error
-        } catch let error as DocumentStoreError {
-            throw ApplicationError("Failed to save documents to \(services.documents.kind): \(error.message)", type: "DocumentStore",
-                               cause: error)
-        } catch {
-            throw ApplicationError("Failed to save documents to \(services.documents.kind): \(error)", type: "DocumentStore", cause: error)
-        }
-        logger.info("Sampler wrote task", metadata: [
-            "task_id": "\(taskID.hex)", "task": "\(task.name)", "instances": "\(written.instances)", "prompts": "\(written.prompts)",
-            "load_seconds": "\((rendering - started).inSeconds)", "build_and_write_seconds": "\((clock.now - rendering).inSeconds)",
-        ])
-        return SamplerOutcome(taskID: taskID, taskName: task.name, docIDs: loaded.docIDs, prompts: written.prompts,
+        return SamplerOutcome(taskID: taskID, taskName: task.name, docIDs: docIDs, prompts: written.prompts,
                               seed: drew ? seed : nil)
     }
+
+    /// Dataset rows read per query while rendering: enough to keep round trips rare, few enough
+    /// that the rows held stay a small constant whatever the sample's size.
+    static let rowChunk = 512
 
     /// lm-eval API model arguments from `llm_args`, with the original's defaults
     /// (`model` "pocket_network", `seed` 1234, `max_gen_toks` 8192).
@@ -161,26 +172,49 @@ public struct Sampler: Sendable {
         /// The selected rows' `__id`s (the renderer takes them less `firstRowID`, as lm-eval positions).
         var docIDs: [Int]
         var firstRowID: Int
+        /// Ready to render: the rows the plan reads whole, and the first chunk of the selected ones.
         var renderer: TaskRenderer
+        /// The dataset table on the leased connection, for the selected rows not read yet.
+        var rows: DatasetTableDocuments
     }
 
-    /// Reads the registration and split ranges, then lets the renderer load what the plan asks
-    /// (the selected rows, or whole splits few-shot examples come from) on one connection.
-    private func load(
+    /// Leases a dataset connection, reads the registration and split ranges, lets the renderer load
+    /// what the plan asks (whole splits few-shot examples come from, the first selected rows), and
+    /// runs `body` with the connection still leased. Reading errors become the original's
+    /// `SQLError`s; what `body` throws passes through.
+    private func withDocuments<T: Sendable>(
         task: ResolvedTask, plan: RenderPlan, request: SamplerRequest, seed: Int,
-        options: PromptOptions, model: APIModelOptions, genKwargs: JSONObject?
-    ) async throws -> Loaded {
+        options: PromptOptions, model: APIModelOptions, genKwargs: JSONObject?,
+        _ body: (Loaded) async throws -> T
+    ) async throws -> T {
         do {
             return try await services.postgres.withConnection { connection in
-                try await Self.load(task: task, plan: plan, request: request, seed: seed, options: options, model: model,
-                                    genKwargs: genKwargs, on: connection)
+                let loaded = try await Self.load(task: task, plan: plan, request: request, seed: seed, options: options, model: model,
+                                                 genKwargs: genKwargs, on: connection)
+                do {
+                    return try await body(loaded)
+                } catch {
+                    throw BodyFailure(error: error)
+                }
             }
-        } catch let error as ApplicationError {
-            throw error
-        } catch let error as DatasetError {
-            throw ApplicationError("Load Dataset from SQL runs in errors: \(error)", type: "SQLError", cause: error)
-        } catch let error as PostgresError {
-            throw ApplicationError("Error while connecting to PostgreSQL: \(error)", type: "SQLError", cause: error)
+        } catch let failure as BodyFailure {
+            throw failure.error
+        } catch {
+            throw Self.readFailure(error)
+        }
+    }
+
+    /// Keeps `withDocuments`' body's errors apart from the reading's.
+    private struct BodyFailure: Error {
+        var error: any Error
+    }
+
+    /// A failure reading the dataset as the original reports it; the Sampler's own errors pass through.
+    static func readFailure(_ error: any Error) -> any Error {
+        switch error {
+        case let error as DatasetError: ApplicationError("Load Dataset from SQL runs in errors: \(error)", type: "SQLError", cause: error)
+        case let error as PostgresError: ApplicationError("Error while connecting to PostgreSQL: \(error)", type: "SQLError", cause: error)
+        default: error
         }
     }
 
@@ -199,8 +233,9 @@ public struct Sampler: Sendable {
                                                  blacklist: request.blacklist, seed: seed, table: table, split: plan.evaluationSplit)
                         .map { $0 - firstRowID }
                 },
-                options: options, model: model, genKwargsOverride: genKwargs)
-            return Loaded(table: table, docIDs: positions.map { $0 + firstRowID }, firstRowID: firstRowID, renderer: renderer)
+                options: options, model: model, genKwargsOverride: genKwargs, streamChunk: rowChunk)
+            return Loaded(table: table, docIDs: positions.map { $0 + firstRowID }, firstRowID: firstRowID, renderer: renderer,
+                          rows: source)
         } catch let error as LMEvalError {
             throw ApplicationError("building prompts for \(task.name): \(error)", type: "LmehGenerator")
         }
