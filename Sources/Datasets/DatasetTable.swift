@@ -76,6 +76,12 @@ public enum DatasetTable {
         try select(table, where: "\"__id\" = ANY($1)", [.int64Array(ids.map { Int64($0) })], suffix: "", on: connection)
     }
 
+    /// The rows whose ids lie in `ids`, in `__id` order: a range scan of the primary key.
+    public static func rows(_ table: String, ids: ClosedRange<Int>, on connection: isolated PostgresConnection) throws(DatasetError) -> [DatasetRow] {
+        try select(table, where: "\"__id\" BETWEEN $1 AND $2", [.int64(Int64(ids.lowerBound)), .int64(Int64(ids.upperBound))],
+                   suffix: "", on: connection)
+    }
+
     /// The rows of one split in `__id` (= source) order, optionally a window of it.
     public static func rows(_ table: String, split: String, offset: Int = 0, limit: Int? = nil,
                             on connection: isolated PostgresConnection) throws(DatasetError) -> [DatasetRow]

@@ -209,7 +209,7 @@ public struct TaskRenderer: Sendable {
         let missing = { (name: String) in LMEvalError(.documents, task: task.name, file: task.reference.file, "split \(name) is not in the dataset") }
         guard let count = try await source.rowCount(split: split) else { throw missing(split) }
         let docIDs = try select(count)
-        let distinct = Array(Set(docIDs)).sorted()
+        let distinct = Self.distinctAscending(docIDs)
         let everyRow = distinct.count == count
         var rows: [Int: JSONObject] = [:]
         if plan.fewshotFromEvaluationSplit || (everyRow && (streamChunk == nil || task.processDocs != nil)) {
@@ -411,7 +411,20 @@ public struct TaskRenderer: Sendable {
         for id in docIDs where !evaluationRows.indices.contains(id) {
             throw LMEvalError(.documents, task: task.name, "doc id \(id) is outside the \(evaluationCount) documents of split \(evaluationSplit)")
         }
-        return Array(Set(docIDs)).sorted()
+        return Self.distinctAscending(docIDs)
+    }
+
+    /// `docIDs` without repeats, ascending; no copy when they already are (the Sampler's are).
+    static func distinctAscending(_ docIDs: [Int]) -> [Int] {
+        if zip(docIDs, docIDs.dropFirst()).allSatisfy({ $0 < $1 }) { return docIDs }
+        var sorted = docIDs.sorted()
+        var kept = 0
+        for index in sorted.indices where kept == 0 || sorted[kept - 1] != sorted[index] {
+            sorted[kept] = sorted[index]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
     }
 
     /// lm-eval's one `Random(1234)` per task, walked upward through the doc ids: the few-shot draws

@@ -54,7 +54,15 @@ struct DatasetTableDocuments: AsyncDocumentSource {
         let range = try range(split)
         var rows: [Int: JSONObject] = [:]
         rows.reserveCapacity(docIDs.count)
-        for row in try await DatasetTable.rows(table, ids: docIDs.map { $0 + range.minID }, on: connection) {
+        let ids = docIDs.map { $0 + range.minID }
+        // The Sampler reads ascending chunks, mostly without gaps: those are one range scan.
+        let contiguous = ids.first.map { first in zip(ids, ids.indices).allSatisfy { $0 == first + $1 } } ?? false
+        let found = if contiguous, let first = ids.first, let last = ids.last {
+            try await DatasetTable.rows(table, ids: first...last, on: connection)
+        } else {
+            try await DatasetTable.rows(table, ids: ids, on: connection)
+        }
+        for row in found {
             rows[range.documentIndex(ofID: row.id)] = row.document
         }
         return rows
