@@ -167,6 +167,34 @@ import WorkflowDefinitions
         }
     }
 
+    /// The selected rows are read from the dataset table a chunk at a time while the store writes
+    /// (one range scan for a chunk without gaps, the ids otherwise); the documents equal those of a
+    /// sample whose rows were all read at once (the bundled splits are smaller than the default chunk).
+    @Test(arguments: [
+        samplerInput(task: "bigbench_word_sorting", qty: -1),
+        samplerInput(task: "bigbench_word_sorting", qty: 60, extra: [("seed", 7)]),
+        samplerInput(task: "bigbench_word_sorting", docIDs: testRows([249, 0, 8, 9, 10, 11, 12, 13, 14, 15, 40, 200, 201])),
+        samplerInput(task: "bigbench_word_sorting", qty: -1, path: "/v1/chat/completions", extra: [("num_fewshot", 3)]),
+    ])
+    func rowsReadChunkByChunkWhileWritingGiveTheDocumentsOfOneRead(input: JSONValue) async throws {
+        let world = try await SamplerWorld.make()
+        try await withCleanup({ await world.close() }) {
+            try await world.register("bigbench_word_sorting", dataset: "word_sorting")
+            let request = try SamplerRequest.parse(input)
+            let whole = try await Sampler(services: world.services).sample(request, runID: "whole", logger: world.services.logger)
+            let chunked = try await Sampler(services: world.services, rowChunk: 7).sample(request, runID: "chunked", logger: world.services.logger)
+            #expect(chunked.docIDs == whole.docIDs)
+            #expect(chunked.docIDs.count > 7)
+            let store = world.services.documents
+            let (wholePrompts, chunkedPrompts) = (try await store.prompts(taskID: whole.taskID), try await store.prompts(taskID: chunked.taskID))
+            #expect(chunkedPrompts.count == whole.docIDs.count)
+            #expect(chunkedPrompts.map { $0["data"] } == wholePrompts.map { $0["data"] })
+            let (wholeInstances, chunkedInstances) = (try await store.instances(taskID: whole.taskID), try await store.instances(taskID: chunked.taskID))
+            #expect(chunkedInstances.map { $0["doc"] } == wholeInstances.map { $0["doc"] })
+            #expect(chunkedInstances.map { $0["doc_id"] } == wholeInstances.map { $0["doc_id"] })
+        }
+    }
+
     @Test func aSeededDrawSkipsTheBlacklistAndIsReproducible() async throws {
         let world = try await SamplerWorld.make()
         try await withCleanup({ await world.close() }) {

@@ -32,9 +32,13 @@ public struct SamplerOutcome: Sendable, Equatable {
 /// the task's evaluation split, build lm-eval's prompts and write task, instances and prompts at once.
 public struct Sampler: Sendable {
     public let services: TestbenchServices
+    /// Dataset rows read per query while rendering: enough to keep round trips rare, few enough
+    /// that the rows held stay a small constant whatever the sample's size.
+    public let rowChunk: Int
 
-    public init(services: TestbenchServices) {
+    public init(services: TestbenchServices, rowChunk: Int = 512) {
         self.services = services
+        self.rowChunk = max(1, rowChunk)
     }
 
     /// Samples for `request`. `runID` fixes the task id, so a retry of the same run replaces what a
@@ -86,7 +90,7 @@ public struct Sampler: Sendable {
                 var builder = builder
                 var sinkError: (any Error)?
                 do {
-                    try await renderer.renderAscending(docIDs: positions, reading: rows, chunkSize: Self.rowChunk) { rendered in
+                    try await renderer.renderAscending(docIDs: positions, reading: rows, chunkSize: rowChunk) { rendered in
                         let (instances, prompts) = builder.documents(for: rendered)
                         do {
                             for instance in instances { try sink(.instance(instance)) }
@@ -127,10 +131,6 @@ public struct Sampler: Sendable {
         return SamplerOutcome(taskID: taskID, taskName: task.name, docIDs: docIDs, prompts: written.prompts,
                               seed: drew ? seed : nil)
     }
-
-    /// Dataset rows read per query while rendering: enough to keep round trips rare, few enough
-    /// that the rows held stay a small constant whatever the sample's size.
-    static let rowChunk = 512
 
     /// lm-eval API model arguments from `llm_args`, with the original's defaults
     /// (`model` "pocket_network", `seed` 1234, `max_gen_toks` 8192).
@@ -190,7 +190,7 @@ public struct Sampler: Sendable {
         do {
             return try await services.postgres.withConnection { connection in
                 let loaded = try await Self.load(task: task, plan: plan, request: request, seed: seed, options: options, model: model,
-                                                 genKwargs: genKwargs, on: connection)
+                                                 genKwargs: genKwargs, rowChunk: rowChunk, on: connection)
                 do {
                     return try await body(loaded)
                 } catch {
@@ -220,7 +220,7 @@ public struct Sampler: Sendable {
 
     private static func load(
         task: ResolvedTask, plan: RenderPlan, request: SamplerRequest, seed: Int, options: PromptOptions, model: APIModelOptions,
-        genKwargs: JSONObject?, on connection: isolated PostgresConnection
+        genKwargs: JSONObject?, rowChunk: Int, on connection: isolated PostgresConnection
     ) async throws -> Loaded {
         let source = try registeredSource(task, on: connection)
         let table = source.table
