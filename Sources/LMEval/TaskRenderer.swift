@@ -200,6 +200,7 @@ public struct TaskRenderer: Sendable {
     /// With `streamChunk`, only the first `streamChunk` selected rows are read where the plan allows
     /// it (the evaluation split is not a few-shot source, and `process_docs`, if any, sees only some
     /// rows anyway); `renderAscending(docIDs:reading:chunkSize:_:)` then reads the rest as it renders.
+    /// The column names `doc_to_*` may name come from the rows read here (a table's rows all have its columns).
     /// Errors of `source` and `select` pass through; the task's own are `LMEvalError`s.
     public static func load(
         task: ResolvedTask, plan: RenderPlan, source: some AsyncDocumentSource, select: (_ splitSize: Int) throws -> [Int],

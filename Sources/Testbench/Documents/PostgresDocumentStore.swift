@@ -108,16 +108,11 @@ public struct PostgresDocumentStore: DocumentStore {
                     return TaskTreeCounts(instances: instanceCount, prompts: promptCount)
                 }
             }
-        } catch let failure as ProducerFailure {
+        } catch let failure as PassedThrough {
             throw failure.error
         } catch {
             throw Self.storeError(error)
         }
-    }
-
-    /// An error the stream's producer threw itself, kept apart from the store's own so it passes through.
-    private struct ProducerFailure: Error {
-        var error: any Error
     }
 
     /// Runs the producer, wrapping what it throws unless `sink` threw it.
@@ -136,7 +131,7 @@ public struct PostgresDocumentStore: DocumentStore {
             }
         } catch {
             if let sinkError { throw sinkError }
-            throw ProducerFailure(error: error)
+            throw PassedThrough(error: error)
         }
     }
 

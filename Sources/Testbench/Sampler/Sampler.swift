@@ -70,6 +70,8 @@ public struct Sampler: Sendable {
         let drew = request.qty.map { $0 > 0 } ?? false
         // The dataset connection stays leased through the write: rows are read from it a chunk at a
         // time while documents are rendered into the store, so neither side holds the sampled rows.
+        // A PostgreSQL store leases a second connection; the services' pool (max_workers + 2) always
+        // has one left for it, since every activity holds at most one while it waits for another.
         let (docIDs, written) = try await withDocuments(task: task, plan: plan, request: request, seed: seed, options: options,
                                                         model: model, genKwargs: genKwargs) { loaded in
             logger.info("Sampler selected documents", metadata: [
@@ -194,19 +196,14 @@ public struct Sampler: Sendable {
                 do {
                     return try await body(loaded)
                 } catch {
-                    throw BodyFailure(error: error)
+                    throw PassedThrough(error: error)
                 }
             }
-        } catch let failure as BodyFailure {
+        } catch let failure as PassedThrough {
             throw failure.error
         } catch {
             throw Self.readFailure(error)
         }
-    }
-
-    /// Keeps `withDocuments`' body's errors apart from the reading's.
-    private struct BodyFailure: Error {
-        var error: any Error
     }
 
     /// A failure reading the dataset as the original reports it; the Sampler's own errors pass through.
