@@ -381,7 +381,7 @@ public struct TaskRenderer: Sendable {
     /// document store's write, say). What `source` and `body` throw passes through.
     public nonisolated(nonsending) func renderAscending(
         docIDs: [Int], reading source: some AsyncDocumentSource, chunkSize: Int,
-        _ body: (RenderedDocument) throws -> Void
+        _ body: nonisolated(nonsending) (RenderedDocument) async throws -> Void
     ) async throws {
         let ids = try distinctAscending(docIDs)
         let size = max(1, chunkSize)
@@ -402,7 +402,7 @@ public struct TaskRenderer: Sendable {
                 guard let doc = evaluationRows[id] ?? read[id] else {
                     throw LMEvalError(.documents, task: task.name, "doc id \(id) of split \(evaluationSplit) is not in the dataset")
                 }
-                try body(try walk.render(id, doc: doc, with: self))
+                try await body(try walk.render(id, doc: doc, with: self))
             }
         }
     }

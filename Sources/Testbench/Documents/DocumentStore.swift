@@ -34,8 +34,10 @@ public struct TaskTreeStream: Sendable {
     /// documents, e.g. to read the next rows on a connection of its own.
     public var produce: Producer
 
-    /// The type of `produce`.
-    public typealias Producer = nonisolated(nonsending) @Sendable (_ body: (TaskTreeDocument) throws -> Void) async throws -> JSONObject
+    /// The type of `produce`; `body` is the store's, and may await its own writes.
+    public typealias Producer = nonisolated(nonsending) @Sendable (_ body: Sink) async throws -> JSONObject
+    /// What a store takes each document with.
+    public typealias Sink = nonisolated(nonsending) (TaskTreeDocument) async throws -> Void
 
     public init(taskID: ObjectID, produce: @escaping Producer) {
         self.taskID = taskID
@@ -46,10 +48,45 @@ public struct TaskTreeStream: Sendable {
     public init(_ tree: TaskTree) throws(DocumentStoreError) {
         guard let taskID = tree.taskID else { throw DocumentStoreError(.rejected, "task document has no ObjectId _id") }
         self.init(taskID: taskID) { body in
-            for instance in tree.instances { try body(.instance(instance)) }
-            for prompt in tree.prompts { try body(.prompt(prompt)) }
+            for instance in tree.instances { try await body(.instance(instance)) }
+            for prompt in tree.prompts { try await body(.prompt(prompt)) }
             return tree.task
         }
+    }
+
+    /// Runs `produce` into `sink` and returns the task document: what `sink` throws comes out
+    /// unchanged, what the producer throws itself comes out as `PassedThrough`, so a store can
+    /// map its own errors and hand the producer's on.
+    nonisolated(nonsending) func run(into sink: Sink) async throws -> JSONObject {
+        var sinkError: (any Error)?
+        do {
+            return try await produce { document in
+                do {
+                    try await sink(document)
+                } catch {
+                    sinkError = error
+                    throw error
+                }
+            }
+        } catch {
+            if let sinkError { throw sinkError }
+            throw PassedThrough(error: error)
+        }
+    }
+
+    /// The whole tree, collected (for stores that write it in one piece); the producer's errors pass through.
+    nonisolated(nonsending) func collect() async throws -> (tree: TaskTree, counts: TaskTreeCounts) {
+        var instances: [JSONObject] = [], prompts: [JSONObject] = []
+        let task = try await produce { document in
+            switch document {
+            case let .instance(instance): instances.append(instance)
+            case let .prompt(prompt): prompts.append(prompt)
+            }
+        }
+        guard task["_id"]?.objectIDValue == taskID else {
+            throw DocumentStoreError(.rejected, "the streamed task document's _id is not \(taskID.hex)")
+        }
+        return (TaskTree(task: task, instances: instances, prompts: prompts), TaskTreeCounts(instances: instances.count, prompts: prompts.count))
     }
 }
 
@@ -199,18 +236,9 @@ public protocol DocumentStore: Sendable {
 extension DocumentStore {
     /// Collects the stream into a tree and writes it whole (stores that cannot stream a write).
     public func replaceTaskTree(streaming stream: TaskTreeStream) async throws -> TaskTreeCounts {
-        var instances: [JSONObject] = [], prompts: [JSONObject] = []
-        let task = try await stream.produce { document in
-            switch document {
-            case let .instance(instance): instances.append(instance)
-            case let .prompt(prompt): prompts.append(prompt)
-            }
-        }
-        guard task["_id"]?.objectIDValue == stream.taskID else {
-            throw DocumentStoreError(.rejected, "the streamed task document's _id is not \(stream.taskID.hex)")
-        }
-        try await replaceTaskTree(TaskTree(task: task, instances: instances, prompts: prompts))
-        return TaskTreeCounts(instances: instances.count, prompts: prompts.count)
+        let (tree, counts) = try await stream.collect()
+        try await replaceTaskTree(tree)
+        return counts
     }
 }
 

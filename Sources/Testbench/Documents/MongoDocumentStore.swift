@@ -50,6 +50,63 @@ public struct MongoDocumentStore: DocumentStore {
         }
     }
 
+    /// Documents inserted per round trip while a tree streams in: few enough that a batch stays small.
+    static let streamBatch = 256
+
+    /// Streams the tree into the collections in batches inside one transaction (prompts, instances,
+    /// then the task), so neither side holds it whole. Without transactions (a standalone server)
+    /// it is collected first and written as `replaceTaskTree(_:)` writes, so a producer failure
+    /// still leaves the earlier tree in place. The producer may be run again from the start when
+    /// the server asks for the transaction to be retried.
+    public func replaceTaskTree(streaming stream: TaskTreeStream) async throws -> TaskTreeCounts {
+        let transactions = try await run { try await pool.supportsTransactions() }
+        guard transactions else {
+            let (tree, counts) = try await stream.collect()
+            try await replaceTaskTree(tree)
+            return counts
+        }
+        let byTask: JSONObject = ["task_id": .objectID(stream.taskID)]
+        let prompts = collection(.prompts), instances = collection(.instances), tasks = collection(.tasks)
+        do {
+            return try await pool.withTransaction { session in
+                try await prompts.deleteMany(byTask, session: session)
+                try await instances.deleteMany(byTask, session: session)
+                try await tasks.deleteMany(["_id": .objectID(stream.taskID)], session: session)
+                var instanceBatch: [JSONObject] = [], promptBatch: [JSONObject] = []
+                var counts = TaskTreeCounts(instances: 0, prompts: 0)
+                let task = try await stream.run { document in
+                    switch document {
+                    case let .instance(instance):
+                        instanceBatch.append(instance)
+                        counts.instances += 1
+                    case let .prompt(prompt):
+                        promptBatch.append(prompt)
+                        counts.prompts += 1
+                    }
+                    if promptBatch.count >= Self.streamBatch {
+                        try await prompts.insertMany(promptBatch, session: session)
+                        promptBatch.removeAll(keepingCapacity: true)
+                    }
+                    if instanceBatch.count >= Self.streamBatch {
+                        try await instances.insertMany(instanceBatch, session: session)
+                        instanceBatch.removeAll(keepingCapacity: true)
+                    }
+                }
+                try await prompts.insertMany(promptBatch, session: session)
+                try await instances.insertMany(instanceBatch, session: session)
+                guard task["_id"]?.objectIDValue == stream.taskID else {
+                    throw DocumentStoreError(.rejected, "the streamed task document's _id is not \(stream.taskID.hex)")
+                }
+                try await tasks.insertOne(task, session: session)
+                return counts
+            }
+        } catch let failure as PassedThrough {
+            throw failure.error
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
     public func deleteTaskTree(taskID: ObjectID) async throws(DocumentStoreError) {
         let byTask: JSONObject = ["task_id": .objectID(taskID)]
         let dependents = [collection(.prompts), collection(.instances), collection(.responses)]
@@ -213,14 +270,20 @@ public struct MongoDocumentStore: DocumentStore {
     private func run<T>(_ body: () async throws -> T) async throws(DocumentStoreError) -> T {
         do {
             return try await body()
-        } catch let error as DocumentStoreError {
-            throw error
-        } catch let error as MongoError {
-            throw error.isTransient
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// A failure as the store reports it: transient driver errors are retryable, the server's refusals are not.
+    private static func storeError(_ error: any Error) -> DocumentStoreError {
+        switch error {
+        case let error as DocumentStoreError: error
+        case let error as MongoError:
+            error.isTransient
                 ? DocumentStoreError(.unavailable, "document store (mongodb) unavailable: \(error)")
                 : DocumentStoreError(.rejected, "document store (mongodb) rejected the request: \(error)")
-        } catch {
-            throw DocumentStoreError(.unavailable, "document store (mongodb): \(error)")
+        default: DocumentStoreError(.unavailable, "document store (mongodb): \(error)")
         }
     }
 }

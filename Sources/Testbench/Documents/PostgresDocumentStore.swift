@@ -88,7 +88,7 @@ public struct PostgresDocumentStore: DocumentStore {
                     let spool = try PostgresCopySpool()
                     var task = JSONObject()
                     let instanceCount = try await connection.copyIn("COPY \(instances) (id, task_id, seq, doc) FROM STDIN", producing: { writer in
-                        task = try await Self.produce(stream) { document throws in
+                        task = try await stream.run { document in
                             switch document {
                             case let .instance(instance):
                                 let row = try Self.row(instance, collection: .instances, taskID: taskID, seq: writer.rowsWritten)
@@ -112,26 +112,6 @@ public struct PostgresDocumentStore: DocumentStore {
             throw failure.error
         } catch {
             throw Self.storeError(error)
-        }
-    }
-
-    /// Runs the producer, wrapping what it throws unless `sink` threw it.
-    private nonisolated(nonsending) static func produce(
-        _ stream: TaskTreeStream, into sink: (TaskTreeDocument) throws -> Void
-    ) async throws -> JSONObject {
-        var sinkError: (any Error)?
-        do {
-            return try await stream.produce { document in
-                do {
-                    try sink(document)
-                } catch {
-                    sinkError = error
-                    throw error
-                }
-            }
-        } catch {
-            if let sinkError { throw sinkError }
-            throw PassedThrough(error: error)
         }
     }
 

@@ -95,8 +95,8 @@ public struct Sampler: Sendable {
                     try await renderer.renderAscending(docIDs: positions, reading: rows, chunkSize: rowChunk) { rendered in
                         let (instances, prompts) = builder.documents(for: rendered)
                         do {
-                            for instance in instances { try sink(.instance(instance)) }
-                            for prompt in prompts { try sink(.prompt(prompt)) }
+                            for instance in instances { try await sink(.instance(instance)) }
+                            for prompt in prompts { try await sink(.prompt(prompt)) }
                         } catch {
                             sinkError = error
                             throw error
