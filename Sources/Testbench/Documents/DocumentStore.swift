@@ -74,6 +74,13 @@ public struct TaskTreeStream: Sendable {
         }
     }
 
+    /// Refuses a produced task document whose `_id` is not the stream's `taskID`.
+    func requireOwnID(_ task: JSONObject) throws(DocumentStoreError) {
+        guard task["_id"]?.objectIDValue == taskID else {
+            throw DocumentStoreError(.rejected, "the streamed task document's _id is not \(taskID.hex)")
+        }
+    }
+
     /// The whole tree, collected (for stores that write it in one piece); the producer's errors pass through.
     nonisolated(nonsending) func collect() async throws -> (tree: TaskTree, counts: TaskTreeCounts) {
         var instances: [JSONObject] = [], prompts: [JSONObject] = []
@@ -83,9 +90,7 @@ public struct TaskTreeStream: Sendable {
             case let .prompt(prompt): prompts.append(prompt)
             }
         }
-        guard task["_id"]?.objectIDValue == taskID else {
-            throw DocumentStoreError(.rejected, "the streamed task document's _id is not \(taskID.hex)")
-        }
+        try requireOwnID(task)
         return (TaskTree(task: task, instances: instances, prompts: prompts), TaskTreeCounts(instances: instances.count, prompts: prompts.count))
     }
 }

@@ -37,17 +37,23 @@ public struct MongoDocumentStore: DocumentStore {
 
     public func replaceTaskTree(_ tree: TaskTree) async throws(DocumentStoreError) {
         guard let taskID = tree.taskID else { throw DocumentStoreError(.rejected, "task document has no ObjectId _id") }
-        let byTask: JSONObject = ["task_id": .objectID(taskID)]
         let prompts = collection(.prompts), instances = collection(.instances), tasks = collection(.tasks)
         try await atomically { session in
             // Task last: without a transaction a reader may see prompts early, never a task missing them.
-            try await prompts.deleteMany(byTask, session: session)
-            try await instances.deleteMany(byTask, session: session)
-            try await tasks.deleteMany(["_id": .objectID(taskID)], session: session)
+            try await deleteTree(taskID, session: session)
             if !tree.prompts.isEmpty { try await prompts.insertMany(tree.prompts, session: session) }
             if !tree.instances.isEmpty { try await instances.insertMany(tree.instances, session: session) }
             try await tasks.insertOne(tree.task, session: session)
         }
+    }
+
+    /// Deletes a task's prompts, instances and the task, in that order (task last: without a
+    /// transaction a reader may see prompts early, never a task missing them).
+    private func deleteTree(_ taskID: ObjectID, session: MongoSession?) async throws {
+        let byTask: JSONObject = ["task_id": .objectID(taskID)]
+        try await collection(.prompts).deleteMany(byTask, session: session)
+        try await collection(.instances).deleteMany(byTask, session: session)
+        try await collection(.tasks).deleteMany(["_id": .objectID(taskID)], session: session)
     }
 
     /// Documents inserted per round trip while a tree streams in: few enough that a batch stays small.
@@ -65,13 +71,10 @@ public struct MongoDocumentStore: DocumentStore {
             try await replaceTaskTree(tree)
             return counts
         }
-        let byTask: JSONObject = ["task_id": .objectID(stream.taskID)]
         let prompts = collection(.prompts), instances = collection(.instances), tasks = collection(.tasks)
         do {
             return try await pool.withTransaction { session in
-                try await prompts.deleteMany(byTask, session: session)
-                try await instances.deleteMany(byTask, session: session)
-                try await tasks.deleteMany(["_id": .objectID(stream.taskID)], session: session)
+                try await deleteTree(stream.taskID, session: session)
                 var instanceBatch: [JSONObject] = [], promptBatch: [JSONObject] = []
                 var counts = TaskTreeCounts(instances: 0, prompts: 0)
                 let task = try await stream.run { document in
@@ -94,9 +97,7 @@ public struct MongoDocumentStore: DocumentStore {
                 }
                 try await prompts.insertMany(promptBatch, session: session)
                 try await instances.insertMany(instanceBatch, session: session)
-                guard task["_id"]?.objectIDValue == stream.taskID else {
-                    throw DocumentStoreError(.rejected, "the streamed task document's _id is not \(stream.taskID.hex)")
-                }
+                try stream.requireOwnID(task)
                 try await tasks.insertOne(task, session: session)
                 return counts
             }

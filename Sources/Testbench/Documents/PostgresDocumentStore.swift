@@ -101,9 +101,7 @@ public struct PostgresDocumentStore: DocumentStore {
                     let promptCount = try connection.copyIn("COPY \(prompts) (id, task_id, seq, data, doc) FROM STDIN") { writer in
                         try spool.replay(into: &writer)
                     }
-                    guard task["_id"]?.objectIDValue == stream.taskID else {
-                        throw DocumentStoreError(.rejected, "the streamed task document's _id is not \(taskID)")
-                    }
+                    try stream.requireOwnID(task)
                     try connection.execute("INSERT INTO \(tasks) (id, doc) VALUES ($1, $2)", [.string(taskID), .json(.object(task))])
                     return TaskTreeCounts(instances: instanceCount, prompts: promptCount)
                 }
