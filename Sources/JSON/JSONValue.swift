@@ -11,50 +11,91 @@ public enum JSONValue: Sendable {
 
 /// An insertion-ordered JSON object, compared like a Python dict (order-insensitive).
 public struct JSONObject: Sendable {
-    public private(set) var keys: [String] = []
-    private var storage: [String: JSONValue] = [:]
+    // Pairs in insertion order. Most objects (a response, an id, a score entry) have a handful of
+    // short keys, and comparing those costs less than hashing one; past `indexedCount` pairs a
+    // hash index keeps lookups constant-time. Two words, so a JSONValue stays as small as before.
+    private var entries: [(key: String, value: JSONValue)] = []
+    private var index: [String: Int]?
+    private static let indexedCount = 12
 
     public init() {}
 
     public init(_ pairs: [(String, JSONValue)]) {
+        entries.reserveCapacity(pairs.count)
         for (key, value) in pairs { self[key] = value }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// Keys in insertion order.
+    public var keys: [String] { entries.map(\.key) }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        for position in entries.indices where entries[position].key == key { return position }
+        return nil
+    }
 
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get { position(of: key).map { entries[$0].value } }
         set {
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let position = position(of: key) {
+                    entries[position].value = newValue
+                    return
+                }
+                entries.append((key, newValue))
+                if index != nil {
+                    index?[key] = entries.count - 1
+                } else if entries.count > Self.indexedCount {
+                    rebuildIndex()
+                }
+            } else if let position = position(of: key) {
+                entries.remove(at: position)
+                if index != nil { rebuildIndex() }
             }
         }
     }
 
-    /// Key/value pairs in insertion order.
-    public var pairs: [(key: String, value: JSONValue)] {
-        keys.map { ($0, storage[$0] ?? .null) }
+    private mutating func rebuildIndex() {
+        var index = [String: Int](minimumCapacity: entries.count)
+        for (position, entry) in entries.enumerated() { index[entry.key] = position }
+        self.index = index
     }
 
-    public func contains(_ key: String) -> Bool { storage[key] != nil }
+    /// Key/value pairs in insertion order.
+    public var pairs: [(key: String, value: JSONValue)] { entries }
+
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
 }
 
 extension JSONObject: Sequence {
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {
-        pairs.makeIterator()
+        entries.makeIterator()
     }
 }
 
 extension JSONObject: Hashable {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.storage == rhs.storage
+        guard lhs.count == rhs.count else { return false }
+        for (key, value) in lhs.entries {
+            guard let other = rhs[key], other == value else { return false }
+        }
+        return true
     }
 
+    // Order-insensitive, as equality is: each pair hashed alone, the results combined commutatively.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(storage)
+        var combined = 0
+        for (key, value) in entries {
+            var pairHasher = Hasher()
+            pairHasher.combine(key)
+            pairHasher.combine(value)
+            combined ^= pairHasher.finalize()
+        }
+        hasher.combine(count)
+        hasher.combine(combined)
     }
 }
 
