@@ -33,7 +33,11 @@ public struct JSONObject: Sendable {
 
     private func position(of key: String) -> Int? {
         if let index { return index[key] }
-        for position in entries.indices where entries[position].key == key { return position }
+        // Most keys of an object differ in length, and a length is read without a call.
+        let length = key.utf8.count
+        for position in entries.indices where entries[position].key.utf8.count == length && entries[position].key == key {
+            return position
+        }
         return nil
     }
 

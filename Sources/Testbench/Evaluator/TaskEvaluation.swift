@@ -51,7 +51,9 @@ public enum TaskEvaluation {
         }
 
         var features = Set<String>()
-        for instance in instances { features.formUnion(instance["doc"]?.objectValue?.keys ?? []) }
+        for document in join.documents {
+            for (key, _) in document.doc { features.insert(key) }
+        }
 
         var answered: [(docID: Int, doc: JSONObject, texts: [String], runTime: Double)] = []
         var failures: [JSONObject] = []
@@ -62,19 +64,20 @@ public enum TaskEvaluation {
             var docFailures: [JSONObject] = []
             var missing = false
             for instance in document.instances {
-                var times: [Double] = []
+                var time = 0.0, timed = 0
                 if instance.responses.isEmpty { missing = true }
                 for response in instance.responses {
                     guard let response else { missing = true; continue }
                     switch parse(response, api: api) {
                     case let .text(text):
                         texts.append(text)
-                        times.append(response["ms"]?.doubleValue ?? 0)
+                        time += response["ms"]?.doubleValue ?? 0
+                        timed += 1
                     case let .failed(code, error):
                         docFailures.append(scoreEntry(score: 0, docID: document.docID, runTime: 0, code: code, error: error))
                     }
                 }
-                if !times.isEmpty { runTime += times.reduce(0, +) / Double(times.count) }
+                if timed > 0 { runTime += time / Double(timed) }
             }
             if !docFailures.isEmpty {
                 failures += docFailures
@@ -197,17 +200,33 @@ public enum TaskEvaluation {
         var resultHeight = -1
 
         init(taskID: ObjectID, instances: [JSONObject], prompts: [JSONObject], responses: [JSONObject]) throws(ApplicationError) {
-            // Keyed by ObjectID, not hex text: no string is built per lookup.
-            var promptsByInstance: [ObjectID: [ObjectID]] = [:]
+            // Keyed by ObjectID, not hex text: no string is built per lookup. An instance's prompts
+            // are a chain through `nextPrompt` (in prompt order), not an array per instance.
+            var promptIDs: [ObjectID] = []
+            promptIDs.reserveCapacity(prompts.count)
+            var nextPrompt: [Int] = []
+            nextPrompt.reserveCapacity(prompts.count)
+            var promptChain: [ObjectID: (first: Int, last: Int)] = [:]
+            promptChain.reserveCapacity(prompts.count)
             var promptInstance: [ObjectID: ObjectID] = [:]
+            promptInstance.reserveCapacity(prompts.count)
             for prompt in prompts {
                 guard let id = Self.key(prompt["_id"]), let instance = Self.key(prompt["instance_id"]) else {
                     throw ApplicationError("a prompt of task \(taskID.hex) has no ObjectId _id or instance_id", type: "LMEH")
                 }
-                promptsByInstance[instance, default: []].append(id)
+                let position = promptIDs.count
+                promptIDs.append(id)
+                nextPrompt.append(-1)
+                if let chain = promptChain[instance] {
+                    nextPrompt[chain.last] = position
+                    promptChain[instance] = (chain.first, position)
+                } else {
+                    promptChain[instance] = (position, position)
+                }
                 promptInstance[id] = instance
             }
             var chosen: [ObjectID: JSONObject] = [:]
+            chosen.reserveCapacity(responses.count)
             for response in responses {
                 guard let promptID = Self.key(response["prompt_id"]) else {
                     let responseID = Self.key(response["_id"])?.hex ?? "?"
@@ -230,31 +249,38 @@ public enum TaskEvaluation {
                 chosen[promptID] = response
             }
 
-            var byDoc: [Int: Document] = [:]
-            var order: [(docID: Int, idx: Int, instance: JSONObject)] = []
-            for instance in instances {
+            var order: [(docID: Int, idx: Int, instance: Int)] = []
+            order.reserveCapacity(instances.count)
+            for (position, instance) in instances.enumerated() {
                 guard let docID = instance["doc_id"]?.intValue else {
                     throw ApplicationError("an instance of task \(taskID.hex) has no integer doc_id", type: "LMEH")
                 }
-                order.append((docID, instance["idx"]?.intValue ?? 0, instance))
+                order.append((docID, instance["idx"]?.intValue ?? 0, position))
             }
             order.sort { ($0.docID, $0.idx) < ($1.docID, $1.idx) }
-            var docOrder: [Int] = []
-            for (docID, _, instance) in order {
-                let key = Self.key(instance["_id"])
-                let id = key?.hex ?? ""
-                let entry = Instance(responses: (key.flatMap { promptsByInstance[$0] } ?? []).map { chosen[$0] },
-                                     arguments: instance["arguments"])
-                if byDoc[docID] == nil {
-                    guard case let .object(doc)? = instance["doc"] else {
-                        throw ApplicationError("instance \(id) (doc \(docID)) has no 'doc' object", type: "LMEH")
+            // Sorted by document, so a document's instances are adjacent.
+            documents.reserveCapacity(order.count)
+            for (docID, _, position) in order {
+                let instance = instances[position]
+                var responses: [JSONObject?] = []
+                if let key = Self.key(instance["_id"]), let chain = promptChain[key] {
+                    var prompt = chain.first
+                    while prompt >= 0 {
+                        responses.append(chosen[promptIDs[prompt]])
+                        prompt = nextPrompt[prompt]
                     }
-                    byDoc[docID] = Document(docID: docID, doc: doc, instances: [])
-                    docOrder.append(docID)
                 }
-                byDoc[docID]?.instances.append(entry)
+                let entry = Instance(responses: responses, arguments: instance["arguments"])
+                if documents.last?.docID == docID {
+                    documents[documents.count - 1].instances.append(entry)
+                    continue
+                }
+                guard case let .object(doc)? = instance["doc"] else {
+                    let id = Self.key(instance["_id"])?.hex ?? ""
+                    throw ApplicationError("instance \(id) (doc \(docID)) has no 'doc' object", type: "LMEH")
+                }
+                documents.append(Document(docID: docID, doc: doc, instances: [entry]))
             }
-            documents = docOrder.compactMap { byDoc[$0] }
         }
 
         /// An ObjectId (`{"$oid": "<hex>"}`), whichever case its hex was stored in.
