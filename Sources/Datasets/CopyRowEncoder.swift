@@ -1,4 +1,5 @@
 import JSON
+import Postgres
 import Python
 
 /// Writes dataset rows as lines of PostgreSQL's COPY text format: `__id`, `__split`, then one field per
@@ -26,10 +27,10 @@ public struct CopyRowEncoder: Sendable {
         out.append(0x09)
         Self.appendEscaped(split, to: &out)
         // Values in schema order: positional when the row's keys follow the schema (the usual case).
-        let keys = row.keys
-        let inOrder = keys.count == names.count && zip(keys, names).allSatisfy { $0 == $1 }
+        let pairs = row.pairs
+        let inOrder = pairs.count == names.count && zip(pairs, names).allSatisfy { $0.key == $1 }
         if !inOrder {
-            for key in keys where lookup[key] == nil {
+            for (key, _) in pairs where lookup[key] == nil {
                 throw DatasetError(.invalidValue(split: split, row: rowNumber, column: key, reason: "column not in the inferred schema (did the file change between passes?)"))
             }
         }
@@ -127,29 +128,14 @@ public struct CopyRowEncoder: Sendable {
         out.append(contentsOf: PythonFloat.json(d).utf8)
     }
 
-    /// Appends `text` with COPY's escapes for backslash, newline, carriage return and tab.
+    /// Appends `text` with COPY's escapes; callers reject NUL first (a JSON text never holds one).
     static func appendEscaped(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { bytes in
-            var clean = true
-            for byte in bytes where byte == 0x5C || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-                clean = false
-                break
-            }
-            if clean { out.append(contentsOf: bytes); return }
-            for byte in bytes { appendEscapedByte(byte, to: &out) }
-        }
+        _ = PostgresCopyText.appendEscaped(text, to: &out)
     }
 
     @inline(__always)
     static func appendEscapedByte(_ byte: UInt8, to out: inout [UInt8]) {
-        switch byte {
-        case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-        case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-        case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-        default: out.append(byte)
-        }
+        PostgresCopyText.appendEscaped(byte: byte, to: &out)
     }
 }
 

@@ -26,21 +26,59 @@ public enum PostgresCopyText {
     }
 
     private static func appendEscaped(_ text: String, into buffer: inout [UInt8]) throws(PostgresError) {
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "\\"))
-            case UInt8(ascii: "\t"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "t"))
-            case UInt8(ascii: "\n"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "n"))
-            case UInt8(ascii: "\r"): buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "r"))
-            case 0x08: buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "b"))
-            case 0x0B: buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "v"))
-            case 0x0C: buffer.append(UInt8(ascii: "\\")); buffer.append(UInt8(ascii: "f"))
-            case 0:
-                throw PostgresError(
-                    code: .invalidArgument,
-                    message: "a COPY value contains a NUL byte (\\0), which PostgreSQL text cannot store; strip it or use bytes")
-            default: buffer.append(byte)
+        guard appendEscaped(text, to: &buffer) else {
+            throw PostgresError(
+                code: .invalidArgument,
+                message: "a COPY value contains a NUL byte (\\0), which PostgreSQL text cannot store; strip it or use bytes")
+        }
+    }
+
+    /// Appends `text` with COPY's escapes for backslash, tab, newline and carriage return (other
+    /// bytes, 0x08, 0x0B and 0x0C included, COPY reads as they are); false when `text` holds a NUL
+    /// byte, which PostgreSQL cannot store: it is appended as it is, and the caller must fail.
+    public static func appendEscaped(_ text: String, to buffer: inout [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            // Runs between special bytes are copied whole: prompts are kilobytes with a few newlines.
+            var clean = true
+            var runStart = 0
+            for position in 0..<bytes.count {
+                let byte = bytes[position]
+                guard byte <= 0x0D || byte == 0x5C else { continue }
+                guard let escape = escapeLetter(byte) else {
+                    if byte == 0 { clean = false }
+                    continue
+                }
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<position]))
+                buffer.append(0x5C)
+                buffer.append(escape)
+                runStart = position + 1
             }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+            return clean
+        }
+    }
+
+    /// Appends one byte of a COPY text value, escaped if it must be.
+    @inlinable
+    public static func appendEscaped(byte: UInt8, to buffer: inout [UInt8]) {
+        if let escape = escapeLetter(byte) {
+            buffer.append(0x5C)
+            buffer.append(escape)
+        } else {
+            buffer.append(byte)
+        }
+    }
+
+    /// What follows the backslash for a byte COPY text must escape; nil for any other byte.
+    @inlinable
+    static func escapeLetter(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x5C: 0x5C
+        case 0x09: UInt8(ascii: "t")
+        case 0x0A: UInt8(ascii: "n")
+        case 0x0D: UInt8(ascii: "r")
+        default: nil
         }
     }
 }

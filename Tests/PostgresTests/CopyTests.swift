@@ -11,7 +11,7 @@ import Testing
         case 1: "line\nbreak\r\(id)"
         case 2: "back\\slash \\N \(id)"
         case 3: "ünï 日本 😀 \"q\" \(id)"
-        default: "plain \(id)"
+        default: "plain, backspace \u{8} vertical tab \u{B} form feed \u{C} \(id)"
         }
     }
 

@@ -86,6 +86,17 @@ import Testing
         #expect(encoded == "a\\tb\\nc\\\\d\\re\t\\N\t42\tt\t{\"x\\\\\"y\",NULL}\t{\"k\":\"v\\\\n\"}\n")
     }
 
+    // Clean runs are copied whole between escapes: at either end, adjacent, and bytes COPY reads as they are.
+    @Test(arguments: [
+        ("\\start and end\n", "\\\\start and end\\n"),
+        ("\n\n\t\r\\", "\\n\\n\\t\\r\\\\"),
+        ("bell\u{7} back\u{8} tab\u{B}\u{C} é😀", "bell\u{7} back\u{8} tab\u{B}\u{C} é😀"),
+        (String(repeating: "few-shot line\n", count: 200), String(repeating: "few-shot line\\n", count: 200)),
+    ])
+    func escapesOnlyWhatCopyTextMust(text: String, encoded: String) throws {
+        #expect(try PostgresCopyText.encodeRow([.string(text)]) == encoded + "\n")
+    }
+
     @Test func rejectsNulBytes() {
         #expect(throws: PostgresError.self) { try PostgresCopyText.encodeRow(["a\u{0}b"]) }
     }
