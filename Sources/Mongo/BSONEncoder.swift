@@ -113,7 +113,7 @@ private enum ExtendedJSONWrapper {
     ]
 
     init?(_ object: JSONObject, path: String) throws(MongoError) {
-        guard object.count == 1, let key = object.keys.first, key.hasPrefix("$") else {
+        guard object.count == 1, let key = object.pairs.first?.key, key.hasPrefix("$") else {
             if object.count == 2, Set(object.keys) == ["$code", "$scope"] {
                 self = .libbson(object)
                 return
