@@ -155,7 +155,7 @@ struct SamplerBench {
                                              postgres: pool, documents: store, logger: logger)
             let activity = SamplerActivity(services: services)
 
-            for (form, path) in [("completion", "/v1/completions"), ("chat", "/v1/chat/completions")] {
+            for (form, path) in [("completion", "/v1/completions"), ("chat", "/v1/chat/completions")] where argument("--form").map({ $0 == form }) ?? true {
                 let input: JSONValue = [
                     "framework": "lmeh", "tasks": "bigbench_word_sorting", "qty": -1, "num_fewshot": 5,
                     "requester_args": ["address": "bench", "service": "bench", "path": .string(path)],
