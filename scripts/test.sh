@@ -47,6 +47,10 @@ echo "model server at $TESTBENCH_LLAMA_ENDPOINT"
 echo "logprob model server at $TESTBENCH_LOGPROB_ENDPOINT"
 echo "MongoDB at $TESTBENCH_MONGODB_URI"
 echo "Temporal at $TESTBENCH_TEMPORAL_ADDRESS"
+# Debian's libmongoc makes /dev/shm/mongoc-<pid> (counters for mongoc-stat) when it is loaded,
+# before main, and a killed process leaves it behind; a later process given that pid prints
+# "Falling back to malloc for counters." on stderr, which broke the CLI's one-line error tests.
+export MONGOC_DISABLE_SHM=1
 # Swift Testing starts every test at once by default; on two cores the worker, CLI and timeout tests
 # then wait minutes for a thread and their time bounds fail. Twelve at a time keeps the run as short.
 export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-12}"
