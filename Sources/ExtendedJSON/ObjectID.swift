@@ -31,25 +31,26 @@ public struct ObjectID: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// Parses 24 hexadecimal digits (either case); the error says what is wrong with `hex`.
     public init(parsing hex: String) throws(ObjectIDError) {
-        var hex = hex
         // Every stored id passes through here (the evaluator's join parses three per response), so
         // the digits are read from contiguous bytes rather than through the UTF-8 view's iterator.
-        let parsed = hex.withUTF8 { bytes -> (id: ObjectID?, problem: ObjectIDError.Problem?) in
-            guard bytes.count == 24 else { return (nil, .length(bytes.count)) }
-            var high: UInt64 = 0
-            var low: UInt32 = 0
-            for offset in 0..<24 {
-                guard let nibble = Self.nibble(bytes[offset]) else { return (nil, .notHex(offset: offset)) }
-                if offset < 16 {
-                    high = high << 4 | UInt64(nibble)
-                } else {
-                    low = low << 4 | UInt32(nibble)
-                }
+        let parsed = hex.utf8.withContiguousStorageIfAvailable { Self.parse($0, text: hex) }
+            ?? Array(hex.utf8).withUnsafeBufferPointer { Self.parse($0, text: hex) }
+        self = try parsed.get()
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, text: String) -> Result<ObjectID, ObjectIDError> {
+        guard bytes.count == 24 else { return .failure(ObjectIDError(text: text, problem: .length(bytes.count))) }
+        var high: UInt64 = 0
+        var low: UInt32 = 0
+        for offset in 0..<24 {
+            guard let nibble = nibble(bytes[offset]) else { return .failure(ObjectIDError(text: text, problem: .notHex(offset: offset))) }
+            if offset < 16 {
+                high = high << 4 | UInt64(nibble)
+            } else {
+                low = low << 4 | UInt32(nibble)
             }
-            return (ObjectID(high: high, low: low), nil)
         }
-        guard let id = parsed.id else { throw ObjectIDError(text: hex, problem: parsed.problem ?? .length(hex.utf8.count)) }
-        self = id
+        return .success(ObjectID(high: high, low: low))
     }
 
     /// Parses 24 hexadecimal digits (either case); nil for anything else.

@@ -4,6 +4,7 @@
 // (scripts/bench-sampler/lmeval_requests.py) and the ratios. Not a test.
 // Run: scripts/with-test-postgres.sh swift run -c release testbench-sampler-bench
 // Options: --sizes 1000,10000  --repeat 3  --data DIR (keep the generated JSONL there)
+//          --form completion|chat (one form only; both by default)
 //          --lmeval-python PY (default $LMEVAL_PYTHON, else .venv-lmeval/bin/python when present; "none" skips lm-eval)
 import BenchSupport
 import Datasets
@@ -112,6 +113,9 @@ struct SamplerBench {
         }
         let sizes = (argument("--sizes") ?? "1000,10000").split(separator: ",").compactMap { Int($0) }
         let repeats = max(1, Int(argument("--repeat") ?? "3") ?? 3)
+        let allForms = [("completion", "/v1/completions"), ("chat", "/v1/chat/completions")]
+        let forms = allForms.filter { form in argument("--form").map { $0 == form.0 } ?? true }
+        guard !forms.isEmpty else { throw BenchFailure(description: "--form is completion or chat") }
         let dataRoot = argument("--data") ?? FileManager.default.temporaryDirectory.path + "/testbench-sampler-bench-\(getpid())"
         let tasksFolder = FileManager.default.currentDirectoryPath + "/tasks"
         guard FileManager.default.fileExists(atPath: tasksFolder + "/bigbench") else {
@@ -155,7 +159,7 @@ struct SamplerBench {
                                              postgres: pool, documents: store, logger: logger)
             let activity = SamplerActivity(services: services)
 
-            for (form, path) in [("completion", "/v1/completions"), ("chat", "/v1/chat/completions")] where argument("--form").map({ $0 == form }) ?? true {
+            for (form, path) in forms {
                 let input: JSONValue = [
                     "framework": "lmeh", "tasks": "bigbench_word_sorting", "qty": -1, "num_fewshot": 5,
                     "requester_args": ["address": "bench", "service": "bench", "path": .string(path)],
